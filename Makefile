@@ -1,0 +1,52 @@
+# Enlist Assistant (征兵咨询助手). The two commands: `make run` and `make test`.
+# Both set everything up on a fresh machine: Python 3.10 venv in .venv with the pinned
+# dependencies, the FAQ training data, a model (trained only when an input changed).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+ENLIST      := $(VENV)/bin/enlist
+PY_VERSION  := $(shell cat .python-version)
+# pyenv honours .python-version; otherwise any python3.10 on PATH.
+BASE_PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.10 || command -v python3.10)
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore
+
+.PHONY: help setup build model run test validate bench-single
+
+help:
+	@echo "make run    set up, build, train if needed, start Rasa (:5005) and the bot service (:5055)"
+	@echo "make test   set up, validate, train if needed, run all tests"
+
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt .python-version
+	@test -n "$(BASE_PYTHON)" || { echo "Python $(PY_VERSION) not found: run 'pyenv install $(PY_VERSION)'"; exit 1; }
+	@"$(BASE_PYTHON)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || { echo "Rasa 3.6 needs Python 3.10; $(BASE_PYTHON) is $$("$(BASE_PYTHON)" --version)"; exit 1; }
+	test -x $(PY) || "$(BASE_PYTHON)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+validate: setup
+	$(ENLIST) faq validate
+
+build: validate
+	$(ENLIST) faq build
+
+model: build
+	$(VENV)/bin/rasa data validate --domain domain.yml --data data --config config.yml
+	$(ENLIST) train --if-needed
+
+run: setup
+	$(ENLIST) run
+
+test: model
+	$(PY) -m pytest
+
+bench-single: model
+	$(PY) -m bench.single_user

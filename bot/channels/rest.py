@@ -1,0 +1,88 @@
+"""Rasa's REST channel, hardened against the input a public chat endpoint receives.
+
+Rasa's ``RestInput`` answers a body that is not a JSON object, or lacks ``sender`` or
+``message``, with a 500 and a stack trace in the log. This subclass validates the request
+first and answers with a clear 4xx and a Chinese message the widget can show. An empty or
+whitespace-only message gets a friendly bot reply without touching the conversation.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_\-:.@]{1,128}$")
+EMPTY_MESSAGE_REPLY = "您好像还没有输入内容。请直接输入您想咨询的问题，例如“当兵学费怎么补偿”。"
+
+
+class RequestRejected(Exception):
+    """A chat request that cannot be processed; carries the HTTP status and a message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def parse_chat_request(body: bytes, max_chars: int) -> Dict[str, Any]:
+    """Validate a REST chat request body; raise :class:`RequestRejected` when unusable."""
+    if not body or not body.strip():
+        raise RequestRejected(400, "empty_body", "请求体为空：需要JSON对象 {\"sender\": ..., \"message\": ...}。")
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise RequestRejected(400, "malformed_json", "请求体不是合法的JSON。") from None
+    if not isinstance(payload, dict):
+        raise RequestRejected(400, "not_an_object", "请求体必须是JSON对象 {\"sender\": ..., \"message\": ...}。")
+    sender = payload.get("sender")
+    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
+        raise RequestRejected(400, "bad_sender", "缺少或无效的 sender（1–128个字母、数字或 _-:.@）。")
+    message = payload.get("message")
+    if not isinstance(message, str):
+        raise RequestRejected(400, "bad_message", "缺少 message，或 message 不是文字。")
+    if len(message) > max_chars:
+        raise RequestRejected(413, "message_too_long", f"消息太长了（{len(message)}字），请精简到{max_chars}字以内再发送。")
+    metadata = payload.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise RequestRejected(400, "bad_metadata", "metadata 必须是JSON对象。")
+    return {"sender": sender, "message": message, "metadata": metadata}
+
+
+class SafeRestInput(RestInput):
+    """``/webhooks/rest/webhook`` with request validation (channel name stays ``rest``)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        inner = super().blueprint(on_new_message)
+        max_chars = Settings.from_env().max_message_chars
+
+        @inner.middleware("request")
+        async def validate(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
+            try:
+                chat = parse_chat_request(request.body, max_chars)
+            except RequestRejected as rejected:
+                return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
+            if not chat["message"].strip():
+                return response.json([{"recipient_id": chat["sender"], "text": EMPTY_MESSAGE_REPLY}])
+            return None
+
+        return inner

@@ -1,0 +1,114 @@
+"""The ``enlist`` command: run, train, FAQ validation and build, evaluation, settings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Dict, List, Optional
+
+from bot.config import Settings, describe_settings
+from bot.errors import EnlistError
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.runner import run_stack
+    from bot.training import ensure_model
+
+    info = ensure_model(settings)
+    return run_stack(settings, info.path)
+
+
+def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.training import ensure_model
+
+    info = ensure_model(settings, force=not args.if_needed)
+    state = f"trained in {info.seconds:.0f} s" if info.trained else "up to date, not retrained"
+    print(f"model {info.path.name}: {state}")
+    return 0
+
+
+def cmd_faq_validate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.faq.validator import validate_dir
+
+    result = validate_dir(settings.faq_dir, max_age_days=settings.faq_max_age_days)
+    print(result.report(settings.home))
+    return 0 if result.ok else 1
+
+
+def cmd_faq_build(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.training import GENERATED_FAQ_DATA, build_faq
+
+    changed = build_faq(settings)
+    print(f"{GENERATED_FAQ_DATA}: {'written' if changed else 'already up to date'}")
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.evaluation import evaluate_model, format_report
+    from bot.training import ensure_model
+
+    info = ensure_model(settings)
+    report = evaluate_model(settings, info.path)
+    print(format_report(report))
+    passed = report.faq_accuracy >= args.min_accuracy and report.oos_rejection >= args.min_rejection
+    return 0 if passed else 1
+
+
+def cmd_settings(settings: Settings, args: argparse.Namespace) -> int:
+    print(describe_settings())
+    return 0
+
+
+def cmd_serve_bot(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.server import main as serve
+
+    serve()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="enlist",
+        description="征兵咨询助手 (Enlist Assistant). Settings come from ENLIST_* variables; see `enlist settings`.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    def add(name: str, handler: Callable, help: str, parent=commands) -> argparse.ArgumentParser:
+        sub = parent.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    add("run", cmd_run, "build FAQ data, train if an input changed, start Rasa and the bot service")
+    train = add("train", cmd_train, "train the model (always; --if-needed skips when inputs are unchanged)")
+    train.add_argument("--if-needed", action="store_true", help="only train when the training inputs changed")
+
+    faq = commands.add_parser("faq", help="validate or build the FAQ files in faq/", description="FAQ files in faq/")
+    faq_commands = faq.add_subparsers(dest="faq_command", metavar="COMMAND")
+    faq_commands.required = True
+    add("validate", cmd_faq_validate, "check faq/*.yml and explain every problem (exit 1 on errors)", faq_commands)
+    add("build", cmd_faq_build, "compile faq/*.yml into data/nlu/faq.generated.yml", faq_commands)
+
+    evaluate = add("eval", cmd_eval, "evaluate FAQ accuracy and out-of-scope rejection on tests/nlu/")
+    evaluate.add_argument("--min-accuracy", type=float, default=0.90)
+    evaluate.add_argument("--min-rejection", type=float, default=0.90)
+
+    add("settings", cmd_settings, "list every ENLIST_* setting with its default")
+    add("serve-bot", cmd_serve_bot, "run only the bot service (actions, health) in the foreground")
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return args.handler(settings, args)
+    except EnlistError as exc:
+        print(f"enlist: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Typed settings read from ``ENLIST_*`` environment variables.
+
+Every setting has a safe embedded default so ``make run`` works on a laptop with no
+configuration. A value that is present but malformed fails loudly with a
+:class:`~bot.errors.ConfigError` naming the variable, instead of being silently ignored.
+``enlist settings`` prints the table below; the README lists the same settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+
+from bot.errors import ConfigError
+
+PACKAGE_HOME = Path(__file__).resolve().parent.parent
+
+
+def _number_in(kind: Callable[[str], Any], low: float, high: float, what: str) -> Callable[[str], Any]:
+    """A parser for a number of type ``kind`` within ``[low, high]``."""
+
+    def parse(raw: str) -> Any:
+        value = kind(raw)
+        if not low <= value <= high:
+            raise ValueError(f"must be {what}")
+        return value
+
+    return parse
+
+
+_parse_port = _number_in(int, 1, 65535, "a port number 1-65535")
+_parse_positive_int = _number_in(int, 1, 10**9, "a positive integer")
+_parse_year = _number_in(int, 2000, 2100, "a year between 2000 and 2100")
+_parse_fraction = _number_in(float, 0.0, 1.0, "a number between 0 and 1")
+_parse_positive_float = _number_in(float, 1e-9, 1e9, "a positive number")
+
+
+def _parse_log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+    return level
+
+
+def _parse_origins(raw: str) -> Tuple[str, ...]:
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise ValueError(f"origin {origin!r} must start with http:// or https://")
+    return origins
+
+
+def _setting(env: str, default: Any, parse: Callable[[str], Any], help: str) -> Any:
+    return field(default=default, metadata={"env": env, "parse": parse, "help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All runtime settings. Build with :meth:`from_env`; never mutate."""
+
+    home: Path = _setting(
+        "ENLIST_HOME", PACKAGE_HOME, Path, "project directory (config.yml, domain.yml, data/)"
+    )
+    rasa_host: str = _setting("ENLIST_RASA_HOST", "127.0.0.1", str, "Rasa server interface")
+    rasa_port: int = _setting("ENLIST_RASA_PORT", 5005, _parse_port, "Rasa server port")
+    bot_host: str = _setting("ENLIST_BOT_HOST", "127.0.0.1", str, "bot service interface")
+    bot_port: int = _setting("ENLIST_BOT_PORT", 5055, _parse_port, "bot service port")
+    rasa_api_token: str = _setting(
+        "ENLIST_RASA_API_TOKEN",
+        "",
+        str,
+        "token for the Rasa HTTP API; empty = API off (--enable-api only with a token)",
+    )
+    allowed_origins: Tuple[str, ...] = _setting(
+        "ENLIST_ALLOWED_ORIGINS",
+        (),
+        _parse_origins,
+        "comma-separated origins allowed to call the chat endpoints from a browser",
+    )
+    policy_year: int = _setting(
+        "ENLIST_POLICY_YEAR", 2023, _parse_year, "conscription year the answers describe"
+    )
+    faq_dir: Path = _setting("ENLIST_FAQ_DIR", Path("faq"), Path, "FAQ source files")
+    var_dir: Path = _setting("ENLIST_VAR_DIR", Path("var"), Path, "runtime data and logs")
+    models_dir: Path = _setting("ENLIST_MODELS_DIR", Path("models"), Path, "trained models")
+    faq_min_confidence: float = _setting(
+        "ENLIST_FAQ_MIN_CONFIDENCE",
+        0.15,
+        _parse_fraction,
+        "answer an FAQ only when the FAQ selector is at least this confident (else suggest topics)",
+    )
+    faq_max_age_days: int = _setting(
+        "ENLIST_FAQ_MAX_AGE_DAYS",
+        365,
+        _parse_positive_int,
+        "`enlist faq validate` warns about entries reviewed longer ago than this",
+    )
+    max_message_chars: int = _setting(
+        "ENLIST_MAX_MESSAGE_CHARS",
+        5000,
+        _parse_positive_int,
+        "longer chat messages are refused with HTTP 413",
+    )
+    contact_name: str = _setting(
+        "ENLIST_CONTACT_NAME", "离石区人民武装部", str, "contact block: office name"
+    )
+    contact_phone: str = _setting("ENLIST_CONTACT_PHONE", "", str, "contact block: phone")
+    contact_address: str = _setting(
+        "ENLIST_CONTACT_ADDRESS", "", str, "contact block: address"
+    )
+    contact_hours: str = _setting(
+        "ENLIST_CONTACT_HOURS", "", str, "contact block: office hours"
+    )
+    ready_timeout: float = _setting(
+        "ENLIST_READY_TIMEOUT",
+        180.0,
+        _parse_positive_float,
+        "seconds `enlist run` waits for both processes to be ready",
+    )
+    log_level: str = _setting("ENLIST_LOG_LEVEL", "INFO", _parse_log_level, "log level")
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
+        """Read settings from ``environ`` (default ``os.environ``); fail on bad values."""
+        environ = os.environ if environ is None else environ
+        values: Dict[str, Any] = {}
+        for spec in dataclasses.fields(cls):
+            name = spec.metadata["env"]
+            raw = environ.get(name)
+            if raw is None or raw.strip() == "":
+                continue
+            try:
+                values[spec.name] = spec.metadata["parse"](raw.strip())
+            except ValueError as exc:
+                raise ConfigError(f"{name}={raw!r} is invalid: {exc}") from None
+        settings = cls(**values)
+        return settings._resolved()
+
+    def _resolved(self) -> "Settings":
+        """Make the directory settings absolute, relative to ``home``."""
+        home = self.home.resolve()
+        changes: Dict[str, Any] = {"home": home}
+        for name in ("faq_dir", "var_dir", "models_dir"):
+            path: Path = getattr(self, name)
+            changes[name] = path if path.is_absolute() else home / path
+        return dataclasses.replace(self, **changes)
+
+    # Derived values -------------------------------------------------------------
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{_connect_host(self.rasa_host)}:{self.rasa_port}"
+
+    @property
+    def bot_url(self) -> str:
+        return f"http://{_connect_host(self.bot_host)}:{self.bot_port}"
+
+    @property
+    def action_endpoint_url(self) -> str:
+        return f"{self.bot_url}/webhook"
+
+    @property
+    def run_dir(self) -> Path:
+        """Files generated for one run of the stack (endpoints, logs)."""
+        return self.var_dir / "run"
+
+    @property
+    def rasa_api_enabled(self) -> bool:
+        return bool(self.rasa_api_token)
+
+
+def _connect_host(host: str) -> str:
+    """The address a local client uses to reach a server bound to ``host``."""
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host
+
+
+def describe_settings() -> str:
+    """A plain-text table of every setting, its default and meaning (``enlist settings``)."""
+    rows = []
+    for spec in dataclasses.fields(Settings):
+        default = spec.default
+        if isinstance(default, tuple):
+            default = ",".join(default) or "(empty)"
+        elif default == "":
+            default = "(empty)"
+        rows.append((spec.metadata["env"], str(default), spec.metadata["help"]))
+    width = max(len(row[0]) for row in rows)
+    dwidth = min(28, max(len(row[1]) for row in rows))
+    return "\n".join(f"{env:<{width}}  {default:<{dwidth}}  {help}" for env, default, help in rows)

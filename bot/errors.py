@@ -1,0 +1,25 @@
+"""The one exception tree of the project.
+
+Every error we raise on purpose derives from :class:`EnlistError`, so callers (the CLI,
+the HTTP layer) can catch one type and print a clear message instead of a traceback.
+"""
+
+
+class EnlistError(Exception):
+    """Base class of all deliberate errors in Enlist Assistant."""
+
+
+class ConfigError(EnlistError):
+    """A setting from the environment is missing or malformed."""
+
+
+class FaqError(EnlistError):
+    """The FAQ files cannot be used (validation failed, or they could not be read)."""
+
+
+class TrainingError(EnlistError):
+    """Training a model failed or no model is available."""
+
+
+class StackError(EnlistError):
+    """The Rasa server or the bot service could not be started or died."""

@@ -1,0 +1,68 @@
+"""Decides, from Rasa's parse of a message, whether to answer an FAQ entry or to suggest.
+
+This is the single place where confidence thresholds turn into behaviour; the action that
+answers students and the NLU evaluation both call :func:`decide`, so the evaluation
+measures exactly what students get.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot.faq.compiler import FAQ_ID_ENTITY, FAQ_INTENT
+
+FALLBACK_INTENT = "nlu_fallback"
+#: Suggestions below this confidence are noise and are not offered as buttons.
+SUGGESTION_FLOOR = 0.02
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class FaqDecision:
+    """``answer`` one entry, or ``suggest`` up to three likely entries."""
+
+    kind: str
+    entry_id: Optional[str] = None
+    confidence: float = 0.0
+    suggestions: List[str] = field(default_factory=list)
+
+    @property
+    def answers(self) -> bool:
+        return self.kind == "answer"
+
+
+def faq_ranking(parse_data: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The response selector's ranking: ``[{"id": faq_id, "confidence": c}, ...]`` best first."""
+    selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    ranking = []
+    for item in selector.get("ranking") or []:
+        key = item.get("intent_response_key") or ""
+        if key.startswith(FAQ_INTENT + "/"):
+            ranking.append({"id": key.split("/", 1)[1], "confidence": float(item.get("confidence") or 0.0)})
+    ranking.sort(key=lambda item: item["confidence"], reverse=True)
+    return ranking
+
+
+def chosen_entry(parse_data: Mapping[str, Any]) -> Optional[str]:
+    """The entry a topic button asked for (payload ``/faq{"faq_id": ...}``), if any."""
+    for entity in parse_data.get("entities") or []:
+        if entity.get("entity") == FAQ_ID_ENTITY and isinstance(entity.get("value"), str):
+            return entity["value"]
+    return None
+
+
+def decide(parse_data: Mapping[str, Any], known_ids: Any, min_confidence: float) -> FaqDecision:
+    """Answer when the message is an FAQ question and the best entry is confident enough."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    ranking = [item for item in faq_ranking(parse_data) if item["id"] in known_ids]
+    suggestions = [item["id"] for item in ranking if item["confidence"] >= SUGGESTION_FLOOR][:MAX_SUGGESTIONS]
+
+    chosen = chosen_entry(parse_data)
+    if intent == FAQ_INTENT and chosen is not None:
+        if chosen in known_ids:
+            return FaqDecision("answer", chosen, 1.0)
+        return FaqDecision("suggest", suggestions=suggestions)
+    if intent == FAQ_INTENT and ranking and ranking[0]["confidence"] >= min_confidence:
+        return FaqDecision("answer", ranking[0]["id"], ranking[0]["confidence"])
+    return FaqDecision("suggest", confidence=ranking[0]["confidence"] if ranking else 0.0, suggestions=suggestions)

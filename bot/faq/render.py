@@ -1,0 +1,63 @@
+"""Turns a FAQ entry into the chat message a student sees."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Sequence
+
+from bot.faq.catalog import CatalogSnapshot
+from bot.faq.compiler import button_payload, follow_up_buttons
+from bot.faq.model import FaqEntry
+
+MAX_SOURCES_SHOWN = 3
+_URL = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    """Text (light Markdown) and buttons, as sent through ``dispatcher.utter_message``."""
+
+    text: str
+    buttons: List[Dict[str, str]] = field(default_factory=list)
+
+
+def render_answer(
+    entry: FaqEntry, snapshot: CatalogSnapshot, policy_year: int, contact: str
+) -> ChatReply:
+    """The answer with its placeholders filled, the policy year stated and sources linked."""
+    parts = []
+    if entry.policy_year != policy_year:
+        parts.append(
+            f"**注意：以下是{entry.policy_year}年的政策**，{policy_year}年可能已有调整，"
+            "请以全国征兵网和区人武部的最新公告为准。"
+        )
+    parts.append(entry.answer.replace("{contact}", contact))
+    footer = f"（{entry.policy_year}年政策 · 仅供参考，以征兵办审核为准）"
+    sources = format_sources(entry.sources)
+    if sources:
+        footer += f"\n依据：{sources}"
+    parts.append(footer)
+    return ChatReply("\n\n".join(parts), follow_up_buttons(entry, snapshot.by_id))
+
+
+def format_sources(sources: Sequence[str]) -> str:
+    """Sources as Markdown links where a URL is given: "name — https://..." → [name](url)."""
+    shown = []
+    for source in sources[:MAX_SOURCES_SHOWN]:
+        match = _URL.search(source)
+        name = _URL.sub("", source).strip(" —-–:：，,") if match else source.strip()
+        if match and name:
+            shown.append(f"[{name}]({match.group(0)})")
+        else:
+            shown.append(name or (match.group(0) if match else ""))
+    return "；".join(s for s in shown if s)
+
+
+def topic_buttons(snapshot: CatalogSnapshot, entry_ids: Sequence[str]) -> List[Dict[str, str]]:
+    """Buttons that open the given entries (unknown ids are skipped)."""
+    return [
+        {"title": snapshot.by_id[i].title, "payload": button_payload(i)}
+        for i in entry_ids
+        if i in snapshot.by_id
+    ]

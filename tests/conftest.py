@@ -1,0 +1,137 @@
+"""Shared fixtures: project paths, free ports, and the real stack (Rasa + bot service).
+
+The stack fixture starts both processes exactly as ``enlist run`` does, on free ports and
+with a temporary ``var/`` directory, so tests never collide with a ``make run`` that is
+already up. It uses the model for the current training inputs (training it if missing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+
+from bot.config import Settings
+
+PROJECT_HOME = Path(__file__).resolve().parent.parent
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stack_environment(var_dir: Path, **overrides: str) -> Dict[str, str]:
+    """ENLIST_* variables for a private stack: free ports, its own var/ directory."""
+    env = {
+        "ENLIST_HOME": str(PROJECT_HOME),
+        "ENLIST_RASA_PORT": str(free_port()),
+        "ENLIST_BOT_PORT": str(free_port()),
+        "ENLIST_VAR_DIR": str(var_dir),
+    }
+    env.update(overrides)
+    return env
+
+
+@dataclass
+class HttpReply:
+    status: int
+    body: bytes
+    headers: Dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def http(method: str, url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None, timeout: float = 60) -> HttpReply:
+    """A raw HTTP request that returns 4xx/5xx replies instead of raising."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return HttpReply(reply.status, reply.read(), dict(reply.headers))
+    except urllib.error.HTTPError as error:
+        return HttpReply(error.code, error.read(), dict(error.headers))
+
+
+class Chat:
+    """Talks to the running Rasa server through the REST channel, like the widget does."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.url = f"{settings.rasa_url}/webhooks/rest/webhook"
+
+    def post(self, payload: Any = None, raw: Optional[bytes] = None) -> HttpReply:
+        body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        return http("POST", self.url, body, {"Content-Type": "application/json"})
+
+    def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        reply = self.post({"sender": sender, "message": text})
+        assert reply.status == 200, (reply.status, reply.body[:300])
+        return reply.json()
+
+    def text(self, sender: str, text: str) -> str:
+        """All bot texts of the reply joined (most replies are one message)."""
+        return "\n".join(m.get("text", "") for m in self.say(sender, text))
+
+    def buttons(self, sender: str, text: str) -> Tuple[str, List[Dict[str, str]]]:
+        messages = self.say(sender, text)
+        return "\n".join(m.get("text", "") for m in messages), [b for m in messages for b in m.get("buttons", [])]
+
+
+@pytest.fixture(scope="session")
+def project_home() -> Path:
+    return PROJECT_HOME
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for the current training inputs (trained here if it does not exist)."""
+    from bot.training import ensure_model
+
+    return ensure_model(Settings.from_env({"ENLIST_HOME": str(PROJECT_HOME)})).path
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Settings]:
+    """Rasa server + bot service started like `enlist run`, on free ports."""
+    from bot.runner import Stack
+
+    env = stack_environment(tmp_path_factory.mktemp("stack-var"))
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)  # the child processes inherit the settings
+    try:
+        settings = Settings.from_env()
+        running = Stack(settings, trained_model)
+        try:
+            running.start()
+            yield settings
+        finally:
+            running.stop()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture()
+def chat(stack: Settings) -> Chat:
+    return Chat(stack)
+
+
+@pytest.fixture()
+def sender(request: pytest.FixtureRequest) -> str:
+    """A conversation id unique to the test."""
+    return "t-" + "".join(c if c.isalnum() else "-" for c in request.node.name)[:100]

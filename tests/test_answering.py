@@ -1,0 +1,94 @@
+"""The answer-or-suggest decision and the rendering of an answer."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from bot.config import Settings
+from bot.contact import NOT_CONFIGURED, contact_block
+from bot.faq.answering import decide, faq_ranking
+from bot.faq.catalog import CatalogSnapshot
+from bot.faq.model import FaqEntry
+from bot.faq.render import format_sources, render_answer
+
+KNOWN = {"a_topic", "b_topic", "c_topic", "d_topic"}
+
+
+def parse(intent: str, ranking=(), entities=()) -> dict:
+    return {
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": list(entities),
+        "response_selector": {"faq": {"ranking": [
+            {"intent_response_key": f"faq/{key}", "confidence": conf} for key, conf in ranking
+        ]}},
+    }
+
+
+def test_confident_faq_is_answered() -> None:
+    decision = decide(parse("faq", [("b_topic", 0.8), ("a_topic", 0.1)]), KNOWN, 0.5)
+    assert decision.answers and decision.entry_id == "b_topic"
+
+
+def test_unsure_faq_suggests_the_likely_topics_best_first() -> None:
+    decision = decide(parse("faq", [("a_topic", 0.3), ("c_topic", 0.25), ("b_topic", 0.2), ("d_topic", 0.1)]), KNOWN, 0.5)
+    assert not decision.answers and decision.suggestions == ["a_topic", "c_topic", "b_topic"]
+
+
+def test_noise_is_not_suggested_and_unknown_entries_are_skipped() -> None:
+    decision = decide(parse("nlu_fallback", [("gone", 0.9), ("a_topic", 0.3), ("b_topic", 0.001)]), KNOWN, 0.5)
+    assert decision.suggestions == ["a_topic"]
+
+
+def test_button_payload_answers_the_chosen_entry() -> None:
+    chosen = decide(parse("faq", entities=[{"entity": "faq_id", "value": "c_topic"}]), KNOWN, 0.5)
+    assert chosen.answers and chosen.entry_id == "c_topic"
+    unknown = decide(parse("faq", entities=[{"entity": "faq_id", "value": "nope"}]), KNOWN, 0.5)
+    assert not unknown.answers
+
+
+def test_out_of_scope_is_never_answered_with_an_faq() -> None:
+    assert not decide(parse("out_of_scope", [("a_topic", 0.99)]), KNOWN, 0.5).answers
+
+
+def test_ranking_is_sorted() -> None:
+    ranking = faq_ranking(parse("faq", [("a_topic", 0.1), ("b_topic", 0.7)]))
+    assert [r["id"] for r in ranking] == ["b_topic", "a_topic"]
+
+
+def entry(**changes) -> FaqEntry:
+    base = FaqEntry(
+        id="contact_office", title="联系区人武部", questions=("怎么联系",) * 8, answer="联系方式如下：\n{contact}",
+        sources=("《征兵工作条例》第十五条 — https://example.org/l1", "全国征兵网"), policy_year=2023,
+        reviewed=dt.date(2026, 11, 1), buttons=("other",),
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def snapshot(*entries: FaqEntry) -> CatalogSnapshot:
+    return CatalogSnapshot(tuple(entries), (), {e.id: e for e in entries})
+
+
+def test_rendered_answer_states_year_sources_and_contact() -> None:
+    other = entry(id="other", title="其他问题")
+    reply = render_answer(entry(), snapshot(entry(), other), 2023, contact_block(Settings.from_env({})))
+    assert "（2023年政策 · 仅供参考，以征兵办审核为准）" in reply.text
+    assert "依据：[《征兵工作条例》第十五条](https://example.org/l1)；全国征兵网" in reply.text
+    assert f"电话：{NOT_CONFIGURED}" in reply.text and "{contact}" not in reply.text
+    assert reply.buttons == [{"title": "其他问题", "payload": '/faq{"faq_id":"other"}'}]
+    assert "注意" not in reply.text
+
+
+def test_configured_contact_values_are_shown() -> None:
+    settings = Settings.from_env({"ENLIST_CONTACT_PHONE": "0358-0000000", "ENLIST_CONTACT_HOURS": "工作日 8:00-12:00"})
+    block = contact_block(settings)
+    assert "电话：0358-0000000" in block and "办公时间：工作日 8:00-12:00" in block and f"地址：{NOT_CONFIGURED}" in block
+
+
+def test_answer_of_another_year_says_so_first() -> None:
+    reply = render_answer(entry(policy_year=2022), snapshot(entry(policy_year=2022)), 2023, "")
+    assert reply.text.startswith("**注意：以下是2022年的政策**") and "2023年可能已有调整" in reply.text
+
+
+def test_sources_without_url_are_plain_text() -> None:
+    assert format_sources(["《兵役法》第二十条", "x — https://a.example/p"]) == "《兵役法》第二十条；[x](https://a.example/p)"

@@ -1,0 +1,43 @@
+"""Settings from ENLIST_* variables: embedded defaults, loud failures."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, describe_settings
+from bot.errors import ConfigError
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({})
+    assert (settings.rasa_host, settings.rasa_port, settings.bot_port) == ("127.0.0.1", 5005, 5055)
+    assert settings.policy_year == 2023 and settings.rasa_api_enabled is False
+    assert settings.action_endpoint_url == "http://127.0.0.1:5055/webhook"
+    assert settings.faq_dir == settings.home / "faq" and settings.faq_dir.is_absolute()
+
+
+def test_values_are_parsed() -> None:
+    settings = Settings.from_env({
+        "ENLIST_RASA_PORT": "6005", "ENLIST_BOT_HOST": "0.0.0.0", "ENLIST_RASA_API_TOKEN": "s3cret",
+        "ENLIST_ALLOWED_ORIGINS": "https://a.example, https://b.example/", "ENLIST_VAR_DIR": "/tmp/x",
+    })
+    assert settings.rasa_port == 6005 and settings.rasa_api_enabled
+    assert settings.bot_url == "http://127.0.0.1:5055"
+    assert settings.allowed_origins == ("https://a.example", "https://b.example")
+    assert settings.var_dir == Path("/tmp/x")
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("ENLIST_RASA_PORT", "abc"), ("ENLIST_BOT_PORT", "70000"), ("ENLIST_POLICY_YEAR", "23"),
+     ("ENLIST_FAQ_MIN_CONFIDENCE", "1.5"), ("ENLIST_LOG_LEVEL", "LOUD"), ("ENLIST_ALLOWED_ORIGINS", "example.org")],
+)
+def test_bad_values_fail_loudly_naming_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_every_setting_is_described() -> None:
+    table = describe_settings()
+    for name in ("ENLIST_RASA_PORT", "ENLIST_POLICY_YEAR", "ENLIST_CONTACT_PHONE", "ENLIST_RASA_API_TOKEN"):
+        assert name in table
