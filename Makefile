@@ -39,7 +39,7 @@ build: validate
 	$(ENLIST) faq build
 
 model: build
-	$(VENV)/bin/rasa data validate --domain domain.yml --data data --config config.yml
+	$(VENV)/bin/rasa data validate --domain domain --data data --config config.yml
 	$(ENLIST) train --if-needed
 
 run: setup

@@ -62,7 +62,7 @@ class Settings:
     """All runtime settings. Build with :meth:`from_env`; never mutate."""
 
     home: Path = _setting(
-        "ENLIST_HOME", PACKAGE_HOME, Path, "project directory (config.yml, domain.yml, data/)"
+        "ENLIST_HOME", PACKAGE_HOME, Path, "project directory (config.yml, domain/, data/)"
     )
     rasa_host: str = _setting("ENLIST_RASA_HOST", "127.0.0.1", str, "Rasa server interface")
     rasa_port: int = _setting("ENLIST_RASA_PORT", 5005, _parse_port, "Rasa server port")

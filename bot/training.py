@@ -78,7 +78,7 @@ def fingerprint(settings: Settings) -> str:
     for entry in result.entries:
         digest.update(json.dumps([entry.id, entry.questions], ensure_ascii=False).encode())
     inputs: List[Path] = []
-    for relative in (Path("data"), Path("domain.yml"), Path("config.yml"), *NLU_CODE):
+    for relative in (Path("data"), Path("domain"), Path("config.yml"), *NLU_CODE):
         inputs.extend(_files_under(home / relative))
     generated = (home / GENERATED_FAQ_DATA).resolve()
     for path in inputs:
@@ -125,7 +125,7 @@ def train(settings: Settings, target: Path) -> float:
     name = target.name[: -len(".tar.gz")]
     argv = [
         sys.executable, "-m", "rasa", "train",
-        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        "--config", "config.yml", "--domain", "domain", "--data", "data",
         "--out", str(target.parent), "--fixed-model-name", name, "--force",
     ]
     print(f"training model {target.name} (this takes a few minutes) ...", flush=True)
