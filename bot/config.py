@@ -114,6 +114,36 @@ class Settings:
     contact_hours: str = _setting(
         "ENLIST_CONTACT_HOURS", "", str, "contact block: office hours"
     )
+    database_url: str = _setting(
+        "ENLIST_DATABASE_URL",
+        "",
+        str,
+        "leads, users, audit log (SQLAlchemy URL); empty = SQLite file var/enlist.db",
+    )
+    tracker_store_url: str = _setting(
+        "ENLIST_TRACKER_STORE_URL",
+        "",
+        str,
+        "Rasa conversation store (SQLAlchemy URL); empty = SQLite file var/tracker.db",
+    )
+    secret_key: str = _setting(
+        "ENLIST_SECRET_KEY",
+        "",
+        str,
+        "signs portal sessions; empty = a random key kept in var/secret_key",
+    )
+    lead_retention_days: int = _setting(
+        "ENLIST_LEAD_RETENTION_DAYS",
+        365,
+        _parse_positive_int,
+        "leads are kept this long (stated in the consent text; `enlist leads purge`)",
+    )
+    session_idle_minutes: int = _setting(
+        "ENLIST_SESSION_IDLE_MINUTES",
+        30,
+        _parse_positive_int,
+        "portal sessions end after this many minutes without activity",
+    )
     ready_timeout: float = _setting(
         "ENLIST_READY_TIMEOUT",
         180.0,
@@ -169,6 +199,21 @@ class Settings:
     @property
     def rasa_api_enabled(self) -> bool:
         return bool(self.rasa_api_token)
+
+    @property
+    def database(self) -> str:
+        """The leads database URL (embedded default: a SQLite file under var/)."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'enlist.db'}"
+
+    @property
+    def tracker_store(self) -> str:
+        """The conversation store URL (embedded default: a SQLite file under var/)."""
+        return self.tracker_store_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Leads waiting for the database (see bot/leads/outbox.py)."""
+        return self.var_dir / "outbox"
 
 
 def _connect_host(host: str) -> str:

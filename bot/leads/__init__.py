@@ -1,0 +1,1 @@
+"""Leads: the consented sign-up (model, field validation, store, outbox, export)."""

@@ -1,0 +1,144 @@
+"""Leads: what a student agreed to share, and how recruiters work it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+#: Status workflow: code -> label shown to recruiters.
+STATUSES: Dict[str, str] = {
+    "new": "新线索",
+    "contacted": "已联系",
+    "registered": "已报名",
+    "enlisted": "已入伍",
+    "ineligible": "不符合条件",
+    "not_interested": "无意向",
+}
+STUDENT_STATUSES: Tuple[str, ...] = ("在校生", "应届毕业生", "往届毕业生", "其他")
+EDUCATION_LEVELS: Tuple[str, ...] = ("专科", "本科", "研究生")
+ENLIST_PLACES: Tuple[str, ...] = ("学校所在地", "户籍所在地", "未定")
+
+#: Bump when the consent text shown to students changes; stored with every lead.
+CONSENT_VERSION = "2023-1"
+
+# Unambiguous characters for reference numbers (no 0/O, 1/I/L).
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    """A reference number students can read out on the phone, e.g. ``ZB-7K3F9Q``."""
+    return "ZB-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, as stored in the database."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class LeadSubmission:
+    """One completed, consented sign-up from one conversation."""
+
+    name: str
+    phone: str  # normalised: 11 digits
+    school: Optional[str]
+    student_status: Optional[str]
+    education_level: Optional[str]
+    hukou_place: Optional[str]
+    enlist_place: Optional[str]
+    main_concern: Optional[str]
+    consent_version: str
+    consent_at: dt.datetime
+    sender_id: str
+    source_channel: str
+    reference: str = field(default_factory=new_reference)
+    submitted_at: dt.datetime = field(default_factory=utcnow)
+
+    def to_json(self) -> Dict[str, Any]:
+        data = asdict(self)
+        for key in ("consent_at", "submitted_at"):
+            data[key] = data[key].isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "LeadSubmission":
+        data = dict(data)
+        for key in ("consent_at", "submitted_at"):
+            data[key] = dt.datetime.fromisoformat(data[key])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    lead_id: int
+    reference: str  # of this submission
+    created: bool  # False: an existing lead (same phone) was updated
+
+
+@dataclass(frozen=True)
+class Lead:
+    id: int
+    reference: str
+    phone: str
+    name: str
+    school: Optional[str]
+    student_status: Optional[str]
+    education_level: Optional[str]
+    hukou_place: Optional[str]
+    enlist_place: Optional[str]
+    main_concern: Optional[str]
+    consent_version: str
+    consent_at: dt.datetime
+    sender_id: str
+    source_channel: str
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    author: str
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Submission:
+    reference: str
+    sender_id: str
+    source_channel: str
+    submitted_at: dt.datetime
+    via_outbox: bool
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    """The recruiter's filter; every field optional. Dates are inclusive, in UTC."""
+
+    status: Optional[str] = None
+    school: Optional[str] = None  # substring
+    student_status: Optional[str] = None
+    enlist_place: Optional[str] = None
+    created_from: Optional[dt.date] = None
+    created_to: Optional[dt.date] = None
+    text: Optional[str] = None  # searches name, phone, school, reference, concern
+
+
+@dataclass(frozen=True)
+class Page:
+    leads: List[Lead]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))

@@ -1,0 +1,237 @@
+"""LeadStore: leads on SQLAlchemy (SQLite by default, PostgreSQL in production).
+
+Saving is an upsert on the phone number: the same number signing up again updates the
+existing lead and records the new submission (its own reference number), never a second
+lead. Saving the same submission twice (an outbox flush retried after a crash) is a
+no-op, because submission references are unique. Every query is parameterised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, Iterable, List, Optional
+
+from sqlalchemy import and_, delete, func, insert, or_, select, true, update
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
+
+from bot.leads.model import (
+    STATUSES,
+    Lead,
+    LeadFilter,
+    LeadSubmission,
+    Note,
+    Page,
+    SaveResult,
+    Submission,
+    utcnow,
+)
+from bot.storage.database import Database
+from bot.storage.schema import lead_notes, lead_submissions, leads
+
+MAX_PER_PAGE = 200
+_UPDATABLE = ("name", "school", "student_status", "education_level", "hukou_place", "enlist_place", "main_concern",
+              "consent_version", "consent_at", "sender_id", "source_channel")
+
+
+class UnknownLead(LookupError):
+    """No lead with that id."""
+
+
+class LeadStore:
+    """Reads and writes leads; one instance per process, thread-safe (engine pool)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    # --- writing ------------------------------------------------------------------------
+
+    def save(self, submission: LeadSubmission, via_outbox: bool = False) -> SaveResult:
+        """Insert or update the lead for ``submission.phone``; commit before returning."""
+        try:
+            return self._save(submission, via_outbox)
+        except IntegrityError:
+            # Another process stored this very submission at the same moment.
+            with self.database.begin() as connection:
+                row = connection.execute(
+                    select(lead_submissions.c.lead_id).where(lead_submissions.c.reference == submission.reference)
+                ).first()
+            if row is None:
+                raise
+            return SaveResult(row.lead_id, submission.reference, created=False)
+
+    def _save(self, submission: LeadSubmission, via_outbox: bool) -> SaveResult:
+        with self.database.begin() as connection:
+            existing = connection.execute(
+                select(lead_submissions.c.lead_id).where(lead_submissions.c.reference == submission.reference)
+            ).first()
+            if existing is not None:  # already stored (a retried outbox flush)
+                return SaveResult(existing.lead_id, submission.reference, created=False)
+            lead_id, created = self._upsert_lead(connection, submission)
+            connection.execute(
+                insert(lead_submissions).values(
+                    lead_id=lead_id, reference=submission.reference, sender_id=submission.sender_id,
+                    source_channel=submission.source_channel, submitted_at=submission.submitted_at,
+                    stored_at=utcnow(), via_outbox=via_outbox,
+                )
+            )
+        return SaveResult(lead_id, submission.reference, created)
+
+    def _upsert_lead(self, connection: Connection, submission: LeadSubmission) -> tuple:
+        now = utcnow()
+        values: Dict[str, Any] = {name: getattr(submission, name) for name in _UPDATABLE}
+        row = connection.execute(select(leads.c.id).where(leads.c.phone == submission.phone)).first()
+        if row is None:
+            try:
+                with connection.begin_nested():
+                    result = connection.execute(
+                        insert(leads).values(
+                            reference=submission.reference, phone=submission.phone, status="new",
+                            created_at=now, updated_at=now, **values,
+                        )
+                    )
+                return result.inserted_primary_key[0], True
+            except IntegrityError:  # the same phone, inserted concurrently: update it instead
+                row = connection.execute(select(leads.c.id).where(leads.c.phone == submission.phone)).first()
+                if row is None:
+                    raise
+        # Keep what the student said before when the new submission skipped a field.
+        values = {k: v for k, v in values.items() if v not in (None, "")}
+        connection.execute(update(leads).where(leads.c.id == row.id).values(updated_at=now, **values))
+        return row.id, False
+
+    def set_status(self, lead_id: int, status: str) -> str:
+        """Change the status; returns the previous one."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self.database.begin() as connection:
+            previous = connection.execute(select(leads.c.status).where(leads.c.id == lead_id)).scalar()
+            if previous is None:
+                raise UnknownLead(lead_id)
+            connection.execute(update(leads).where(leads.c.id == lead_id).values(status=status, updated_at=utcnow()))
+        return previous
+
+    def add_note(self, lead_id: int, author: str, text: str) -> Note:
+        text = text.strip()
+        if not text:
+            raise ValueError("empty note")
+        now = utcnow()
+        with self.database.begin() as connection:
+            if connection.execute(select(leads.c.id).where(leads.c.id == lead_id)).first() is None:
+                raise UnknownLead(lead_id)
+            result = connection.execute(insert(lead_notes).values(lead_id=lead_id, author=author, text=text, created_at=now))
+            connection.execute(update(leads).where(leads.c.id == lead_id).values(updated_at=now))
+        return Note(result.inserted_primary_key[0], author, text, now)
+
+    def purge_older_than(self, days: int, now: Optional[dt.datetime] = None) -> List[str]:
+        """Delete leads created more than ``days`` ago; returns their conversation ids."""
+        cutoff = (now or utcnow()) - dt.timedelta(days=days)
+        with self.database.begin() as connection:
+            ids = [r.id for r in connection.execute(select(leads.c.id).where(leads.c.created_at < cutoff))]
+            if not ids:
+                return []
+            senders = {r.sender_id for r in connection.execute(select(leads.c.sender_id).where(leads.c.id.in_(ids)))}
+            senders |= {r.sender_id for r in connection.execute(
+                select(lead_submissions.c.sender_id).where(lead_submissions.c.lead_id.in_(ids)))}
+            # Children first: SQLite only cascades with foreign keys on, PostgreSQL always.
+            connection.execute(delete(lead_notes).where(lead_notes.c.lead_id.in_(ids)))
+            connection.execute(delete(lead_submissions).where(lead_submissions.c.lead_id.in_(ids)))
+            connection.execute(delete(leads).where(leads.c.id.in_(ids)))
+        return sorted(senders)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def get(self, lead_id: int) -> Lead:
+        with self.database.begin() as connection:
+            row = connection.execute(select(leads).where(leads.c.id == lead_id)).first()
+        if row is None:
+            raise UnknownLead(lead_id)
+        return _lead(row)
+
+    def find_by_phone(self, phone: str) -> Optional[Lead]:
+        with self.database.begin() as connection:
+            row = connection.execute(select(leads).where(leads.c.phone == phone)).first()
+        return _lead(row) if row else None
+
+    def notes(self, lead_id: int) -> List[Note]:
+        with self.database.begin() as connection:
+            rows = connection.execute(
+                select(lead_notes).where(lead_notes.c.lead_id == lead_id).order_by(lead_notes.c.created_at, lead_notes.c.id)
+            ).all()
+        return [Note(r.id, r.author, r.text, r.created_at) for r in rows]
+
+    def submissions(self, lead_id: int) -> List[Submission]:
+        with self.database.begin() as connection:
+            rows = connection.execute(
+                select(lead_submissions).where(lead_submissions.c.lead_id == lead_id).order_by(lead_submissions.c.submitted_at)
+            ).all()
+        return [Submission(r.reference, r.sender_id, r.source_channel, r.submitted_at, r.via_outbox) for r in rows]
+
+    def search(self, criteria: LeadFilter, page: int = 1, per_page: int = 20) -> Page:
+        """Leads matching ``criteria``, newest first, one page."""
+        per_page = max(1, min(per_page, MAX_PER_PAGE))
+        page = max(1, page)
+        condition = _condition(criteria)
+        with self.database.begin() as connection:
+            total = connection.execute(select(func.count()).select_from(leads).where(condition)).scalar_one()
+            rows = connection.execute(
+                select(leads).where(condition).order_by(leads.c.created_at.desc(), leads.c.id.desc())
+                .limit(per_page).offset((page - 1) * per_page)
+            ).all()
+        return Page([_lead(r) for r in rows], total, page, per_page)
+
+    def iter_all(self, criteria: LeadFilter) -> Iterable[Lead]:
+        """Every lead matching ``criteria``, newest first (for exports)."""
+        with self.database.begin() as connection:
+            rows = connection.execute(
+                select(leads).where(_condition(criteria)).order_by(leads.c.created_at.desc(), leads.c.id.desc())
+            ).all()
+        return [_lead(r) for r in rows]
+
+    def counts_by_status(self, criteria: Optional[LeadFilter] = None) -> Dict[str, int]:
+        """Number of leads per status code (every status present, zero included)."""
+        criteria = criteria or LeadFilter()
+        without_status = LeadFilter(**{**criteria.__dict__, "status": None})
+        with self.database.begin() as connection:
+            rows = connection.execute(
+                select(leads.c.status, func.count()).where(_condition(without_status)).group_by(leads.c.status)
+            ).all()
+        counts = {code: 0 for code in STATUSES}
+        counts.update({status: count for status, count in rows})
+        return counts
+
+    def count(self) -> int:
+        with self.database.begin() as connection:
+            return connection.execute(select(func.count()).select_from(leads)).scalar_one()
+
+
+def _like(value: str) -> str:
+    """A LIKE pattern for a literal substring (``%`` and ``_`` escaped)."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _condition(criteria: LeadFilter):
+    clauses = []
+    if criteria.status:
+        clauses.append(leads.c.status == criteria.status)
+    if criteria.school:
+        clauses.append(leads.c.school.like(_like(criteria.school), escape="\\"))
+    if criteria.student_status:
+        clauses.append(leads.c.student_status == criteria.student_status)
+    if criteria.enlist_place:
+        clauses.append(leads.c.enlist_place == criteria.enlist_place)
+    if criteria.created_from:
+        clauses.append(leads.c.created_at >= dt.datetime.combine(criteria.created_from, dt.time.min))
+    if criteria.created_to:
+        clauses.append(leads.c.created_at < dt.datetime.combine(criteria.created_to + dt.timedelta(days=1), dt.time.min))
+    if criteria.text and criteria.text.strip():
+        pattern = _like(criteria.text.strip())
+        columns = (leads.c.name, leads.c.phone, leads.c.school, leads.c.reference, leads.c.main_concern, leads.c.hukou_place)
+        by_submission = select(lead_submissions.c.lead_id).where(lead_submissions.c.reference.like(pattern, escape="\\"))
+        clauses.append(or_(*(column.like(pattern, escape="\\") for column in columns), leads.c.id.in_(by_submission)))
+    return and_(true(), *clauses)
+
+
+def _lead(row: Row) -> Lead:
+    return Lead(**{name: getattr(row, name) for name in Lead.__dataclass_fields__})

@@ -1,0 +1,1 @@
+"""Relational storage: connection handling, the schema, and its migrations (Alembic)."""

@@ -1,0 +1,127 @@
+"""The tables of our own database (leads, staff accounts, audit log, feedback).
+
+Rasa's conversations live in its own tracker store; see bot/transcripts.py for reading
+them. Changing a table here needs a migration in bot/storage/migrations/versions/.
+Timestamps are stored in UTC.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(16), nullable=False, unique=True),  # of the first submission
+    Column("phone", String(11), nullable=False, unique=True),  # 11 digits, the dedupe key
+    Column("name", String(40), nullable=False),
+    Column("school", String(100)),
+    Column("student_status", String(10)),
+    Column("education_level", String(10)),
+    Column("hukou_place", String(100)),
+    Column("enlist_place", String(10)),
+    Column("main_concern", String(500)),
+    Column("consent_version", String(20), nullable=False),
+    Column("consent_at", DateTime, nullable=False),
+    Column("sender_id", String(128), nullable=False),  # latest conversation
+    Column("source_channel", String(40), nullable=False),
+    Column("status", String(20), nullable=False, default="new"),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+Index("ix_leads_created_at", leads.c.created_at)
+Index("ix_leads_status", leads.c.status)
+
+lead_submissions = Table(
+    "lead_submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("reference", String(16), nullable=False, unique=True),  # told to the student
+    Column("sender_id", String(128), nullable=False),
+    Column("source_channel", String(40), nullable=False),
+    Column("submitted_at", DateTime, nullable=False),
+    Column("stored_at", DateTime, nullable=False),
+    Column("via_outbox", Boolean, nullable=False, default=False),
+)
+
+lead_notes = Table(
+    "lead_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("author", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(40), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),  # recruiter / editor / admin
+    Column("password_hash", String(300), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_login_at", DateTime),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the cookie value
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("user_name", String(40), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("success", Boolean, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("actor", String(40), nullable=False),
+    Column("action", String(40), nullable=False),  # login, login_failed, export, status_change, ...
+    Column("target", String(100)),
+    Column("detail", Text),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("sender_id", String(128), nullable=False),
+    Column("message_id", String(64), nullable=False),  # the bot message voted on
+    Column("faq_id", String(48)),  # the FAQ entry that message answered, if any
+    Column("vote", SmallInteger, nullable=False),  # +1 / -1
+    Column("bot_text", Text),
+)
+Index("ix_feedback_message", feedback.c.sender_id, feedback.c.message_id, unique=True)

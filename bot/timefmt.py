@@ -1,0 +1,17 @@
+"""Times as staff read them: stored in UTC, shown in China Standard Time (UTC+8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def local_text(value: Optional[dt.datetime], with_seconds: bool = False) -> str:
+    """``2023-09-01 08:30`` in China time for a naive-UTC datetime ('' for None)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
