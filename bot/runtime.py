@@ -1,4 +1,7 @@
-"""Process-wide singletons for the action server: settings and the live FAQ catalog."""
+"""Process-wide singletons of the bot service: settings, FAQ catalog, database, stores.
+
+Created lazily, so each Sanic worker process (forked) builds its own engine.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import functools
 
 from bot.config import Settings
 from bot.faq.catalog import FaqCatalog
+from bot.leads.store import LeadStore
+from bot.storage.database import Database
 
 
 @functools.lru_cache(maxsize=1)
@@ -16,3 +21,16 @@ def settings() -> Settings:
 @functools.lru_cache(maxsize=1)
 def faq_catalog() -> FaqCatalog:
     return FaqCatalog(settings().faq_dir)
+
+
+@functools.lru_cache(maxsize=1)
+def database() -> Database:
+    """Our database, migrated to the current schema."""
+    db = Database(settings().database)
+    db.migrate()
+    return db
+
+
+@functools.lru_cache(maxsize=1)
+def lead_store() -> LeadStore:
+    return LeadStore(database())

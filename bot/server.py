@@ -11,6 +11,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import runtime
 from bot.action_endpoint import create_action_blueprint
 from bot.config import Settings
 from bot.logging_setup import configure_logging
@@ -21,11 +22,21 @@ APP_NAME = "enlist_bot"
 
 
 def create_app(settings: Settings) -> Sanic:
-    """Build the bot service app for ``settings``."""
+    """Build the bot service app for ``settings``.
+
+    ``app.ctx`` carries ``settings``, and after start ``database`` and ``leads`` (the
+    LeadStore); blueprints (portal, widget) reach shared state through it.
+    """
     app = Sanic(APP_NAME, configure_logging=False)
     app.config.REQUEST_MAX_SIZE = 2 * 1024 * 1024
     app.ctx.settings = settings
     app.blueprint(create_action_blueprint("actions"))
+
+    @app.before_server_start
+    async def open_database(app_: Sanic, _loop) -> None:
+        # Migrate before the first request; blocking is fine here, nothing is served yet.
+        app_.ctx.database = runtime.database()
+        app_.ctx.leads = runtime.lead_store()
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

@@ -14,11 +14,14 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.runner import Stack
 
 PROJECT_HOME = Path(__file__).resolve().parent.parent
 
@@ -103,8 +106,9 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Settings]:
-    """Rasa server + bot service started like `enlist run`, on free ports."""
+def live_stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator["Stack"]:
+    """Rasa server + bot service started like `enlist run`, on free ports (the Stack object,
+    for tests that restart a process; most tests want ``stack``, its settings)."""
     from bot.runner import Stack
 
     env = stack_environment(tmp_path_factory.mktemp("stack-var"))
@@ -115,7 +119,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iter
         running = Stack(settings, trained_model)
         try:
             running.start()
-            yield settings
+            yield running
         finally:
             running.stop()
     finally:
@@ -124,6 +128,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iter
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def stack(live_stack: "Stack") -> Settings:
+    """Settings (URLs, var dir) of the running stack."""
+    return live_stack.settings
 
 
 @pytest.fixture()
