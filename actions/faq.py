@@ -12,6 +12,7 @@ from bot.contact import contact_block
 from bot.faq.answering import FaqDecision, decide
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
+from bot.leads.model import SIGN_UP_BUTTON, SIGN_UP_TOPICS
 
 #: Topics offered when the bot has no idea what was meant.
 DEFAULT_TOPICS = ("process_overview", "tuition_compensation", "age_limits")
@@ -35,8 +36,12 @@ class ActionAnswerFaq(Action):
         snapshot = runtime.faq_catalog().snapshot()
         decision = decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence)
         if self.may_answer and decision.answers:
-            reply = render_answer(snapshot.by_id[decision.entry_id], snapshot, settings.policy_year, contact_block(settings))
-            dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+            entry = snapshot.by_id[decision.entry_id]
+            reply = render_answer(entry, snapshot, settings.policy_year, contact_block(settings))
+            buttons = list(reply.buttons)
+            if SIGN_UP_TOPICS.intersection(entry.tags) and tracker.active_loop.get("name") is None:
+                buttons.append(SIGN_UP_BUTTON)
+            dispatcher.utter_message(text=reply.text, buttons=buttons)
         else:
             suggest(dispatcher, snapshot, decision)
         return []

@@ -54,6 +54,26 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if passed else 1
 
 
+def cmd_leads_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+    from bot.leads.retention import purge_leads
+
+    days = args.older_than if args.older_than is not None else settings.lead_retention_days
+    result = purge_leads(settings, runtime.lead_store(), days)
+    print(f"deleted {result.leads} lead(s) created more than {days} days ago and {result.conversations} conversation(s)")
+    return 0
+
+
+def cmd_leads_flush(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+    from bot.leads.outbox import Outbox
+
+    outbox = Outbox(settings.outbox_dir)
+    result = outbox.flush(runtime.lead_store())
+    print(f"outbox: {result.saved} lead(s) saved, {result.remaining} still waiting")
+    return 0 if result.remaining == 0 else 1
+
+
 def cmd_settings(settings: Settings, args: argparse.Namespace) -> int:
     print(describe_settings())
     return 0
@@ -92,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = add("eval", cmd_eval, "evaluate FAQ accuracy and out-of-scope rejection on tests/nlu/")
     evaluate.add_argument("--min-accuracy", type=float, default=0.90)
     evaluate.add_argument("--min-rejection", type=float, default=0.90)
+
+    leads = commands.add_parser("leads", help="leads: purge old ones, flush the outbox", description="leads")
+    leads_commands = leads.add_subparsers(dest="leads_command", metavar="COMMAND")
+    leads_commands.required = True
+    purge = add("purge", cmd_leads_purge, "delete leads (and their conversations) past retention", leads_commands)
+    purge.add_argument("--older-than", type=int, metavar="DAYS", help="default: ENLIST_LEAD_RETENTION_DAYS")
+    add("flush", cmd_leads_flush, "save leads waiting in var/outbox/ to the database now", leads_commands)
 
     add("settings", cmd_settings, "list every ENLIST_* setting with its default")
     add("serve-bot", cmd_serve_bot, "run only the bot service (actions, health) in the foreground")

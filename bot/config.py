@@ -144,6 +144,12 @@ class Settings:
         _parse_positive_int,
         "portal sessions end after this many minutes without activity",
     )
+    outbox_flush_seconds: float = _setting(
+        "ENLIST_OUTBOX_FLUSH_SECONDS",
+        5.0,
+        _parse_positive_float,
+        "how often the bot service retries saving leads kept in var/outbox/",
+    )
     ready_timeout: float = _setting(
         "ENLIST_READY_TIMEOUT",
         180.0,

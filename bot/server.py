@@ -5,15 +5,19 @@ from the environment.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from sanic import Sanic, response
+from sqlalchemy.exc import SQLAlchemyError
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import runtime
 from bot.action_endpoint import create_action_blueprint
 from bot.config import Settings
+from bot.leads.outbox import Outbox
 from bot.logging_setup import configure_logging
 
 logger = logging.getLogger(__name__)
@@ -35,14 +39,46 @@ def create_app(settings: Settings) -> Sanic:
     @app.before_server_start
     async def open_database(app_: Sanic, _loop) -> None:
         # Migrate before the first request; blocking is fine here, nothing is served yet.
-        app_.ctx.database = runtime.database()
-        app_.ctx.leads = runtime.lead_store()
+        # A database that is down must not stop the service: leads then go to the outbox.
+        try:
+            app_.ctx.database = runtime.database()
+            app_.ctx.leads = runtime.lead_store()
+        except SQLAlchemyError as exc:
+            logger.error("database unavailable at start (%s); leads go to the outbox until it returns", type(exc).__name__)
+
+    @app.after_server_start
+    async def start_outbox_flusher(app_: Sanic, _loop) -> None:
+        app_.ctx.outbox_flusher = asyncio.ensure_future(flush_outbox_forever(settings))
+
+    @app.before_server_stop
+    async def stop_outbox_flusher(app_: Sanic, _loop) -> None:
+        flusher = getattr(app_.ctx, "outbox_flusher", None)
+        if flusher is not None:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
 
     return app
+
+
+async def flush_outbox_forever(settings: Settings) -> None:
+    """Every few seconds, move leads from the outbox into the database once it answers."""
+    outbox = Outbox(settings.outbox_dir)
+    loop = asyncio.get_running_loop()
+    while True:
+        if outbox.pending():
+            try:
+                store = await loop.run_in_executor(None, runtime.lead_store)
+                await loop.run_in_executor(None, outbox.flush, store)
+            except SQLAlchemyError as exc:
+                logger.warning("outbox flush waits for the database (%s)", type(exc).__name__)
+            except Exception:  # noqa: BLE001 - the flusher must keep running
+                logger.exception("outbox flush failed")
+        await asyncio.sleep(settings.outbox_flush_seconds)
 
 
 def main() -> None:

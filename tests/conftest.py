@@ -7,6 +7,7 @@ already up. It uses the model for the current training inputs (training it if mi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -45,6 +46,21 @@ def stack_environment(var_dir: Path, **overrides: str) -> Dict[str, str]:
     }
     env.update(overrides)
     return env
+
+
+@contextlib.contextmanager
+def environment(env: Dict[str, str]) -> Iterator[None]:
+    """Set environment variables (inherited by started processes); restore them after."""
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @dataclass
@@ -111,23 +127,13 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) ->
     for tests that restart a process; most tests want ``stack``, its settings)."""
     from bot.runner import Stack
 
-    env = stack_environment(tmp_path_factory.mktemp("stack-var"))
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)  # the child processes inherit the settings
-    try:
-        settings = Settings.from_env()
-        running = Stack(settings, trained_model)
+    with environment(stack_environment(tmp_path_factory.mktemp("stack-var"))):
+        running = Stack(Settings.from_env(), trained_model)
         try:
             running.start()
             yield running
         finally:
             running.stop()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ no-op, because submission references are unique. Every query is parameterised.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional
 
 from sqlalchemy import and_, delete, func, insert, or_, select, true, update
@@ -32,6 +33,12 @@ from bot.storage.schema import lead_notes, lead_submissions, leads
 MAX_PER_PAGE = 200
 _UPDATABLE = ("name", "school", "student_status", "education_level", "hukou_place", "enlist_place", "main_concern",
               "consent_version", "consent_at", "sender_id", "source_channel")
+
+
+@dataclass(frozen=True)
+class Purged:
+    leads: int
+    sender_ids: List[str]
 
 
 class UnknownLead(LookupError):
@@ -123,13 +130,13 @@ class LeadStore:
             connection.execute(update(leads).where(leads.c.id == lead_id).values(updated_at=now))
         return Note(result.inserted_primary_key[0], author, text, now)
 
-    def purge_older_than(self, days: int, now: Optional[dt.datetime] = None) -> List[str]:
-        """Delete leads created more than ``days`` ago; returns their conversation ids."""
+    def purge_older_than(self, days: int, now: Optional[dt.datetime] = None) -> Purged:
+        """Delete leads created more than ``days`` ago; returns how many and their conversations."""
         cutoff = (now or utcnow()) - dt.timedelta(days=days)
         with self.database.begin() as connection:
             ids = [r.id for r in connection.execute(select(leads.c.id).where(leads.c.created_at < cutoff))]
             if not ids:
-                return []
+                return Purged(0, [])
             senders = {r.sender_id for r in connection.execute(select(leads.c.sender_id).where(leads.c.id.in_(ids)))}
             senders |= {r.sender_id for r in connection.execute(
                 select(lead_submissions.c.sender_id).where(lead_submissions.c.lead_id.in_(ids)))}
@@ -137,7 +144,7 @@ class LeadStore:
             connection.execute(delete(lead_notes).where(lead_notes.c.lead_id.in_(ids)))
             connection.execute(delete(lead_submissions).where(lead_submissions.c.lead_id.in_(ids)))
             connection.execute(delete(leads).where(leads.c.id.in_(ids)))
-        return sorted(senders)
+        return Purged(len(ids), sorted(senders))
 
     # --- reading ------------------------------------------------------------------------
 
