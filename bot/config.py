@@ -17,6 +17,9 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 from bot.errors import ConfigError
 
 PACKAGE_HOME = Path(__file__).resolve().parent.parent
+#: embedded: SQLite files, in-memory lock store, one worker each (the laptop default).
+#: production: PostgreSQL stores, Redis lock store, several workers, replicas possible.
+PROFILES = ("embedded", "production")
 
 
 def _number_in(kind: Callable[[str], Any], low: float, high: float, what: str) -> Callable[[str], Any]:
@@ -33,9 +36,17 @@ def _number_in(kind: Callable[[str], Any], low: float, high: float, what: str) -
 
 _parse_port = _number_in(int, 1, 65535, "a port number 1-65535")
 _parse_positive_int = _number_in(int, 1, 10**9, "a positive integer")
+_parse_non_negative_int = _number_in(int, 0, 64, "an integer from 0 to 64")
 _parse_year = _number_in(int, 2000, 2100, "a year between 2000 and 2100")
 _parse_fraction = _number_in(float, 0.0, 1.0, "a number between 0 and 1")
 _parse_positive_float = _number_in(float, 1e-9, 1e9, "a positive number")
+
+
+def _parse_profile(raw: str) -> str:
+    profile = raw.strip().lower()
+    if profile not in PROFILES:
+        raise ValueError(f"must be one of {', '.join(PROFILES)}")
+    return profile
 
 
 def _parse_log_level(raw: str) -> str:
@@ -61,6 +72,9 @@ def _setting(env: str, default: Any, parse: Callable[[str], Any], help: str) -> 
 class Settings:
     """All runtime settings. Build with :meth:`from_env`; never mutate."""
 
+    profile: str = _setting(
+        "ENLIST_PROFILE", "embedded", _parse_profile, "embedded (SQLite, one process each) or production"
+    )
     home: Path = _setting(
         "ENLIST_HOME", PACKAGE_HOME, Path, "project directory (config.yml, domain/, data/)"
     )
@@ -126,6 +140,24 @@ class Settings:
         str,
         "Rasa conversation store (SQLAlchemy URL); empty = SQLite file var/tracker.db",
     )
+    redis_url: str = _setting(
+        "ENLIST_REDIS_URL",
+        "",
+        str,
+        "Redis for Rasa's lock store (redis://host:port/db); required by the production profile",
+    )
+    rasa_workers: int = _setting(
+        "ENLIST_RASA_WORKERS",
+        0,
+        _parse_non_negative_int,
+        "Sanic workers of the Rasa server; 0 = 1 embedded, one per CPU core in production",
+    )
+    bot_workers: int = _setting(
+        "ENLIST_BOT_WORKERS",
+        0,
+        _parse_non_negative_int,
+        "Sanic workers of the bot service; 0 = 1 embedded, one per CPU core in production",
+    )
     secret_key: str = _setting(
         "ENLIST_SECRET_KEY",
         "",
@@ -172,8 +204,27 @@ class Settings:
                 values[spec.name] = spec.metadata["parse"](raw.strip())
             except ValueError as exc:
                 raise ConfigError(f"{name}={raw!r} is invalid: {exc}") from None
-        settings = cls(**values)
-        return settings._resolved()
+        settings = cls(**values)._resolved()
+        settings._check_profile()
+        return settings
+
+    def _check_profile(self) -> None:
+        """The production profile runs on shared services; refuse to start without them."""
+        if self.profile != "production":
+            return
+        missing = [name for name, value in (
+            ("ENLIST_DATABASE_URL", self.database_url),
+            ("ENLIST_TRACKER_STORE_URL", self.tracker_store_url),
+            ("ENLIST_REDIS_URL", self.redis_url),
+            ("ENLIST_SECRET_KEY", self.secret_key),
+        ) if not value]
+        if missing:
+            raise ConfigError(f"ENLIST_PROFILE=production needs {', '.join(missing)}")
+        for name, url in (("ENLIST_DATABASE_URL", self.database_url), ("ENLIST_TRACKER_STORE_URL", self.tracker_store_url)):
+            if url.startswith("sqlite"):
+                raise ConfigError(f"{name} must not be SQLite in production (several processes and replicas share it)")
+        if not self.redis_url.startswith(("redis://", "rediss://")):
+            raise ConfigError(f"ENLIST_REDIS_URL={self.redis_url!r} must start with redis:// or rediss://")
 
     def _resolved(self) -> "Settings":
         """Make the directory settings absolute, relative to ``home``."""
@@ -205,6 +256,16 @@ class Settings:
     @property
     def rasa_api_enabled(self) -> bool:
         return bool(self.rasa_api_token)
+
+    @property
+    def is_production(self) -> bool:
+        return self.profile == "production"
+
+    def workers(self, configured: int) -> int:
+        """Worker count: as configured, else 1 embedded / one per core in production."""
+        if configured:
+            return configured
+        return max(1, os.cpu_count() or 1) if self.is_production else 1
 
     @property
     def database(self) -> str:

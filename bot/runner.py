@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -56,12 +57,27 @@ def tracker_store_endpoint(url: str) -> Dict[str, object]:
     return config
 
 
+def lock_store_endpoint(url: str) -> Dict[str, object]:
+    """Rasa's Redis lock store configuration for a redis:// URL."""
+    parsed = make_url(url.replace("rediss://", "redis://", 1))
+    config: Dict[str, object] = {"type": "redis", "url": parsed.host or "127.0.0.1", "port": parsed.port or 6379,
+                                 "key_prefix": "enlist", "use_ssl": url.startswith("rediss://")}
+    if parsed.database:
+        config["db"] = int(parsed.database)
+    if parsed.password:
+        config["password"] = parsed.password
+    return config
+
+
 def render_endpoints(settings: Settings) -> Dict[str, object]:
     """The Rasa endpoints configuration for ``settings``."""
-    return {
+    endpoints: Dict[str, object] = {
         "action_endpoint": {"url": settings.action_endpoint_url},
         "tracker_store": tracker_store_endpoint(settings.tracker_store),
     }
+    if settings.redis_url:
+        endpoints["lock_store"] = lock_store_endpoint(settings.redis_url)
+    return endpoints
 
 
 def write_run_files(settings: Settings) -> Path:
@@ -158,6 +174,14 @@ class ManagedProcess:
         return f"{self.name} exited with code {code}. Last output:\n{lines}"
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """True when something already accepts connections on host:port."""
+    address = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex((address, port)) == 0
+
+
 def http_ok(url: str, timeout: float = 2.0) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as reply:
@@ -174,8 +198,9 @@ class Stack:
         env = subprocess_env(settings)
         log_dir = settings.var_dir / "log"
         endpoints = write_run_files(settings)
+        rasa_env = {**env, "SANIC_WORKERS": str(settings.workers(settings.rasa_workers))}
         self.bot = ManagedProcess("bot", bot_command(settings), env, settings.home, log_dir / "bot.log")
-        self.rasa = ManagedProcess("rasa", rasa_command(settings, model, endpoints), env, settings.home, log_dir / "rasa.log")
+        self.rasa = ManagedProcess("rasa", rasa_command(settings, model, endpoints), rasa_env, settings.home, log_dir / "rasa.log")
         self.processes = [self.bot, self.rasa]
         self.ready_urls = {
             self.bot: f"{settings.bot_url}/health",
@@ -184,6 +209,12 @@ class Stack:
 
     def start(self) -> float:
         """Start both and wait until both answer; returns seconds to ready."""
+        for host, port in ((self.settings.rasa_host, self.settings.rasa_port), (self.settings.bot_host, self.settings.bot_port)):
+            if port_in_use(host, port):
+                raise StackError(
+                    f"port {port} on {host} is already in use (another `enlist run`?); "
+                    "stop it or choose other ports with ENLIST_RASA_PORT / ENLIST_BOT_PORT"
+                )
         started = time.monotonic()
         for process in self.processes:
             process.start()
@@ -247,6 +278,8 @@ def run_stack(settings: Settings, model: Path) -> int:
             f"  chat (socket)   {settings.rasa_url}/socket.io\n"
             f"  bot service     {settings.bot_url}  (/health, /webhook)\n"
             f"  Rasa HTTP API   {'on (token required)' if settings.rasa_api_enabled else 'off (set ENLIST_RASA_API_TOKEN to enable)'}\n"
+            f"  profile         {settings.profile}: {settings.workers(settings.rasa_workers)} Rasa worker(s), "
+            f"{settings.workers(settings.bot_workers)} bot worker(s)\n"
             "Press Ctrl-C to stop both.\n",
             flush=True,
         )

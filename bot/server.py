@@ -86,7 +86,7 @@ def main() -> None:
     configure_logging(settings.log_level)
     app = create_app(settings)
     logger.info("bot service listening on %s", settings.bot_url)
-    app.run(host=settings.bot_host, port=settings.bot_port, access_log=False, workers=1)
+    app.run(host=settings.bot_host, port=settings.bot_port, access_log=False, workers=settings.workers(settings.bot_workers))
 
 
 if __name__ == "__main__":

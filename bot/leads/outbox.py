@@ -65,6 +65,8 @@ class Outbox:
         for index, path in enumerate(pending):
             try:
                 submission = LeadSubmission.from_json(json.loads(path.read_text(encoding="utf-8")))
+            except FileNotFoundError:
+                continue  # another worker flushed it a moment ago
             except (OSError, ValueError, TypeError, KeyError) as exc:
                 quarantine = self.directory / "unreadable"
                 quarantine.mkdir(exist_ok=True, mode=0o700)
