@@ -74,6 +74,12 @@ def cmd_leads_flush(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if result.remaining == 0 else 1
 
 
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    from bench.load import main as bench
+
+    return bench(args.extra)
+
+
 def cmd_settings(settings: Settings, args: argparse.Namespace) -> int:
     print(describe_settings())
     return 0
@@ -120,13 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--older-than", type=int, metavar="DAYS", help="default: ENLIST_LEAD_RETENTION_DAYS")
     add("flush", cmd_leads_flush, "save leads waiting in var/outbox/ to the database now", leads_commands)
 
+    add("bench", cmd_bench, "stock rasa run vs the production profile under load; options: `enlist bench -- --help`")
+
     add("settings", cmd_settings, "list every ENLIST_* setting with its default")
     add("serve-bot", cmd_serve_bot, "run only the bot service (actions, health) in the foreground")
     return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.handler is not cmd_bench:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = [x for x in extra if x != "--"]
     try:
         settings = Settings.from_env()
         return args.handler(settings, args)

@@ -119,8 +119,9 @@ def bot_command(settings: Settings) -> List[str]:
 class ManagedProcess:
     """A child process whose output is echoed with a prefix and remembered."""
 
-    def __init__(self, name: str, argv: List[str], env: Dict[str, str], cwd: Path, log_path: Path) -> None:
+    def __init__(self, name: str, argv: List[str], env: Dict[str, str], cwd: Path, log_path: Path, echo: bool = True) -> None:
         self.name = name
+        self.echo = echo
         self.argv = argv
         self.env = env
         self.cwd = cwd
@@ -146,7 +147,8 @@ class ManagedProcess:
                 self.tail.append(line)
                 log.write(line + "\n")
                 log.flush()
-                print(f"[{self.name}] {line}", flush=True)
+                if self.echo:
+                    print(f"[{self.name}] {line}", flush=True)
 
     def exit_code(self) -> Optional[int]:
         return None if self.process is None else self.process.poll()
@@ -193,14 +195,14 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
 class Stack:
     """The two processes of the product, started and stopped together."""
 
-    def __init__(self, settings: Settings, model: Path) -> None:
+    def __init__(self, settings: Settings, model: Path, echo: bool = True) -> None:
         self.settings = settings
         env = subprocess_env(settings)
         log_dir = settings.var_dir / "log"
         endpoints = write_run_files(settings)
         rasa_env = {**env, "SANIC_WORKERS": str(settings.workers(settings.rasa_workers))}
-        self.bot = ManagedProcess("bot", bot_command(settings), env, settings.home, log_dir / "bot.log")
-        self.rasa = ManagedProcess("rasa", rasa_command(settings, model, endpoints), rasa_env, settings.home, log_dir / "rasa.log")
+        self.bot = ManagedProcess("bot", bot_command(settings), env, settings.home, log_dir / "bot.log", echo)
+        self.rasa = ManagedProcess("rasa", rasa_command(settings, model, endpoints), rasa_env, settings.home, log_dir / "rasa.log", echo)
         self.processes = [self.bot, self.rasa]
         self.ready_urls = {
             self.bot: f"{settings.bot_url}/health",

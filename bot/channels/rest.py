@@ -62,8 +62,26 @@ def parse_chat_request(body: bytes, max_chars: int) -> Dict[str, Any]:
     return {"sender": sender, "message": message, "metadata": metadata}
 
 
+#: Messages parsed once per worker at start so the first student does not pay for
+#: jieba's dictionary build and TensorFlow's graph tracing (about 10 s on this machine).
+WARM_UP_MESSAGES = ("你好", "当兵学费能补偿吗", "我想报名")
+
+
+async def warm_up(app: Any) -> None:
+    """Parse a few messages with the loaded model (no conversation is created)."""
+    agent = getattr(app.ctx, "agent", None)
+    if agent is not None and agent.is_ready():
+        for text in WARM_UP_MESSAGES:
+            await agent.parse_message(text)
+    app.ctx.enlist_warm = True
+
+
 class SafeRestInput(RestInput):
-    """``/webhooks/rest/webhook`` with request validation (channel name stays ``rest``)."""
+    """``/webhooks/rest/webhook`` with request validation (channel name stays ``rest``).
+
+    ``GET /webhooks/rest/`` (the readiness check) answers 503 until this worker has
+    warmed up its model.
+    """
 
     @classmethod
     def name(cls) -> Text:
@@ -73,8 +91,18 @@ class SafeRestInput(RestInput):
         inner = super().blueprint(on_new_message)
         max_chars = Settings.from_env().max_message_chars
 
+        @inner.listener("after_server_start")
+        async def warm_up_model(app: Any, _loop: Any) -> None:
+            try:
+                await warm_up(app)
+            except Exception:  # noqa: BLE001 - a failed warm-up only costs the first student time
+                logger.exception("model warm-up failed")
+                app.ctx.enlist_warm = True
+
         @inner.middleware("request")
         async def validate(request: Request) -> Optional[HTTPResponse]:
+            if request.method == "GET" and not getattr(request.app.ctx, "enlist_warm", False):
+                return response.json({"status": "warming up"}, status=503)
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None
             try:
