@@ -142,6 +142,9 @@ class FactFormValidation(FormValidationAction):
                 for slot, value in fact_updates(extract(earlier, year)).items():
                     if slot in HISTORY_SLOTS and slots.get(slot) is None and slot not in updates:
                         updates[slot] = value
+        corrected = {k: v for k, v in updates.items() if k in HISTORY_SLOTS and slots.get(k) not in (None, v)}
+        if corrected:
+            dispatcher.utter_message(text=f"已更正：{facts_summary(corrected)}。")
         slots.update(updates)
         self.derive(slots, updates)
         understood = bool(updates)

@@ -53,6 +53,8 @@ def test_persona_2_female_postgraduate_25_with_body_numbers(chat: Chat, sender: 
                   "身高165cm：达到女性158cm以上的要求", "BMI = 52 ÷ 1.65² ≈ 19.1", "17≤BMI<24",
                   "裸眼视力4.6、5.0：有一眼低于4.8，需查矫正视力", "女兵下半年网上报名起止时间：未找到公开来源【未找到】")
     assert "初次兵役登记" not in text  # the registration duty is for men
+    again, buttons = chat.buttons(sender, "我符合条件吗")  # everything known: the answer comes at once
+    assert_result(again, buttons, "上限26周岁", "BMI = 52 ÷ 1.65² ≈ 19.1")
 
 
 def test_persona_3_male_vocational_graduate_25_over_the_limit(chat: Chat, sender: str) -> None:

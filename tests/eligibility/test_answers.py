@@ -117,6 +117,12 @@ def test_a_bare_answer_fills_the_requested_slot() -> None:
     assert slots["birth_year"] == 2002.0 and slots["requested_slot"] == "education_level"
 
 
+def test_a_changed_fact_is_acknowledged() -> None:
+    slots, messages = run(ValidateEligibilityForm(), tracker(turn("我是女生", "eligibility_form", "birth_year"), {"gender": "男"}))
+    assert slots["gender"] == "女" and slots["requested_slot"] == "birth_year"
+    assert messages == ["已更正：女。"]
+
+
 def test_men_with_school_education_are_not_asked_their_status() -> None:
     done = {"gender": "男", "birth_year": 2005.0}
     slots, _ = run(ValidateEligibilityForm(), tracker(turn("高中", "eligibility_form", "education_level"), done))
