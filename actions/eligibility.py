@@ -161,7 +161,7 @@ class FactFormValidation(FormValidationAction):
             events.append(SlotSet(RETRIES_SLOT, float(retries)))
         elif understood:
             updates[RETRIES_SLOT] = None
-        if "weight_unit" in notes and requested != "body_asked" and understood:
+        if "weight_unit" in notes and understood:
             dispatcher.utter_message(text=WEIGHT_UNIT_HINT)
         events.extend(SlotSet(slot, value) for slot, value in updates.items())
         missing = self.missing(slots)
@@ -190,6 +190,8 @@ class ValidateEligibilityForm(FactFormValidation):
 
     def answered(self, requested: Optional[str], text: str, facts: Facts, updates: Dict[str, Any]) -> None:
         if requested == "body_asked":
+            if "weight_unit" in facts.notes:
+                return  # ask again: the weight needs a unit before BMI can be computed
             if facts.skipped and not updates:
                 updates["body_asked"] = "跳过"
             elif any(k in updates for k in ("height_cm", "weight_kg", "vision", "myopia_degree")):

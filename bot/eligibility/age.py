@@ -71,11 +71,15 @@ def condition_text(rule: AgeRule, year: int) -> str:
     return ""
 
 
-def check_age(profile: Profile, policy: PolicyYear) -> AgeVerdict:
-    """Apply the table's age rules (first YES rule of the gender wins) to ``profile``."""
+def check_age(profile: Profile, policy: PolicyYear, year: Optional[int] = None) -> AgeVerdict:
+    """Apply the table's age rules (first YES rule of the gender wins) to ``profile``.
+
+    ``year``: the conscription year the age is counted in (default: the table's year; a
+    later year when the configured year has no table of its own yet).
+    """
     if profile.birth_year is None or profile.gender is None:
         raise ValueError("gender and birth year are needed")
-    year = policy.year
+    year = policy.year if year is None else year
     age = age_in(year, profile.birth_year)
     primary: Optional[AgeRule] = None
     maybe: Optional[AgeRule] = None

@@ -90,8 +90,8 @@ def describe(profile: Profile, year: int) -> str:
 def render_eligibility(profile: Profile, policy: PolicyYear, requested_year: int) -> ChatReply:
     """The whole eligibility answer for a profile with gender, birth year and education."""
     sources = Sources(policy)
-    verdict = age_check.check_age(profile, policy)
-    year = policy.year
+    verdict = age_check.check_age(profile, policy, requested_year)
+    year = requested_year
     parts = [f"**{_headline(verdict, year)}**", f"按{year}年征兵政策自测，您提供的信息：{describe(profile, year)}。"]
     parts.append("**年龄**\n" + "\n".join(_age_lines(verdict, profile, policy, sources)))
     parts.append("**应征地**\n" + "\n".join(_location_lines(profile, policy, sources)))
@@ -140,7 +140,7 @@ def _age_lines(verdict: age_check.AgeVerdict, profile: Profile, policy: PolicyYe
     limit = (verdict.conditional or verdict.rule)
     near = limit is not None and verdict.age in (limit.max_age, limit.max_age + 1)
     if near or verdict.age in (17, 18):
-        lines.append(f"- {notes['counting'].text}{sources.cite(notes['counting'])}。您{profile.birth_year}年出生，{policy.year}年按{verdict.age}周岁计。")
+        lines.append(f"- {notes['counting'].text}{sources.cite(notes['counting'])}。您{profile.birth_year}年出生，{profile.birth_year + verdict.age}年按{verdict.age}周岁计。")
     rounds = verdict.rule.rounds if verdict.outcome is age_check.Outcome.WITHIN and verdict.rule else ("上半年", "下半年")
     if verdict.outcome not in (age_check.Outcome.OVER, age_check.Outcome.TOO_YOUNG):
         lines.append("- " + "；".join(_round_text(policy.round(name), sources) for name in rounds) + "。")

@@ -40,9 +40,10 @@ def test_body_numbers_are_computed() -> None:
     assert "4.6" in reply.text and "需查矫正视力" in reply.text
 
 
-def test_another_policy_year_says_so_first() -> None:
-    reply = render_eligibility(Profile(gender="男", birth_year=2002, education_level="本科", student_status="在校生"), P, 2025)
+def test_another_policy_year_says_so_first_and_counts_age_in_that_year() -> None:
+    reply = render_eligibility(Profile(gender="男", birth_year=2003, education_level="本科", student_status="在校生", grade="大二"), P, 2025)
     assert reply.text.startswith("**注意：本助手还没有2025年的政策表，以下按2023年政策计算**")
+    assert "您2025年22周岁" in reply.text and "2003年出生（2025年22周岁）" in reply.text
 
 
 def test_benefit_answer_shows_the_arithmetic_and_the_inference() -> None:
@@ -135,6 +136,13 @@ def test_skip_answers_the_optional_body_question() -> None:
     assert slots["body_asked"] == "跳过" and slots["requested_slot"] is None
     slots, _ = run(ValidateEligibilityForm(), tracker(turn("1.75米 70公斤", "eligibility_form", "body_asked"), known))
     assert (slots["height_cm"], slots["weight_kg"], slots["requested_slot"]) == (175.0, 70.0, None)
+
+
+def test_weight_without_unit_is_asked_again() -> None:
+    known = {"gender": "男", "birth_year": 2002.0, "education_level": "本科", "student_status": "在校生"}
+    slots, messages = run(ValidateEligibilityForm(), tracker(turn("175 体重140", "eligibility_form", "body_asked"), known))
+    assert slots["height_cm"] == 175.0 and "weight_kg" not in slots and slots["requested_slot"] == "body_asked"
+    assert messages == ["体重请带上单位：公斤（kg）还是斤？例如“70公斤”或“140斤”。"]
 
 
 def test_not_understood_gives_a_hint_and_faq_questions_pass_through() -> None:
