@@ -158,9 +158,11 @@ class ValidateLeadForm(FormValidationAction):
             return []
         found = prefill_values(_earlier_user_texts(tracker))
         found = {slot: value for slot, value in found.items() if tracker.get_slot(slot) in (None, "")}
+        known = [f.slot for f in FIELDS if tracker.get_slot(f.slot) not in (None, "")]  # e.g. from the eligibility check
         events: List[EventType] = [SlotSet("lead_prefilled", True)]
-        if found:
-            labels = "、".join(FIELDS_BY_SLOT[slot].label for slot in found)
+        reused = [f.slot for f in FIELDS if f.slot in found or f.slot in known]
+        if reused:
+            labels = "、".join(FIELDS_BY_SLOT[slot].label for slot in reused)
             dispatcher.utter_message(text=f"您之前提到过{labels}，我先沿用，最后确认时可以修改。")
             events += [SlotSet(slot, value) for slot, value in found.items()]
         return events

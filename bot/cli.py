@@ -85,6 +85,35 @@ def cmd_settings(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve_rasa(settings: Settings, args: argparse.Namespace) -> int:
+    """Only the Rasa server (for extra replicas and container deployments)."""
+    import os
+
+    from bot.errors import TrainingError
+    from bot.runner import rasa_command, write_run_files
+    from bot.training import fingerprint, latest_model, model_path_for, subprocess_env
+
+    model = model_path_for(settings, fingerprint(settings))
+    if not model.exists():
+        model = latest_model(settings)
+        if model is None:
+            raise TrainingError("no trained model in ENLIST_MODELS_DIR; run `enlist train` first")
+        print(f"enlist: no model for the current inputs, using the newest: {model.name}", file=sys.stderr)
+    argv = rasa_command(settings, model, write_run_files(settings))
+    env = {**subprocess_env(settings), "SANIC_WORKERS": str(settings.workers(settings.rasa_workers))}
+    os.chdir(settings.home)
+    os.execve(argv[0], argv, env)
+    return 0  # not reached
+
+
+def cmd_nginx_config(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.deploy import nginx_config
+
+    print(nginx_config(args.rasa.split(","), args.bot.split(","), listen=args.listen, access_log=args.access_log,
+                       runtime_dir=args.runtime_dir, user=args.user), end="")
+    return 0
+
+
 def cmd_serve_bot(settings: Settings, args: argparse.Namespace) -> int:
     from bot.server import main as serve
 
@@ -129,7 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
     add("bench", cmd_bench, "stock rasa run vs the production profile under load; options: `enlist bench -- --help`")
 
     add("settings", cmd_settings, "list every ENLIST_* setting with its default")
-    add("serve-bot", cmd_serve_bot, "run only the bot service (actions, health) in the foreground")
+    add("serve-bot", cmd_serve_bot, "run only the bot service (actions, portal, widget) in the foreground")
+    add("serve-rasa", cmd_serve_rasa, "run only the Rasa server in the foreground (extra replicas, containers)")
+    nginx = add("nginx-config", cmd_nginx_config, "print an nginx.conf for Rasa and bot service replicas behind one address")
+    nginx.add_argument("--rasa", default="127.0.0.1:5005,127.0.0.1:5006", help="Rasa replicas, host:port,...")
+    nginx.add_argument("--bot", default="127.0.0.1:5055", help="bot service replicas, host:port,...")
+    nginx.add_argument("--listen", default="80")
+    nginx.add_argument("--access-log", default="/var/log/nginx/enlist.access.log")
+    nginx.add_argument("--runtime-dir", help="pid file, error log and temp files here (unprivileged nginx)")
+    nginx.add_argument("--user", help="nginx worker user (when started as root)")
     return parser
 
 

@@ -37,6 +37,7 @@ def _number_in(kind: Callable[[str], Any], low: float, high: float, what: str) -
 _parse_port = _number_in(int, 1, 65535, "a port number 1-65535")
 _parse_positive_int = _number_in(int, 1, 10**9, "a positive integer")
 _parse_non_negative_int = _number_in(int, 0, 64, "an integer from 0 to 64")
+_parse_non_negative_int_large = _number_in(int, 0, 10**7, "a non-negative integer")
 _parse_year = _number_in(int, 2000, 2100, "a year between 2000 and 2100")
 _parse_fraction = _number_in(float, 0.0, 1.0, "a number between 0 and 1")
 _parse_positive_float = _number_in(float, 1e-9, 1e9, "a positive number")
@@ -82,6 +83,12 @@ class Settings:
     rasa_port: int = _setting("ENLIST_RASA_PORT", 5005, _parse_port, "Rasa server port")
     bot_host: str = _setting("ENLIST_BOT_HOST", "127.0.0.1", str, "bot service interface")
     bot_port: int = _setting("ENLIST_BOT_PORT", 5055, _parse_port, "bot service port")
+    action_endpoint: str = _setting(
+        "ENLIST_ACTION_ENDPOINT_URL",
+        "",
+        str,
+        "where Rasa reaches the bot service's /webhook; empty = derived from ENLIST_BOT_HOST/PORT",
+    )
     rasa_api_token: str = _setting(
         "ENLIST_RASA_API_TOKEN",
         "",
@@ -176,6 +183,12 @@ class Settings:
         _parse_positive_int,
         "portal sessions end after this many minutes without activity",
     )
+    parse_cache_size: int = _setting(
+        "ENLIST_PARSE_CACHE_SIZE",
+        4096,
+        _parse_non_negative_int_large,
+        "NLU parse results cached per Rasa worker for repeated messages; 0 = off",
+    )
     outbox_flush_seconds: float = _setting(
         "ENLIST_OUTBOX_FLUSH_SECONDS",
         5.0,
@@ -246,7 +259,7 @@ class Settings:
 
     @property
     def action_endpoint_url(self) -> str:
-        return f"{self.bot_url}/webhook"
+        return self.action_endpoint or f"{self.bot_url}/webhook"
 
     @property
     def run_dir(self) -> Path:

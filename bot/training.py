@@ -30,8 +30,9 @@ logger = logging.getLogger(__name__)
 GENERATED_FAQ_DATA = Path("data/nlu/faq.generated.yml")
 MODEL_PREFIX = "enlist-"
 KEEP_MODELS = 3
-#: Our own code that changes what the model sees (text normalisation).
-NLU_CODE = (Path("bot/text.py"), Path("bot/nlu"))
+#: Our own code that changes what a trained model is: text normalisation and the FAQ
+#: selector (bot/nlu/parse_cache.py is runtime-only and not listed).
+NLU_CODE = (Path("bot/text.py"), Path("bot/nlu/normalizer.py"), Path("bot/nlu/faq_selector.py"))
 
 
 def subprocess_env(settings: Optional[Settings] = None) -> dict:

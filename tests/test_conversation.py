@@ -51,8 +51,10 @@ def test_questions_get_the_right_facts_with_year_and_sources(chat: Chat, sender:
 def test_topic_button_payload_opens_that_entry(chat: Chat, sender: str) -> None:
     text, buttons = chat.buttons(sender, '/faq{"faq_id":"postgrad_bonus"}')
     assert "初试总分加10分" in text and FOOTER in text
-    assert buttons and all(b["payload"].startswith('/faq{"faq_id":') for b in buttons)
-    follow_up = chat.text(sender, buttons[0]["payload"])
+    follow_ups = [b for b in buttons if b["payload"] != "/sign_up"]
+    assert follow_ups and all(b["payload"].startswith('/faq{"faq_id":') for b in follow_ups)
+    assert buttons[-1] == {"title": "我想报名", "payload": "/sign_up"}
+    follow_up = chat.text(sender, follow_ups[0]["payload"])
     assert FOOTER in follow_up and follow_up != text
 
 

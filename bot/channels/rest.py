@@ -21,6 +21,10 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 
 from bot.config import Settings
+from bot.nlu import parse_cache
+
+# Rasa imports this module when it loads credentials.yml, before it forks workers.
+parse_cache.install(Settings.from_env().parse_cache_size)
 
 logger = logging.getLogger(__name__)
 

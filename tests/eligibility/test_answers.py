@@ -1,0 +1,188 @@
+"""The rendered answers and the form validation actions (without the Rasa server)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.eligibility import (
+    ActionEligibilityResult,
+    ValidateBenefitForm,
+    ValidateEligibilityForm,
+    fresh_user_text,
+    is_activation,
+)
+from bot.eligibility import benefit as money
+from bot.eligibility.policy import Profile
+from bot.eligibility.policy_2023 import POLICY_2023 as P
+from bot.eligibility.render import FOOTER, render_benefit, render_eligibility, render_location
+
+SHARED = ("gender", "birth_year", "student_status", "education_level")
+
+
+def test_eligibility_answer_ends_with_the_notice_and_offers_the_lead_form() -> None:
+    reply = render_eligibility(Profile(gender="男", birth_year=2002, education_level="本科", student_status="在校生", grade="大三"), P, 2023)
+    assert reply.text.endswith(FOOTER) and FOOTER == "以上为参考，以征兵办审核为准。"
+    assert {"title": "我想报名", "payload": "/sign_up"} in reply.buttons
+    assert "年龄条件：符合" in reply.text and "上限22周岁" in reply.text
+    assert "学校所在地或入学前户籍所在地" in reply.text
+    assert "依据：[" in reply.text
+
+
+def test_body_numbers_are_computed() -> None:
+    reply = render_eligibility(Profile(gender="男", birth_year=2003, education_level="高中", student_status="应届毕业生",
+                                       height_cm=175, weight_kg=70, vision=(4.6,)), P, 2023)
+    assert "BMI = 70 ÷ 1.75² ≈ 22.9" in reply.text and "17.5≤BMI<30" in reply.text
+    assert "4.6" in reply.text and "需查矫正视力" in reply.text
+
+
+def test_another_policy_year_says_so_first_and_counts_age_in_that_year() -> None:
+    reply = render_eligibility(Profile(gender="男", birth_year=2003, education_level="本科", student_status="在校生", grade="大二"), P, 2025)
+    assert reply.text.startswith("**注意：本助手还没有2025年的政策表，以下按2023年政策计算**")
+    assert "您2025年22周岁" in reply.text and "2003年出生（2025年22周岁）" in reply.text
+
+
+def test_benefit_answer_shows_the_arithmetic_and_the_inference() -> None:
+    est = money.estimate(P, "本科", "应届毕业生", 2023, "下半年", 5000, 4)
+    text = render_benefit(est, Profile(education_level="本科", student_status="应届毕业生"), P, 2023).text
+    assert "共20000元" in text and "5000元/年 × 4年 = 20000元" in text
+    assert "16000元" in text and "【推断】" in text
+    assert text.endswith(FOOTER)
+
+
+def test_location_comparison_side_by_side() -> None:
+    text = render_location(Profile(student_status="在校生", education_level="本科"), P, 2023).text
+    assert "学校所在地——" in text and "户籍地——" in text and "优待金" in text and "退役安置地" in text
+    freshman = render_location(Profile(student_status="新生", education_level="本科"), P, 2023).text
+    assert "入学前户籍所在地" in freshman and "没有学校所在地的选项" in freshman
+
+
+# --- validation actions over a hand-made tracker ----------------------------------------------
+
+def user(text: str, intent: str = "inform") -> Dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def tracker(events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None, form: str = "eligibility_form",
+            active: bool = True) -> Tracker:
+    latest = next((e for e in reversed(events) if e["event"] == "user"), {})
+    slots = dict(slots or {})
+    requested = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "requested_slot"]
+    slots["requested_slot"] = requested[-1] if requested else None  # as Rasa's temporary tracker does
+    return Tracker("t", slots, {"text": latest.get("text"), "intent": latest.get("parse_data", {}).get("intent", {})},
+                   events, False, None, {"name": form} if active else {}, None)
+
+
+def run(action, t: Tracker) -> tuple:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, {}))
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, [m.get("text") for m in dispatcher.messages]
+
+
+def activation(text: str, form: str, earlier: Optional[List[Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
+    return [*(earlier or []), {"event": "action", "name": "action_listen"}, user(text, "check_eligibility"),
+            {"event": "active_loop", "name": form}, {"event": "slot", "name": "requested_slot", "value": None},
+            {"event": "action", "name": form}]
+
+
+def turn(text: str, form: str, requested: str, intent: str = "inform") -> List[Dict[str, Any]]:
+    return [{"event": "active_loop", "name": form}, {"event": "action", "name": form},
+            {"event": "slot", "name": "requested_slot", "value": requested}, {"event": "action", "name": "action_listen"},
+            user(text, intent), {"event": "slot", "name": "requested_slot", "value": requested}, {"event": "action", "name": form}]
+
+
+def test_activation_reads_the_triggering_message() -> None:
+    events = activation("我21岁本科大三能当兵吗", "eligibility_form")
+    assert is_activation(tracker(events), "eligibility_form")
+    slots, messages = run(ValidateEligibilityForm(), tracker(events))
+    assert (slots["birth_year"], slots["education_level"], slots["student_status"], slots["grade"]) == (2002.0, "本科", "在校生", "大三")
+    assert slots["requested_slot"] == "gender"
+    assert "还需要问几个问题" in messages[0]
+
+
+def test_activation_reuses_earlier_self_descriptions_only() -> None:
+    earlier = [user("我是女生，研二，25岁，学费补偿多少", "faq"), user("男生当兵身高要求", "faq")]
+    slots, _ = run(ValidateEligibilityForm(), tracker(activation("帮我看看能不能报名", "eligibility_form", earlier)))
+    assert (slots["gender"], slots["birth_year"], slots["education_level"], slots["student_status"]) == ("女", 1998.0, "研究生", "在校生")
+    assert slots["requested_slot"] == "body_asked"
+
+
+def test_a_bare_answer_fills_the_requested_slot() -> None:
+    slots, _ = run(ValidateEligibilityForm(), tracker(turn("男", "eligibility_form", "gender")))
+    assert slots["gender"] == "男"
+    slots, _ = run(ValidateEligibilityForm(), tracker(turn("21", "eligibility_form", "birth_year"), {"gender": "男"}))
+    assert slots["birth_year"] == 2002.0 and slots["requested_slot"] == "education_level"
+
+
+def test_a_changed_fact_is_acknowledged() -> None:
+    slots, messages = run(ValidateEligibilityForm(), tracker(turn("我是女生", "eligibility_form", "birth_year"), {"gender": "男"}))
+    assert slots["gender"] == "女" and slots["requested_slot"] == "birth_year"
+    assert messages == ["已更正：女。"]
+
+
+def test_men_with_school_education_are_not_asked_their_status() -> None:
+    done = {"gender": "男", "birth_year": 2005.0}
+    slots, _ = run(ValidateEligibilityForm(), tracker(turn("高中", "eligibility_form", "education_level"), done))
+    assert slots["requested_slot"] == "body_asked"
+
+
+def test_skip_answers_the_optional_body_question() -> None:
+    known = {"gender": "男", "birth_year": 2002.0, "education_level": "本科", "student_status": "在校生"}
+    slots, _ = run(ValidateEligibilityForm(), tracker(turn("跳过", "eligibility_form", "body_asked"), known))
+    assert slots["body_asked"] == "跳过" and slots["requested_slot"] is None
+    slots, _ = run(ValidateEligibilityForm(), tracker(turn("1.75米 70公斤", "eligibility_form", "body_asked"), known))
+    assert (slots["height_cm"], slots["weight_kg"], slots["requested_slot"]) == (175.0, 70.0, None)
+
+
+def test_weight_without_unit_is_asked_again() -> None:
+    known = {"gender": "男", "birth_year": 2002.0, "education_level": "本科", "student_status": "在校生"}
+    slots, messages = run(ValidateEligibilityForm(), tracker(turn("175 体重140", "eligibility_form", "body_asked"), known))
+    assert slots["height_cm"] == 175.0 and "weight_kg" not in slots and slots["requested_slot"] == "body_asked"
+    assert messages == ["体重请带上单位：公斤（kg）还是斤？例如“70公斤”或“140斤”。"]
+
+
+def test_not_understood_gives_a_hint_and_faq_questions_pass_through() -> None:
+    slots, messages = run(ValidateEligibilityForm(), tracker(turn("嗯嗯", "eligibility_form", "gender")))
+    assert slots["form_retries"] == 1.0 and slots["requested_slot"] == "gender" and "男" in messages[0]
+    slots, messages = run(ValidateEligibilityForm(), tracker(turn("考研能加几分", "eligibility_form", "gender", intent="faq")))
+    assert slots == {} and messages == []  # nothing set: the form rejects and the FAQ rule answers
+
+
+def test_resuming_after_an_faq_answer_reads_no_message() -> None:
+    events = [*turn("研究生学费补偿多少", "eligibility_form", "education_level", intent="faq")[:-2],
+              {"event": "action", "name": "action_answer_faq"}, {"event": "bot", "text": "…"},
+              {"event": "slot", "name": "requested_slot", "value": "education_level"}, {"event": "action", "name": "eligibility_form"}]
+    assert fresh_user_text(tracker(events), "eligibility_form") is None
+    slots, _ = run(ValidateEligibilityForm(), tracker(events, {"gender": "男", "birth_year": 2002.0}))
+    assert "education_level" not in slots or slots.get("education_level") is None
+    assert slots["requested_slot"] == "education_level"
+
+
+def test_benefit_form_defaults_the_year_and_skips_paid_years_for_freshmen() -> None:
+    known = {"education_level": "本科", "student_status": "新生"}
+    slots, _ = run(ValidateBenefitForm(), tracker(turn("下半年", "benefit_form", "enlist_half"), known, form="benefit_form"))
+    assert (slots["enlist_half"], slots["enlist_year"], slots["years_paid"], slots["loan_amount"]) == ("下半年", 2023.0, 0.0, 0.0)
+    assert slots["requested_slot"] == "tuition_per_year"
+
+
+def test_benefit_form_stops_asking_for_non_university_students() -> None:
+    slots, _ = run(ValidateBenefitForm(), tracker(turn("高中", "benefit_form", "education_level"), {"student_status": "非学生"}, form="benefit_form"))
+    assert slots["requested_slot"] is None
+
+
+def test_eligibility_result_action_renders_from_slots() -> None:
+    slots = {"gender": "女", "birth_year": 1998.0, "education_level": "研究生", "student_status": "在校生"}
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionEligibilityResult().run(dispatcher, tracker([user("跳过")], slots, active=False), {}))
+    text = dispatcher.messages[0]["text"]
+    assert "上限26周岁" in text and text.endswith(FOOTER)
+
+
+@pytest.mark.parametrize("slot", SHARED)
+def test_shared_slots_are_filled_by_the_eligibility_form(slot: str) -> None:
+    slots, _ = run(ValidateEligibilityForm(), tracker(activation("我是男生，2002年出生，本科在读", "eligibility_form")))
+    assert slots.get(slot) is not None
