@@ -1,4 +1,8 @@
-"""Actions that answer FAQ questions and suggest topics when the bot is unsure."""
+"""Actions that answer FAQ questions and suggest topics when the bot is unsure.
+
+Each message they send carries ``json_message`` metadata (message id, FAQ id) so that
+the widget's 👍/👎 can be recorded against it; see bot/feedback.py.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from bot.contact import contact_block
 from bot.faq.answering import FaqDecision, decide
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
+from bot.feedback import message_metadata
 
 #: Topics offered when the bot has no idea what was meant.
 DEFAULT_TOPICS = ("process_overview", "tuition_compensation", "age_limits")
@@ -36,7 +41,7 @@ class ActionAnswerFaq(Action):
         decision = decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence)
         if self.may_answer and decision.answers:
             reply = render_answer(snapshot.by_id[decision.entry_id], snapshot, settings.policy_year, contact_block(settings))
-            dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+            dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=message_metadata(decision.entry_id))
         else:
             suggest(dispatcher, snapshot, decision)
         return []
@@ -54,6 +59,8 @@ class ActionSuggestFaq(ActionAnswerFaq):
 def suggest(dispatcher: CollectingDispatcher, snapshot: CatalogSnapshot, decision: FaqDecision) -> None:
     """"请换个说法" with the likely topics as buttons (or common topics if none is likely)."""
     if decision.suggestions:
-        dispatcher.utter_message(text=f"{NOT_UNDERSTOOD}{DID_YOU_MEAN}", buttons=topic_buttons(snapshot, decision.suggestions))
+        text, buttons = f"{NOT_UNDERSTOOD}{DID_YOU_MEAN}", topic_buttons(snapshot, decision.suggestions)
     else:
-        dispatcher.utter_message(text=f"{NOT_UNDERSTOOD}{CAN_ASK}", buttons=topic_buttons(snapshot, DEFAULT_TOPICS))
+        text, buttons = f"{NOT_UNDERSTOOD}{CAN_ASK}", topic_buttons(snapshot, DEFAULT_TOPICS)
+    # No FAQ answered, but a 👎 here still tells the review which questions went unanswered.
+    dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(None))
