@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
@@ -55,7 +56,8 @@ def _parse_origins(raw: str) -> Tuple[str, ...]:
 
 def _parse_http_url(raw: str) -> str:
     url = raw.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an http:// or https:// URL")
     return url
 

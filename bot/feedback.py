@@ -41,6 +41,7 @@ MESSAGE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 #: Longest bot text accepted with a vote (FAQ answers are well below 3,000 characters).
 MAX_BOT_TEXT_CHARS = 10_000
 UP, DOWN = 1, -1
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def new_message_id() -> str:
@@ -89,7 +90,15 @@ def parse_vote(body: bytes) -> Vote:
         raise RequestRejected(400, "bad_bot_text", "bot_text 必须是文字或省略。")
     if bot_text is not None and len(bot_text) > MAX_BOT_TEXT_CHARS:
         raise RequestRejected(413, "bot_text_too_long", f"bot_text 太长（{len(bot_text)}字），最多{MAX_BOT_TEXT_CHARS}字。")
-    return Vote(sender_id, message_id, vote, faq_id, mask_personal_data(bot_text) if bot_text else None)
+    return Vote(sender_id, message_id, vote, faq_id, _storable(bot_text))
+
+
+def _storable(bot_text: Optional[str]) -> Optional[str]:
+    """The text as stored: phone numbers masked, control characters (PostgreSQL refuses
+    NUL in text) dropped."""
+    if not bot_text:
+        return None
+    return mask_personal_data(_CONTROL.sub("", bot_text)) or None
 
 
 class FeedbackStore:

@@ -7,7 +7,7 @@
  *
  * It talks to Rasa's REST channel (POST {server}/webhooks/rest/webhook) and sends 👍/👎
  * to {bot service}/feedback. Everything the bot or the user sends is put into the page
- * with createElement/textContent (light Markdown is parsed here, never by innerHTML).
+ * with createElement/textContent (light Markdown is parsed here; no HTML parsing sink is used).
  */
 (function () {
   'use strict';
