@@ -20,7 +20,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -64,6 +64,7 @@ class Vote:
 
 @dataclass(frozen=True)
 class StoredVote:
+    message_id: str
     vote: int
     faq_id: Optional[str]
     bot_text: Optional[str]
@@ -127,7 +128,15 @@ class FeedbackStore:
             row = connection.execute(
                 select(feedback).where(feedback.c.sender_id == sender_id, feedback.c.message_id == message_id)
             ).first()
-        return StoredVote(row.vote, row.faq_id, row.bot_text, row.at) if row else None
+        return _stored(row) if row else None
+
+    def conversation_votes(self, sender_id: str) -> List[StoredVote]:
+        """The votes given in one conversation, oldest first."""
+        with self.database.begin() as connection:
+            rows = connection.execute(
+                select(feedback).where(feedback.c.sender_id == sender_id).order_by(feedback.c.at, feedback.c.id)
+            ).all()
+        return [_stored(row) for row in rows]
 
     def totals_by_faq(self) -> Mapping[Optional[str], Dict[str, int]]:
         """``{faq_id: {"up": n, "down": m}}`` over all votes (``None``: not an FAQ answer)."""
@@ -139,3 +148,7 @@ class FeedbackStore:
         for faq_id, vote, count in rows:
             totals.setdefault(faq_id, {"up": 0, "down": 0})["up" if vote == UP else "down"] += count
         return totals
+
+
+def _stored(row: Any) -> StoredVote:
+    return StoredVote(row.message_id, row.vote, row.faq_id, row.bot_text, row.at)

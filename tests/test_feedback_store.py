@@ -150,6 +150,8 @@ def test_votes_are_kept_apart_per_conversation_and_message(database: Database) -
     store.record(Vote("w-2", "m1", 1, "postgrad_bonus"))
     store.record(Vote("w-1", "m2", -1, None, "你好！"))
     assert len(rows(database)) == 3
+    assert [(v.message_id, v.vote, v.faq_id) for v in store.conversation_votes("w-1")] == [
+        ("m1", -1, "postgrad_bonus"), ("m2", -1, None)]
     assert store.totals_by_faq() == {"postgrad_bonus": {"up": 1, "down": 1}, None: {"up": 0, "down": 1}}
 
 

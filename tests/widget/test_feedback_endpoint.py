@@ -20,6 +20,7 @@ from bot.runner import http_ok
 from bot.storage.database import Database
 from bot.storage.schema import feedback
 from tests.conftest import PROJECT_HOME, HttpReply, http, stack_environment
+from tests.widget.votes import stored_votes
 
 pytestmark = pytest.mark.stack
 
@@ -33,15 +34,6 @@ def post_vote(settings: Settings, payload: object = None, raw: Optional[bytes] =
         headers["Origin"] = origin
     data = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
     return http("POST", f"{settings.bot_url}/feedback", data, headers)
-
-
-def stored(settings: Settings, sender_id: str):
-    db = Database(settings.database)
-    try:
-        with db.begin() as connection:
-            return connection.execute(select(feedback).where(feedback.c.sender_id == sender_id)).all()
-    finally:
-        db.dispose()
 
 
 def vote_count(settings: Settings) -> int:
@@ -60,7 +52,7 @@ def test_a_vote_from_the_demo_page_origin_is_stored_and_can_be_changed(stack: Se
     assert reply.status == 200 and reply.json() == {"status": "ok"}
     assert reply.header("Access-Control-Allow-Origin") == stack.bot_url
     assert post_vote(stack, {**vote, "vote": 1}, origin=stack.bot_url).status == 200
-    rows = stored(stack, sender)
+    rows = stored_votes(stack, sender)
     assert [(r.message_id, r.vote, r.faq_id, r.bot_text) for r in rows] == [("m-1", 1, "height_weight", "身高体重……")]
 
 
@@ -80,7 +72,7 @@ def test_a_vote_from_another_origin_is_refused(stack: Settings) -> None:
     reply = post_vote(stack, {"sender_id": sender, "message_id": "m", "vote": 1}, origin=EVIL_ORIGIN)
     assert reply.status == 403 and reply.json()["error"] == "origin_not_allowed"
     assert reply.header("Access-Control-Allow-Origin") is None
-    assert stored(stack, sender) == []
+    assert stored_votes(stack, sender) == []
 
 
 @pytest.mark.parametrize(
@@ -131,4 +123,4 @@ def test_too_many_votes_from_one_address_get_429_with_retry_after(strict_bot_ser
     assert statuses == [200, 200, 200, 429]
     refused = post_vote(strict_bot_service, {"sender_id": sender, "message_id": "m9", "vote": 1})
     assert refused.json()["error"] == "too_many_votes" and 0 < int(refused.header("Retry-After")) <= 60
-    assert len(stored(strict_bot_service, sender)) == 3
+    assert len(stored_votes(strict_bot_service, sender)) == 3

@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import Iterator, List
 
 import pytest
-from sqlalchemy import select
 
 from bot.config import Settings
-from bot.storage.database import Database
-from bot.storage.schema import feedback
 from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium
 from tests.conftest import PROJECT_HOME
+from tests.widget.votes import stored_votes
 
 pytestmark = pytest.mark.stack
 
@@ -142,15 +140,6 @@ def widget(browser, stack: Settings, viewport: str) -> Iterator[WidgetPage]:  # 
         yield page
     finally:
         page.page.context.close()
-
-
-def stored_votes(settings: Settings, sender_id: str):
-    db = Database(settings.database)
-    try:
-        with db.begin() as connection:
-            return connection.execute(select(feedback).where(feedback.c.sender_id == sender_id)).all()
-    finally:
-        db.dispose()
 
 
 # --- tests ---------------------------------------------------------------------------------
