@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator, List
 
 import pytest
+from playwright.sync_api import expect
 
 from bot.config import Settings
 from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium
@@ -215,6 +216,7 @@ def test_conversation_survives_a_reload_and_restart_starts_afresh(widget: Widget
     widget.page.locator(BOT).first.wait_for(timeout=WAIT_MS)
     assert widget.sender_id() == sender
     assert widget.log_text() == before
+    expect(widget.page.locator(BOT).last.locator(".enlist-votes")).to_be_in_viewport()  # scrolled to the latest
     assert widget.page.locator(f"{BOT} button[aria-label=有帮助][aria-pressed=true]").count() == 1
     assert "18至22周岁" in widget.ask("今年男生当兵年龄要求").inner_text()  # the conversation goes on
 
@@ -334,6 +336,7 @@ def test_server_down_shows_retry_and_keeps_the_message_then_continues(browser, l
                 assert widget.page.locator(USER).last.inner_text() == question
             widgets[0].page.reload()
             widgets[0].page.locator(".enlist-failed .enlist-retry").wait_for(timeout=WAIT_MS)
+            expect(widgets[0].page.locator(".enlist-failed .enlist-retry")).to_be_in_viewport()
             assert widgets[0].page.locator(USER).last.inner_text() == question
             widgets[0].screenshot("widget-offline")
         finally:

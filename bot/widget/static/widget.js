@@ -759,7 +759,10 @@
     const widget = new Widget(config);
     widget.root.hidden = true;
     document.body.appendChild(widget.root);
-    loadStyles(config.cssUrl, function () { widget.root.hidden = false; });
+    loadStyles(config.cssUrl, function () {
+      widget.root.hidden = false;
+      widget.scrollToEnd(); // only now has the log a height: show the latest messages
+    });
 
     // Host pages can open the chat or ask a question from any element, without script:
     // <a data-enlist-open>…</a>, <button data-enlist-ask="学费怎么补偿">…</button>.
