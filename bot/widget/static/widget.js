@@ -161,6 +161,10 @@
 
   // ---- DOM helpers and light Markdown ----------------------------------------------------
 
+  function wideScreen() {
+    return window.matchMedia ? window.matchMedia('(min-width: 640px)').matches : true;
+  }
+
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -473,7 +477,9 @@
     this.save();
     if (open && !this.state.messages.length) this.greet();
     if (open) this.scrollToEnd();
-    if (byUser) (open ? this.input : this.launcher).focus();
+    // Into the panel for keyboards and screen readers; on phones the log rather than the
+    // input, so that the on-screen keyboard does not cover the greeting.
+    if (byUser) (open ? (wideScreen() ? this.input : this.log) : this.launcher).focus();
   };
 
   // ---- rendering ---------------------------------------------------------------------
