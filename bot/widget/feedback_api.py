@@ -1,23 +1,27 @@
 """``POST /feedback``: the widget's 👍/👎, checked, rate-limited and stored.
 
 Answers ``{"status": "ok"}``, or ``{"error": code, "message": 中文说明}`` with 400 (bad
-shape), 413 (too large), 403 (a page from an origin not allowed), 415 (not JSON) or 429 (too many votes from one address, with
-``Retry-After``). Browsers may call it from the origins of bot/cors.py.
+shape), 403 (a page from an origin not allowed), 413 (too large), 415 (not JSON), 429
+(too many votes from one address, with ``Retry-After``; the count is per process) or 503
+(the database is unavailable; the vote is not kept). Browsers may call it from the
+origins of bot/cors.py.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from typing import Optional
 
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
 from bot.errors import RequestRejected
-from bot.feedback import FeedbackStore, parse_vote
+from bot.feedback import FeedbackStore, Vote, parse_vote
 from bot.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -47,14 +51,25 @@ def create_feedback_blueprint(settings: Settings) -> Blueprint:
                 headers["Retry-After"] = str(math.ceil(wait))
                 raise RequestRejected(429, "too_many_votes", "评价提交得太频繁了，请稍后再试。")
             vote = parse_vote(request.body)
-            store: FeedbackStore = request.app.ctx.feedback
-            await request.app.loop.run_in_executor(None, store.record, vote)
+            await _record(request, vote)
         except RequestRejected as rejected:
             return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers)
         logger.info("feedback %+d on %s (faq %s)", vote.vote, vote.message_id, vote.faq_id or "-")
         return response.json({"status": "ok"}, headers=headers)
 
     return blueprint
+
+
+async def _record(request: Request, vote: Vote) -> None:
+    store: Optional[FeedbackStore] = getattr(request.app.ctx, "feedback", None)
+    try:
+        if store is None:
+            raise SQLAlchemyError("no database at start-up")
+        await request.app.loop.run_in_executor(None, store.record, vote)
+    except SQLAlchemyError as exc:
+        # The chat goes on without the database; the widget says the vote was not saved.
+        logger.error("feedback not stored, database unavailable (%s)", type(exc).__name__)
+        raise RequestRejected(503, "database_unavailable", "评价暂时无法保存，请稍后再试。") from None
 
 
 def _check_body(request: Request) -> None:

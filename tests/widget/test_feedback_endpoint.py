@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Dict, Iterator, Optional
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.config import Settings
 from bot.runner import http_ok
@@ -124,3 +124,15 @@ def test_too_many_votes_from_one_address_get_429_with_retry_after(strict_bot_ser
     refused = post_vote(strict_bot_service, {"sender_id": sender, "message_id": "m9", "vote": 1})
     assert refused.json()["error"] == "too_many_votes" and 0 < int(refused.header("Retry-After")) <= 60
     assert len(stored_votes(strict_bot_service, sender)) == 3
+
+
+def test_a_vote_the_database_cannot_take_gets_503_and_the_service_goes_on(strict_bot_service: Settings) -> None:
+    db = Database(strict_bot_service.database)
+    try:
+        with db.begin() as connection:
+            connection.execute(text("DROP TABLE feedback"))  # the database breaks under the running service
+    finally:
+        db.dispose()
+    reply = post_vote(strict_bot_service, {"sender_id": "w-1", "message_id": "m1", "vote": -1})
+    assert reply.status == 503 and reply.json()["error"] == "database_unavailable"
+    assert http("GET", f"{strict_bot_service.bot_url}/health").status == 200
