@@ -1,4 +1,8 @@
-"""Actions that answer FAQ questions and suggest topics when the bot is unsure."""
+"""Actions that answer FAQ questions and suggest topics when the bot is unsure.
+
+Each message they send carries ``json_message`` metadata (message id, FAQ id) so that
+the widget's 👍/👎 can be recorded against it; see bot/feedback.py.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from bot.faq.answering import FaqDecision, decide
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
 from bot.leads.model import SIGN_UP_BUTTON, SIGN_UP_TOPICS
+from bot.feedback import message_metadata
 
 #: Topics offered when the bot has no idea what was meant.
 DEFAULT_TOPICS = ("process_overview", "tuition_compensation", "age_limits")
@@ -41,7 +46,7 @@ class ActionAnswerFaq(Action):
             buttons = list(reply.buttons)
             if SIGN_UP_TOPICS.intersection(entry.tags) and tracker.active_loop.get("name") is None:
                 buttons.append(SIGN_UP_BUTTON)
-            dispatcher.utter_message(text=reply.text, buttons=buttons)
+            dispatcher.utter_message(text=reply.text, buttons=buttons, json_message=message_metadata(entry.id))
         else:
             suggest(dispatcher, snapshot, decision)
         return []
@@ -59,6 +64,8 @@ class ActionSuggestFaq(ActionAnswerFaq):
 def suggest(dispatcher: CollectingDispatcher, snapshot: CatalogSnapshot, decision: FaqDecision) -> None:
     """"请换个说法" with the likely topics as buttons (or common topics if none is likely)."""
     if decision.suggestions:
-        dispatcher.utter_message(text=f"{NOT_UNDERSTOOD}{DID_YOU_MEAN}", buttons=topic_buttons(snapshot, decision.suggestions))
+        text, buttons = f"{NOT_UNDERSTOOD}{DID_YOU_MEAN}", topic_buttons(snapshot, decision.suggestions)
     else:
-        dispatcher.utter_message(text=f"{NOT_UNDERSTOOD}{CAN_ASK}", buttons=topic_buttons(snapshot, DEFAULT_TOPICS))
+        text, buttons = f"{NOT_UNDERSTOOD}{CAN_ASK}", topic_buttons(snapshot, DEFAULT_TOPICS)
+    # No FAQ answered, but a 👎 here still tells the review which questions went unanswered.
+    dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(None))

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 
@@ -65,6 +66,14 @@ def _parse_origins(raw: str) -> Tuple[str, ...]:
     return origins
 
 
+def _parse_http_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// URL")
+    return url
+
+
 def _setting(env: str, default: Any, parse: Callable[[str], Any], help: str) -> Any:
     return field(default=default, metadata={"env": env, "parse": parse, "help": help})
 
@@ -100,6 +109,18 @@ class Settings:
         (),
         _parse_origins,
         "comma-separated origins allowed to call the chat endpoints from a browser",
+    )
+    public_chat_url: str = _setting(
+        "ENLIST_PUBLIC_CHAT_URL",
+        "",
+        _parse_http_url,
+        "Rasa server URL as browsers reach it (the demo page's widget); empty = the Rasa URL",
+    )
+    feedback_per_minute: int = _setting(
+        "ENLIST_FEEDBACK_PER_MINUTE",
+        60,
+        _parse_positive_int,
+        "widget feedback votes accepted per minute from one client address (more get HTTP 429)",
     )
     policy_year: int = _setting(
         "ENLIST_POLICY_YEAR", 2023, _parse_year, "conscription year the answers describe"
@@ -256,6 +277,11 @@ class Settings:
     @property
     def bot_url(self) -> str:
         return f"http://{_connect_host(self.bot_host)}:{self.bot_port}"
+
+    @property
+    def browser_chat_url(self) -> str:
+        """The Rasa server URL the chat widget on our demo page talks to."""
+        return self.public_chat_url or self.rasa_url
 
     @property
     def action_endpoint_url(self) -> str:

@@ -23,3 +23,17 @@ class TrainingError(EnlistError):
 
 class StackError(EnlistError):
     """The Rasa server or the bot service could not be started or died."""
+
+
+class RequestRejected(EnlistError):
+    """A request to one of our HTTP endpoints that cannot be processed.
+
+    Carries the HTTP status, a stable machine-readable ``code`` and a Chinese ``message``
+    that the widget shows as it is; endpoints answer ``{"error": code, "message": message}``.
+    """
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message

@@ -9,6 +9,7 @@ import functools
 
 from bot.config import Settings
 from bot.faq.catalog import FaqCatalog
+from bot.feedback import FeedbackStore
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
 
@@ -34,3 +35,8 @@ def database() -> Database:
 @functools.lru_cache(maxsize=1)
 def lead_store() -> LeadStore:
     return LeadStore(database())
+
+
+@functools.lru_cache(maxsize=1)
+def feedback_store() -> FeedbackStore:
+    return FeedbackStore(database())

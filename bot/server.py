@@ -1,6 +1,6 @@
-"""The bot service: one Sanic app with the action webhook, health check, and (later) the
-recruiter portal and the chat widget. ``python -m bot.server`` runs it with the settings
-from the environment.
+"""The bot service: one Sanic app with the action webhook, health check, the chat widget
+(demo page, widget.js, feedback; see bot/widget/) and (later) the recruiter portal.
+``python -m bot.server`` runs it with the settings from the environment.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from bot.action_endpoint import create_action_blueprint
 from bot.config import Settings
 from bot.leads.outbox import Outbox
 from bot.logging_setup import configure_logging
+from bot.widget import create_widget_blueprint
 
 logger = logging.getLogger(__name__)
 
@@ -28,13 +29,15 @@ APP_NAME = "enlist_bot"
 def create_app(settings: Settings) -> Sanic:
     """Build the bot service app for ``settings``.
 
-    ``app.ctx`` carries ``settings``, and after start ``database`` and ``leads`` (the
-    LeadStore); blueprints (portal, widget) reach shared state through it.
+    ``app.ctx`` carries ``settings``, and after start ``database``, ``leads`` (the
+    LeadStore) and ``feedback`` (the FeedbackStore); blueprints (portal, widget) reach
+    shared state through it.
     """
     app = Sanic(APP_NAME, configure_logging=False)
     app.config.REQUEST_MAX_SIZE = 2 * 1024 * 1024
     app.ctx.settings = settings
     app.blueprint(create_action_blueprint("actions"))
+    app.blueprint(create_widget_blueprint(settings))
 
     @app.before_server_start
     async def open_database(app_: Sanic, _loop) -> None:
@@ -43,6 +46,7 @@ def create_app(settings: Settings) -> Sanic:
         try:
             app_.ctx.database = runtime.database()
             app_.ctx.leads = runtime.lead_store()
+            app_.ctx.feedback = runtime.feedback_store()
         except SQLAlchemyError as exc:
             logger.error("database unavailable at start (%s); leads go to the outbox until it returns", type(exc).__name__)
 
@@ -85,7 +89,7 @@ def main() -> None:
     settings = Settings.from_env()
     configure_logging(settings.log_level)
     app = create_app(settings)
-    logger.info("bot service listening on %s", settings.bot_url)
+    logger.info("bot service listening on %s (demo page with the chat widget: %s/)", settings.bot_url, settings.bot_url)
     app.run(host=settings.bot_host, port=settings.bot_port, access_log=False, workers=settings.workers(settings.bot_workers))
 
 

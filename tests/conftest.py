@@ -72,6 +72,10 @@ class HttpReply:
     def json(self) -> Any:
         return json.loads(self.body)
 
+    def header(self, name: str) -> Optional[str]:
+        """A response header by case-insensitive name (Sanic sends some in lower case)."""
+        return next((value for key, value in self.headers.items() if key.lower() == name.lower()), None)
+
 
 def http(method: str, url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None, timeout: float = 60) -> HttpReply:
     """A raw HTTP request that returns 4xx/5xx replies instead of raising."""

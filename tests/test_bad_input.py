@@ -31,7 +31,9 @@ def test_long_but_allowed_message_gets_a_reply(chat: Chat, sender: str) -> None:
 @pytest.mark.parametrize("message", ["😀😀😀", "🇨🇳💪", "？？？", "..."])
 def test_emoji_or_punctuation_only(chat: Chat, sender: str, message: str) -> None:
     messages = chat.say(sender, message)
-    assert messages and all(m.get("text") for m in messages)
+    # Every message is text the student sees, or the metadata the widget's votes need.
+    assert messages and all(m.get("text") or set(m.get("custom", {})) == {"enlist_message"} for m in messages)
+    assert any(m.get("text") for m in messages)
 
 
 def test_control_characters_are_ignored(chat: Chat, sender: str) -> None:

@@ -41,3 +41,19 @@ def test_every_setting_is_described() -> None:
     table = describe_settings()
     for name in ("ENLIST_RASA_PORT", "ENLIST_POLICY_YEAR", "ENLIST_CONTACT_PHONE", "ENLIST_RASA_API_TOKEN"):
         assert name in table
+
+
+def test_browser_chat_url_defaults_to_the_rasa_url_and_can_be_public() -> None:
+    assert Settings.from_env({"ENLIST_RASA_PORT": "6005"}).browser_chat_url == "http://127.0.0.1:6005"
+    public = Settings.from_env({"ENLIST_PUBLIC_CHAT_URL": "https://zbzx.example.cn/chat/"})
+    assert public.browser_chat_url == "https://zbzx.example.cn/chat"
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("ENLIST_PUBLIC_CHAT_URL", "zbzx.example.cn"), ("ENLIST_PUBLIC_CHAT_URL", "javascript:alert(1)"),
+     ("ENLIST_FEEDBACK_PER_MINUTE", "0"), ("ENLIST_FEEDBACK_PER_MINUTE", "many")],
+)
+def test_widget_settings_fail_loudly(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})

@@ -8,9 +8,7 @@ whitespace-only message gets a friendly bot reply without touching the conversat
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from sanic import Blueprint, response
@@ -21,6 +19,9 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 
 from bot.config import Settings
+from bot.errors import RequestRejected
+from bot.json_body import json_object
+from bot.senders import SENDER_RULE, is_valid_sender
 from bot.nlu import parse_cache
 
 # Rasa imports this module when it loads credentials.yml, before it forks workers.
@@ -28,33 +29,15 @@ parse_cache.install(Settings.from_env().parse_cache_size)
 
 logger = logging.getLogger(__name__)
 
-SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_\-:.@]{1,128}$")
 EMPTY_MESSAGE_REPLY = "您好像还没有输入内容。请直接输入您想咨询的问题，例如“当兵学费怎么补偿”。"
-
-
-class RequestRejected(Exception):
-    """A chat request that cannot be processed; carries the HTTP status and a message."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
 
 
 def parse_chat_request(body: bytes, max_chars: int) -> Dict[str, Any]:
     """Validate a REST chat request body; raise :class:`RequestRejected` when unusable."""
-    if not body or not body.strip():
-        raise RequestRejected(400, "empty_body", "请求体为空：需要JSON对象 {\"sender\": ..., \"message\": ...}。")
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise RequestRejected(400, "malformed_json", "请求体不是合法的JSON。") from None
-    if not isinstance(payload, dict):
-        raise RequestRejected(400, "not_an_object", "请求体必须是JSON对象 {\"sender\": ..., \"message\": ...}。")
+    payload = json_object(body, '{"sender": ..., "message": ...}')
     sender = payload.get("sender")
-    if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
-        raise RequestRejected(400, "bad_sender", "缺少或无效的 sender（1–128个字母、数字或 _-:.@）。")
+    if not is_valid_sender(sender):
+        raise RequestRejected(400, "bad_sender", f"缺少或无效的 sender（{SENDER_RULE}）。")
     message = payload.get("message")
     if not isinstance(message, str):
         raise RequestRejected(400, "bad_message", "缺少 message，或 message 不是文字。")

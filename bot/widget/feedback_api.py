@@ -1,0 +1,81 @@
+"""``POST /feedback``: the widget's 👍/👎, checked, rate-limited and stored.
+
+Answers ``{"status": "ok"}``, or ``{"error": code, "message": 中文说明}`` with 400 (bad
+shape), 403 (a page from an origin not allowed), 413 (too large), 415 (not JSON), 429
+(too many votes from one address, with ``Retry-After``; the count is per process) or 503
+(the database is unavailable; the vote is not kept). Browsers may call it from the
+origins of bot/cors.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Optional
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Settings
+from bot.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
+from bot.errors import RequestRejected
+from bot.feedback import FeedbackStore, Vote, parse_vote
+from bot.ratelimit import RateLimiter
+
+logger = logging.getLogger(__name__)
+
+#: A vote with the longest accepted bot text fits easily; anything bigger is refused unread.
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_feedback_blueprint(settings: Settings) -> Blueprint:
+    blueprint = Blueprint("widget_feedback")
+    cors = CorsPolicy.for_settings(settings)
+    limiter = RateLimiter(settings.feedback_per_minute)
+
+    @blueprint.route("/feedback", methods=["OPTIONS"])
+    async def preflight(request: Request) -> HTTPResponse:
+        return cors.preflight(request)
+
+    @blueprint.post("/feedback")
+    async def record_vote(request: Request) -> HTTPResponse:
+        headers = cors.headers(request)
+        try:
+            if "Origin" in request.headers and not cors.allowed(request.headers["Origin"]):
+                raise RequestRejected(403, "origin_not_allowed", ORIGIN_NOT_ALLOWED)
+            _check_body(request)
+            wait = limiter.acquire(request.remote_addr or request.ip or "unknown")
+            if wait > 0:
+                headers["Retry-After"] = str(math.ceil(wait))
+                raise RequestRejected(429, "too_many_votes", "评价提交得太频繁了，请稍后再试。")
+            vote = parse_vote(request.body)
+            await _record(request, vote)
+        except RequestRejected as rejected:
+            return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers)
+        logger.info("feedback %+d on %s (faq %s)", vote.vote, vote.message_id, vote.faq_id or "-")
+        return response.json({"status": "ok"}, headers=headers)
+
+    return blueprint
+
+
+async def _record(request: Request, vote: Vote) -> None:
+    store: Optional[FeedbackStore] = getattr(request.app.ctx, "feedback", None)
+    try:
+        if store is None:
+            raise SQLAlchemyError("no database at start-up")
+        await request.app.loop.run_in_executor(None, store.record, vote)
+    except SQLAlchemyError as exc:
+        # The chat goes on without the database; the widget says the vote was not saved.
+        logger.error("feedback not stored, database unavailable (%s)", type(exc).__name__)
+        raise RequestRejected(503, "database_unavailable", "评价暂时无法保存，请稍后再试。") from None
+
+
+def _check_body(request: Request) -> None:
+    if len(request.body or b"") > MAX_BODY_BYTES:
+        raise RequestRejected(413, "body_too_large", f"请求体太大（最多{MAX_BODY_BYTES // 1024} KB）。")
+    content_type = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    # Only JSON: a browser must then ask (preflight) before another site's page may post.
+    if content_type != "application/json":
+        raise RequestRejected(415, "not_json", "请求体必须是JSON（Content-Type: application/json）。")
