@@ -42,6 +42,7 @@ def create_app(settings: Settings) -> Sanic:
     @app.before_server_start
     async def open_database(app_: Sanic, _loop) -> None:
         # Migrate before the first request; blocking is fine here, nothing is served yet.
+        runtime.faq_catalog().snapshot()  # validate and load faq/ now, not on a student's first question
         # A database that is down must not stop the service: leads then go to the outbox.
         try:
             app_.ctx.database = runtime.database()

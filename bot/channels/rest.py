@@ -9,6 +9,7 @@ whitespace-only message gets a friendly bot reply without touching the conversat
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from sanic import Blueprint, response
@@ -22,10 +23,10 @@ from bot.config import Settings
 from bot.errors import RequestRejected
 from bot.json_body import json_object
 from bot.senders import SENDER_RULE, is_valid_sender
-from bot.nlu import parse_cache
+from bot import rasa_speedups
 
 # Rasa imports this module when it loads credentials.yml, before it forks workers.
-parse_cache.install(Settings.from_env().parse_cache_size)
+rasa_speedups.install(Settings.from_env().parse_cache_size)
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +58,13 @@ WARM_UP_MESSAGES = ("你好", "当兵学费能补偿吗", "我想报名")
 async def warm_up(app: Any) -> None:
     """Parse a few messages with the loaded model (no conversation is created)."""
     agent = getattr(app.ctx, "agent", None)
+    started = time.monotonic()
     if agent is not None and agent.is_ready():
         for text in WARM_UP_MESSAGES:
             await agent.parse_message(text)
+        logger.info("model warmed up in %.1f s", time.monotonic() - started)
+    else:
+        logger.warning("no model loaded at start: nothing to warm up")
     app.ctx.enlist_warm = True
 
 

@@ -14,6 +14,9 @@ import yaml
 
 from bot.faq.model import Location, Problem
 
+# libyaml's parser (shipped with PyYAML) is about 10x faster and keeps line marks.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass
 class RawEntry:
@@ -49,7 +52,7 @@ def load_file(path: Path) -> Tuple[List[RawEntry], List[Problem]]:
     except OSError as exc:
         return [], [Problem(Location(path, 1), None, f"无法读取文件：{exc.strerror}。")]
 
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -79,7 +82,7 @@ def load_file(path: Path) -> Tuple[List[RawEntry], List[Problem]]:
 
 def _raw_entry(path: Path, location: Location, node: yaml.MappingNode, problems: List[Problem]) -> RawEntry:
     entry = RawEntry(location=location, data={})
-    constructor = yaml.SafeLoader("")
+    constructor = _Loader("")
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
         line = key_node.start_mark.line + 1

@@ -30,7 +30,7 @@ from bot.faq.model import (
     Location,
     Problem,
 )
-from bot.text import char_bigrams, comparison_key, jaccard
+from bot.text import char_bigrams, comparison_key
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
 PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
@@ -293,8 +293,13 @@ def _check_unique_ids(raw_entries: List[RawEntry]) -> List[Problem]:
 
 
 def _check_phrasings(raw_entries: List[RawEntry], threshold: float) -> List[Problem]:
-    """Same or too-similar phrasings in two different entries."""
-    phrasings: List[Tuple[str, int, RawEntry, str, frozenset]] = []
+    """Same or too-similar phrasings in two different entries.
+
+    Keys and bigram sets are computed once per phrasing; shared bigrams are counted
+    through per-bigram postings lists, which gives every pair's intersection size
+    without comparing all pairs.
+    """
+    phrasings: List[Tuple[str, int, RawEntry, str, str, frozenset]] = []
     for raw in raw_entries:
         entry_id = raw.data.get("id")
         questions = raw.data.get("questions")
@@ -302,12 +307,12 @@ def _check_phrasings(raw_entries: List[RawEntry], threshold: float) -> List[Prob
             continue
         for index, question in enumerate(questions):
             if _nonblank(question):
-                phrasings.append((entry_id, index, raw, str(question), char_bigrams(str(question))))
+                text = str(question)
+                phrasings.append((entry_id, index, raw, text, comparison_key(text), char_bigrams(text)))
 
     problems: List[Problem] = []
     by_key: Dict[str, Tuple[str, int, RawEntry, str]] = {}
-    for entry_id, index, raw, question, _ in phrasings:
-        key = comparison_key(question)
+    for entry_id, index, raw, question, key, _ in phrasings:
         if key in by_key and by_key[key][0] != entry_id:
             other_id, other_index, other_raw, other_q = by_key[key]
             problems.append(
@@ -319,21 +324,23 @@ def _check_phrasings(raw_entries: List[RawEntry], threshold: float) -> List[Prob
             )
         by_key.setdefault(key, (entry_id, index, raw, question))
 
-    # Index phrasings by bigram so only pairs that share a bigram are compared.
     postings: Dict[str, List[int]] = defaultdict(list)
-    for position, (_, _, _, _, grams) in enumerate(phrasings):
-        for gram in grams:
+    for position, phrasing in enumerate(phrasings):
+        for gram in phrasing[5]:
             postings[gram].append(position)
-    reported = set()
-    for position, (entry_id, index, raw, question, grams) in enumerate(phrasings):
-        candidates = {other for gram in grams for other in postings[gram] if other > position}
-        for other in sorted(candidates):
-            other_id, other_index, other_raw, other_q, other_grams = phrasings[other]
-            if other_id == entry_id or comparison_key(question) == comparison_key(other_q):
+    for position, (entry_id, index, raw, question, key, grams) in enumerate(phrasings):
+        shared: Dict[int, int] = defaultdict(int)
+        for gram in grams:
+            for other in postings[gram]:
+                if other > position:
+                    shared[other] += 1
+        for other in sorted(shared):
+            other_id, other_index, other_raw, other_q, other_key, other_grams = phrasings[other]
+            if other_id == entry_id or key == other_key:
                 continue
-            score = jaccard(grams, other_grams)
-            if score >= threshold and (position, other) not in reported:
-                reported.add((position, other))
+            common = shared[other]
+            score = common / (len(grams) + len(other_grams) - common)
+            if score >= threshold:
                 problems.append(
                     Problem(
                         other_raw.at("questions", other_index),

@@ -8,8 +8,9 @@ cached per (model id, normalised text) in a bounded LRU, per worker process; a d
 model means different keys (and the old entries are dropped).
 
 Rasa 3.6 offers no extension point for this, so :func:`install` wraps
-``MessageProcessor._parse_message_with_graph``. It is installed when Rasa loads our REST
-channel (bot/channels/rest.py). ENLIST_PARSE_CACHE_SIZE=0 turns it off.
+``MessageProcessor._parse_message_with_graph``. It is installed with the other speed-ups
+(bot/rasa_speedups.py) when Rasa loads our REST channel. ENLIST_PARSE_CACHE_SIZE=0 turns
+it off.
 """
 
 from __future__ import annotations

@@ -1,0 +1,26 @@
+"""The action-response validator keeps Rasa's contract: valid passes, invalid raises the same error."""
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.utils.endpoints import EndpointConfig
+
+from bot import rasa_speedups
+
+
+@pytest.fixture()
+def action() -> RemoteAction:
+    rasa_speedups.install(0)
+    assert RemoteAction._validate_action_result is rasa_speedups._validate_action_result
+    return RemoteAction("action_answer_faq", EndpointConfig("http://127.0.0.1:1/webhook"))
+
+
+def test_valid_responses_pass(action: RemoteAction) -> None:
+    assert action._validate_action_result({"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "好"}]})
+    assert action._validate_action_result({"events": [], "responses": []})
+
+
+@pytest.mark.parametrize("bad", [{"events": "not a list"}, {"events": [{"no": "event key"}]}, {"responses": [1, 2]}])
+def test_invalid_responses_raise_the_same_error(action: RemoteAction, bad: dict) -> None:
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result(bad)
