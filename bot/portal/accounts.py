@@ -132,9 +132,10 @@ class AccountStore:
         matches = password_matches(password, row.password_hash if row else self._dummy_hash)
         if row is None or not matches or row.disabled:
             return None
+        now = utcnow()
         with self.database.begin() as connection:
-            connection.execute(update(users).where(users.c.id == row.id).values(last_login_at=utcnow()))
-        return _user(row)
+            connection.execute(update(users).where(users.c.id == row.id).values(last_login_at=now))
+        return dataclasses.replace(_user(row), last_login_at=now)
 
     def get(self, user_id: int) -> Optional[User]:
         with self.database.begin() as connection:
