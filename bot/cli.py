@@ -1,4 +1,4 @@
-"""The ``enlist`` command: run, train, FAQ validation and build, evaluation, settings."""
+"""The ``enlist`` command: run, train, FAQ validation and build, evaluation, leads, portal users, settings."""
 
 from __future__ import annotations
 
@@ -72,6 +72,76 @@ def cmd_leads_flush(settings: Settings, args: argparse.Namespace) -> int:
     result = outbox.flush(runtime.lead_store())
     print(f"outbox: {result.saved} lead(s) saved, {result.remaining} still waiting")
     return 0 if result.remaining == 0 else 1
+
+
+def _read_new_password(args: argparse.Namespace) -> str:
+    """The new account's password: one line from stdin, or typed twice (not echoed)."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("密码：")
+    if first != getpass.getpass("再次输入密码："):
+        raise EnlistError("两次输入的密码不一致。")
+    return first
+
+
+def cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+    from bot.portal.accounts import AccountStore, check_name, check_role
+    from bot.portal.audit import AuditLog
+
+    check_name(args.name)
+    check_role(args.role)
+    database = runtime.database()
+    user = AccountStore(database).create(args.name, args.role, _read_new_password(args))
+    AuditLog(database).record("cli", "user_add", f"user:{user.name}", f"role={user.role}")
+    print(f"user {user.name} added with role {user.role}")
+    return 0
+
+
+def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+    from bot.portal.accounts import AccountStore
+    from bot.timefmt import local_text
+
+    for user in AccountStore(runtime.database()).list():
+        state = "disabled" if user.disabled else "active"
+        print(f"{user.name}\t{user.role}\t{state}\tlast login: {local_text(user.last_login_at) or '-'}")
+    return 0
+
+
+def cmd_user_disable(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+    from bot.portal.accounts import AccountStore
+    from bot.portal.audit import AuditLog
+
+    database = runtime.database()
+    AccountStore(database).disable(args.name)
+    AuditLog(database).record("cli", "user_disable", f"user:{args.name}")
+    print(f"user {args.name} disabled; their sessions have ended")
+    return 0
+
+
+def cmd_leads_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+    from bot.leads.export import leads_csv
+    from bot.portal.audit import AuditLog
+    from bot.portal.lead_query import parse_query
+
+    query = parse_query({"status": args.status, "school": args.school, "student_status": args.student_status,
+                         "enlist_place": args.enlist_place, "from": args.date_from, "to": args.date_to, "q": args.search})
+    leads = list(runtime.lead_store().iter_all(query.criteria))
+    body = leads_csv(leads)
+    if args.output == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+    else:
+        with open(args.output, "wb") as handle:
+            handle.write(body)
+    AuditLog(runtime.database()).record("cli", "export", None, f"{len(leads)} 条; 筛选: {query.describe()}")
+    print(f"exported {len(leads)} lead(s) to {args.output}", file=sys.stderr)
+    return 0
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
@@ -148,12 +218,32 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min-accuracy", type=float, default=0.90)
     evaluate.add_argument("--min-rejection", type=float, default=0.90)
 
-    leads = commands.add_parser("leads", help="leads: purge old ones, flush the outbox", description="leads")
+    leads = commands.add_parser("leads", help="leads: export, purge old ones, flush the outbox", description="leads")
     leads_commands = leads.add_subparsers(dest="leads_command", metavar="COMMAND")
     leads_commands.required = True
     purge = add("purge", cmd_leads_purge, "delete leads (and their conversations) past retention", leads_commands)
     purge.add_argument("--older-than", type=int, metavar="DAYS", help="default: ENLIST_LEAD_RETENTION_DAYS")
     add("flush", cmd_leads_flush, "save leads waiting in var/outbox/ to the database now", leads_commands)
+    export = add("export", cmd_leads_export, "write leads (optionally filtered) as CSV, UTF-8 with BOM for Excel", leads_commands)
+    export.add_argument("--output", "-o", required=True, metavar="FILE", help="CSV file to write ('-' = stdout)")
+    export.add_argument("--status", help="status code: new, contacted, registered, enlisted, ineligible, not_interested")
+    export.add_argument("--school", help="school contains this text")
+    export.add_argument("--student-status", help="身份: 在校生 / 应届毕业生 / 往届毕业生 / 其他")
+    export.add_argument("--enlist-place", help="拟应征地: 学校所在地 / 户籍所在地 / 未定")
+    export.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="registered on or after this day")
+    export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="registered on or before this day")
+    export.add_argument("--search", help="text in name, phone, school, reference or concern")
+
+    user = commands.add_parser("user", help="portal accounts: add, list, disable", description="portal accounts")
+    user_commands = user.add_subparsers(dest="user_command", metavar="COMMAND")
+    user_commands.required = True
+    user_add = add("add", cmd_user_add, "create a portal account (password prompted twice)", user_commands)
+    user_add.add_argument("name")
+    user_add.add_argument("--role", required=True, choices=("recruiter", "editor", "admin"))
+    user_add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    add("list", cmd_user_list, "list portal accounts", user_commands)
+    user_disable = add("disable", cmd_user_disable, "disable a portal account and end its sessions", user_commands)
+    user_disable.add_argument("name")
 
     add("bench", cmd_bench, "stock rasa run vs the production profile under load; options: `enlist bench -- --help`")
 

@@ -44,6 +44,15 @@ _parse_fraction = _number_in(float, 0.0, 1.0, "a number between 0 and 1")
 _parse_positive_float = _number_in(float, 1e-9, 1e9, "a positive number")
 
 
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _parse_profile(raw: str) -> str:
     profile = raw.strip().lower()
     if profile not in PROFILES:
@@ -203,6 +212,24 @@ class Settings:
         30,
         _parse_positive_int,
         "portal sessions end after this many minutes without activity",
+    )
+    secure_cookies: bool = _setting(
+        "ENLIST_SECURE_COOKIES",
+        False,
+        _parse_bool,
+        "portal cookies only over HTTPS (set true behind a TLS proxy; https requests get it anyway)",
+    )
+    login_failures_per_user: int = _setting(
+        "ENLIST_LOGIN_FAILURES_PER_USER",
+        5,
+        _parse_positive_int,
+        "portal: failed logins for one user name within 15 minutes before it is locked for a while",
+    )
+    login_failures_per_client: int = _setting(
+        "ENLIST_LOGIN_FAILURES_PER_CLIENT",
+        20,
+        _parse_positive_int,
+        "portal: failed logins from one client address within 15 minutes before it is refused",
     )
     parse_cache_size: int = _setting(
         "ENLIST_PARSE_CACHE_SIZE",

@@ -1,5 +1,5 @@
 """The bot service: one Sanic app with the action webhook, health check, the chat widget
-(demo page, widget.js, feedback; see bot/widget/) and (later) the recruiter portal.
+(demo page, widget.js, feedback; see bot/widget/) and the recruiter portal (bot/portal/).
 ``python -m bot.server`` runs it with the settings from the environment.
 """
 
@@ -19,6 +19,7 @@ from bot.action_endpoint import create_action_blueprint
 from bot.config import Settings
 from bot.leads.outbox import Outbox
 from bot.logging_setup import configure_logging
+from bot.portal import create_portal_blueprint
 from bot.widget import create_widget_blueprint
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def create_app(settings: Settings) -> Sanic:
     app.ctx.settings = settings
     app.blueprint(create_action_blueprint("actions"))
     app.blueprint(create_widget_blueprint(settings))
+    app.blueprint(create_portal_blueprint(settings))
 
     @app.before_server_start
     async def open_database(app_: Sanic, _loop) -> None:

@@ -11,6 +11,9 @@ import contextlib
 import json
 import os
 import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -110,6 +113,30 @@ class Chat:
     def buttons(self, sender: str, text: str) -> Tuple[str, List[Dict[str, str]]]:
         messages = self.say(sender, text)
         return "\n".join(m.get("text", "") for m in messages), [b for m in messages for b in m.get("buttons", [])]
+
+
+@contextlib.contextmanager
+def bot_service(var_dir: Path, **overrides: str) -> Iterator[Settings]:
+    """A private bot service (``python -m bot.server``) on a free port with its own var/
+    directory and ``ENLIST_*`` overrides; stopped on exit. Its output goes to var/bot.log."""
+    env = {**os.environ, **stack_environment(var_dir, **overrides)}
+    settings = Settings.from_env(env)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    with (var_dir / "bot.log").open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot.server"], cwd=PROJECT_HOME, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            from bot.runner import http_ok
+
+            deadline = time.monotonic() + 60
+            while not http_ok(f"{settings.bot_url}/health"):
+                assert process.poll() is None, "bot service died"
+                assert time.monotonic() < deadline, "bot service not ready after 60 s"
+                time.sleep(0.3)
+            yield settings
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 @pytest.fixture(scope="session")

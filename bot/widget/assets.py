@@ -37,10 +37,10 @@ class _Version:
 
 
 class StaticAsset:
-    """One file under ``bot/widget/static/``."""
+    """One file under ``directory`` (default ``bot/widget/static/``)."""
 
-    def __init__(self, name: str) -> None:
-        self.path = STATIC_DIR / name
+    def __init__(self, name: str, directory: Path = STATIC_DIR) -> None:
+        self.path = directory / name
         self.content_type = CONTENT_TYPES[self.path.suffix]
         self._version: Optional[_Version] = None
         self._lock = threading.Lock()

@@ -4,10 +4,6 @@ and the rate limit (on a private bot service with a small limit)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Dict, Iterator, Optional
@@ -16,10 +12,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.config import Settings
-from bot.runner import http_ok
 from bot.storage.database import Database
 from bot.storage.schema import feedback
-from tests.conftest import PROJECT_HOME, HttpReply, http, stack_environment
+from tests.conftest import HttpReply, bot_service, http
 from tests.widget.votes import stored_votes
 
 pytestmark = pytest.mark.stack
@@ -101,20 +96,8 @@ def test_bad_requests_get_a_clear_4xx_and_change_nothing(stack: Settings, raw: b
 @pytest.fixture()
 def strict_bot_service(tmp_path: Path) -> Iterator[Settings]:
     """A private bot service that accepts three votes a minute per client."""
-    env = {**os.environ, **stack_environment(tmp_path, ENLIST_FEEDBACK_PER_MINUTE="3")}
-    settings = Settings.from_env(env)
-    process = subprocess.Popen([sys.executable, "-m", "bot.server"], cwd=PROJECT_HOME, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not http_ok(f"{settings.bot_url}/health"):
-            assert process.poll() is None, "bot service died"
-            assert time.monotonic() < deadline, "bot service not ready after 60 s"
-            time.sleep(0.3)
+    with bot_service(tmp_path, ENLIST_FEEDBACK_PER_MINUTE="3") as settings:
         yield settings
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def test_too_many_votes_from_one_address_get_429_with_retry_after(strict_bot_service: Settings) -> None:

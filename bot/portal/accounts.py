@@ -1,0 +1,170 @@
+"""Staff accounts: names, roles, scrypt password hashes, disabling.
+
+Passwords are hashed with scrypt (memory-hard: N=2**15, r=8, p=1, 32 MiB per hash) and a
+random 16-byte salt; the parameters are stored with each hash so they can be raised later
+without breaking old accounts. Verification compares in constant time, and an unknown
+user name costs as much as a wrong password (no user-name probing by timing).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from typing import List, Optional
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.errors import EnlistError
+from bot.leads.model import utcnow
+from bot.storage.database import Database
+from bot.storage.schema import sessions, users
+
+#: Role code -> label. recruiter: leads; editor: FAQ pages (issue 5); admin: everything.
+ROLES = {"recruiter": "招募人员", "editor": "内容编辑", "admin": "管理员"}
+MIN_PASSWORD_CHARS = 10
+MAX_PASSWORD_CHARS = 256
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
+_SCRYPT_MAXMEM = 64 * 1024 * 1024
+_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,40}$")
+_COMMON_PASSWORDS = frozenset({
+    "password", "password1", "password123", "1234567890", "12345678910", "qwertyuiop", "1qaz2wsx3edc",
+    "abc1234567", "admin12345", "iloveyou12", "woaini1314", "a123456789", "0123456789", "1q2w3e4r5t",
+})
+
+
+class AccountError(EnlistError):
+    """A user name, role or password that cannot be used; the message is Chinese."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    disabled: bool
+    created_at: dt.datetime
+    last_login_at: Optional[dt.datetime]
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$N$r$p$salt$hash`` (base64) for ``password``."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, _SCRYPT_N, _SCRYPT_R, _SCRYPT_P)
+    return "$".join(("scrypt", str(_SCRYPT_N), str(_SCRYPT_R), str(_SCRYPT_P), _b64(salt), _b64(digest)))
+
+
+def password_matches(password: str, stored: str) -> bool:
+    """True when ``password`` hashes to ``stored`` (constant-time comparison)."""
+    try:
+        scheme, n, r, p, salt, expected = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        digest = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest, base64.b64decode(expected))
+
+
+def check_password_strength(password: str, name: str) -> None:
+    """Refuse short, common or name-based passwords with a Chinese explanation."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"密码太短：至少需要{MIN_PASSWORD_CHARS}个字符。")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise AccountError(f"密码太长：最多{MAX_PASSWORD_CHARS}个字符。")
+    if password.strip() != password or any(ord(ch) < 32 for ch in password):
+        raise AccountError("密码不能以空格开头或结尾，也不能包含控制字符。")
+    if len(set(password)) < 5:
+        raise AccountError("密码太简单：请使用更多不同的字符。")
+    if password.lower() in _COMMON_PASSWORDS or name.lower() in password.lower():
+        raise AccountError("密码太常见或包含用户名，请换一个。")
+    classes = sum(bool(re.search(pattern, password)) for pattern in (r"[A-Za-z]", r"\d", r"[^A-Za-z\d]"))
+    if classes < 2:
+        raise AccountError("密码需要至少包含字母、数字、符号中的两类。")
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name or ""):
+        raise AccountError("用户名需为2到40个字符，只能包含字母、数字、汉字和 . _ -。")
+    return name
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError(f"未知角色 {role!r}：可选 {', '.join(ROLES)}。")
+    return role
+
+
+class AccountStore:
+    """Creates, verifies, lists and disables staff accounts."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._dummy_hash = hash_password(secrets.token_urlsafe(16))
+
+    def create(self, name: str, role: str, password: str) -> User:
+        check_name(name)
+        check_role(role)
+        check_password_strength(password, name)
+        now = utcnow()
+        try:
+            with self.database.begin() as connection:
+                result = connection.execute(insert(users).values(
+                    name=name, role=role, password_hash=hash_password(password), disabled=False, created_at=now))
+        except IntegrityError:
+            raise AccountError(f"用户 {name} 已存在。") from None
+        return User(result.inserted_primary_key[0], name, role, False, now, None)
+
+    def verify(self, name: str, password: str) -> Optional[User]:
+        """The enabled user with this name and password, else None (same cost either way)."""
+        with self.database.begin() as connection:
+            row = connection.execute(select(users).where(users.c.name == name)).first()
+        matches = password_matches(password, row.password_hash if row else self._dummy_hash)
+        if row is None or not matches or row.disabled:
+            return None
+        now = utcnow()
+        with self.database.begin() as connection:
+            connection.execute(update(users).where(users.c.id == row.id).values(last_login_at=now))
+        return dataclasses.replace(_user(row), last_login_at=now)
+
+    def get(self, user_id: int) -> Optional[User]:
+        with self.database.begin() as connection:
+            row = connection.execute(select(users).where(users.c.id == user_id)).first()
+        return _user(row) if row else None
+
+    def list(self) -> List[User]:
+        with self.database.begin() as connection:
+            rows = connection.execute(select(users).order_by(users.c.name)).all()
+        return [_user(r) for r in rows]
+
+    def disable(self, name: str) -> User:
+        """Disable the account and end its sessions at once."""
+        with self.database.begin() as connection:
+            row = connection.execute(select(users).where(users.c.name == name)).first()
+            if row is None:
+                raise AccountError(f"没有用户 {name}。")
+            connection.execute(update(users).where(users.c.id == row.id).values(disabled=True))
+            connection.execute(delete(sessions).where(sessions.c.user_id == row.id))
+        return dataclasses.replace(_user(row), disabled=True)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_SCRYPT_MAXMEM, dklen=32)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _user(row) -> User:  # noqa: ANN001 - a SQLAlchemy row of users
+    return User(row.id, row.name, row.role, bool(row.disabled), row.created_at, row.last_login_at)

@@ -1,0 +1,65 @@
+"""The audit log: who logged in (or failed to), changed a status, wrote a note, exported
+leads or added a user. Details name lead ids and filters, never a student's phone number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import List, Optional
+
+from sqlalchemy import func, insert, select
+
+from bot.leads.model import utcnow
+from bot.logging_setup import mask_personal_data
+from bot.storage.database import Database
+from bot.storage.schema import audit_log
+
+#: Action code -> label on the admin page.
+ACTIONS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "login_blocked": "登录被限制",
+    "logout": "退出",
+    "status_change": "修改状态",
+    "note": "添加备注",
+    "export": "导出CSV",
+    "user_add": "添加用户",
+    "user_disable": "停用用户",
+}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    target: Optional[str]
+    detail: Optional[str]
+
+    @property
+    def action_label(self) -> str:
+        return ACTIONS.get(self.action, self.action)
+
+
+class AuditLog:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def record(self, actor: str, action: str, target: Optional[str] = None, detail: Optional[str] = None) -> None:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        with self.database.begin() as connection:
+            connection.execute(insert(audit_log).values(
+                at=utcnow(), actor=actor[:40], action=action, target=(target or None) and target[:100],
+                detail=mask_personal_data(detail) if detail else None))
+
+    def recent(self, limit: int = 50, offset: int = 0) -> List[AuditEntry]:
+        with self.database.begin() as connection:
+            rows = connection.execute(
+                select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit).offset(offset)).all()
+        return [AuditEntry(r.id, r.at, r.actor, r.action, r.target, r.detail) for r in rows]
+
+    def count(self) -> int:
+        with self.database.begin() as connection:
+            return connection.execute(select(func.count()).select_from(audit_log)).scalar_one()

@@ -1,0 +1,97 @@
+"""Lead pages for recruiters and admins: the list with filters, one lead with its
+conversation, status changes, notes and the CSV export of the current filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Dict, List
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.errors import RequestRejected
+from bot.leads.export import leads_csv
+from bot.leads.model import ENLIST_PLACES, STATUSES, STUDENT_STATUSES, Lead
+from bot.portal.lead_query import parse_query
+from bot.portal.services import blocking, services
+from bot.portal.web import NO_STORE, PREFIX, form_value, redirect, render, require_role
+from bot.timefmt import CHINA
+from bot.transcripts import TranscriptUnavailable, Turn, read_transcript
+
+LEAD_ROLES = ("recruiter", "admin")
+PER_PAGE = 20
+MAX_NOTE_CHARS = 2000
+LIST_PATH = f"{PREFIX}/leads"
+
+
+def register(blueprint: Blueprint) -> None:
+    @blueprint.get("/leads")
+    @require_role(*LEAD_ROLES)
+    async def lead_list(request: Request) -> HTTPResponse:
+        query = parse_query(request.args)
+        portal = await services(request)
+        page = await blocking(portal.leads.search, query.criteria, query.page, PER_PAGE)
+        counts = await blocking(portal.leads.counts_by_status, query.criteria)
+        return render(request, "leads.html", query=query, page=page, counts=counts, statuses=STATUSES,
+                      student_statuses=STUDENT_STATUSES, enlist_places=ENLIST_PLACES, list_path=LIST_PATH)
+
+    @blueprint.get("/leads/<lead_id:int>")
+    @require_role(*LEAD_ROLES)
+    async def lead_detail(request: Request, lead_id: int) -> HTTPResponse:
+        portal = await services(request)
+        lead = await blocking(portal.leads.get, lead_id)
+        submissions = await blocking(portal.leads.submissions, lead_id)
+        notes = await blocking(portal.leads.notes, lead_id)
+        conversations = await blocking(_conversations, portal.settings.tracker_store, lead, [s.sender_id for s in submissions])
+        saved = {"status": "状态已更新。", "note": "备注已保存。"}.get(request.args.get("saved", ""), "")
+        return render(request, "lead.html", lead=lead, submissions=submissions, notes=notes, conversations=conversations,
+                      statuses=STATUSES, saved=saved, max_note_chars=MAX_NOTE_CHARS, list_path=LIST_PATH)
+
+    @blueprint.post("/leads/<lead_id:int>/status")
+    @require_role(*LEAD_ROLES)
+    async def change_status(request: Request, lead_id: int) -> HTTPResponse:
+        status = form_value(request, "status", max_chars=40)
+        if status not in STATUSES:
+            raise RequestRejected(400, "bad_status", "状态取值无效。")
+        portal = await services(request)
+        previous = await blocking(portal.leads.set_status, lead_id, status)
+        await blocking(portal.audit.record, request.ctx.session.user.name, "status_change", f"lead:{lead_id}",
+                       f"{STATUSES.get(previous, previous)} → {STATUSES[status]}")
+        return redirect(f"{LIST_PATH}/{lead_id}?saved=status")
+
+    @blueprint.post("/leads/<lead_id:int>/notes")
+    @require_role(*LEAD_ROLES)
+    async def add_note(request: Request, lead_id: int) -> HTTPResponse:
+        text = form_value(request, "text", max_chars=MAX_NOTE_CHARS)
+        portal = await services(request)
+        note = await blocking(portal.leads.add_note, lead_id, request.ctx.session.user.name, text)
+        await blocking(portal.audit.record, request.ctx.session.user.name, "note", f"lead:{lead_id}", f"note:{note.id}")
+        return redirect(f"{LIST_PATH}/{lead_id}?saved=note")
+
+    @blueprint.post("/leads/export")
+    @require_role(*LEAD_ROLES)
+    async def export(request: Request) -> HTTPResponse:
+        query = parse_query(request.form or {})
+        portal = await services(request)
+        leads = await blocking(portal.leads.iter_all, query.criteria)
+        body = await blocking(leads_csv, leads)
+        await blocking(portal.audit.record, request.ctx.session.user.name, "export", None,
+                       f"{len(leads)} 条; 筛选: {query.describe()}")
+        filename = dt.datetime.now(CHINA).strftime("leads-%Y%m%d-%H%M.csv")
+        headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'}
+        return response.raw(body, headers=headers, content_type="text/csv; charset=utf-8")
+
+
+def _conversations(tracker_store: str, lead: Lead, senders: List[str]) -> List[Dict[str, object]]:
+    """Each conversation of the lead (submission order, latest included once) with its turns
+    or the reason it cannot be shown."""
+    ordered = list(dict.fromkeys([*senders, lead.sender_id]))
+    result: List[Dict[str, object]] = []
+    for sender in ordered:
+        try:
+            turns: List[Turn] = read_transcript(tracker_store, sender)
+            result.append({"sender": sender, "turns": turns, "error": "" if turns else "这次对话没有保存的消息。"})
+        except TranscriptUnavailable as exc:
+            result.append({"sender": sender, "turns": [], "error": str(exc)})
+    return result

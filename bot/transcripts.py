@@ -1,0 +1,87 @@
+"""Conversation transcripts read from Rasa's SQL tracker store (read-only).
+
+Rasa keeps every event of a conversation as a row of its ``events`` table (``sender_id``,
+``type_name``, ``timestamp``, JSON ``data``). A transcript is the user and bot messages
+in order. A button press is stored as its payload (``/affirm``); it is shown as the
+button's title when the bot message before it offered that button.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.storage.database import create_db_engine
+
+logger = logging.getLogger(__name__)
+
+#: More events than this per conversation are not shown (the newest are kept).
+MAX_EVENTS = 2000
+
+
+class TranscriptUnavailable(Exception):
+    """The tracker store cannot be read; the message is Chinese, for the portal page."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str  # "user" or "bot"
+    text: str
+    at: Optional[dt.datetime]  # naive UTC
+    button: bool = False  # a user turn that was a button press
+
+
+@functools.lru_cache(maxsize=4)
+def _engine(url: str) -> Engine:
+    return create_db_engine(url)
+
+
+def read_transcript(tracker_store_url: str, sender_id: str) -> List[Turn]:
+    """The user/bot turns of one conversation, oldest first ([] when it has none)."""
+    parsed = make_url(tracker_store_url)
+    if parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).exists()):
+        raise TranscriptUnavailable("对话记录库不存在（还没有任何对话被保存）。")
+    try:
+        with _engine(tracker_store_url).connect() as connection:
+            if not connection.dialect.has_table(connection, "events"):
+                raise TranscriptUnavailable("对话记录库中还没有对话记录表。")
+            rows = connection.execute(
+                text("SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
+                     "AND type_name IN ('user', 'bot') ORDER BY id DESC LIMIT :limit"),
+                {"sender": sender_id, "limit": MAX_EVENTS},
+            ).all()
+    except SQLAlchemyError as exc:
+        logger.warning("tracker store unreadable (%s)", type(exc).__name__)
+        raise TranscriptUnavailable("对话记录库暂时无法读取，请稍后刷新。") from None
+    return _turns(reversed(rows))
+
+
+def _turns(rows) -> List[Turn]:  # noqa: ANN001 - rows of (type_name, timestamp, data)
+    turns: List[Turn] = []
+    offered: Dict[str, str] = {}  # payload -> title of the last bot message's buttons
+    for type_name, timestamp, data in rows:
+        try:
+            event = json.loads(data or "{}")
+        except ValueError:
+            continue
+        at = dt.datetime.utcfromtimestamp(timestamp) if timestamp else None
+        message = event.get("text") or ""
+        if type_name == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            offered = {b.get("payload"): b.get("title") for b in buttons if isinstance(b, dict)}
+            if message or buttons:
+                titles = " ".join(f"［{b.get('title', '')}］" for b in buttons if isinstance(b, dict))
+                turns.append(Turn("bot", "\n".join(part for part in (message, titles) if part), at))
+        elif message:
+            title = offered.get(message)
+            turns.append(Turn("user", title or message, at, button=title is not None))
+    return turns

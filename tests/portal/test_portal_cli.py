@@ -1,0 +1,84 @@
+"""`enlist user add/list/disable` and `enlist leads export` as an operator runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict
+
+import pytest
+
+from bot.leads.store import LeadStore
+from bot.portal.accounts import AccountStore
+from bot.portal.audit import AuditLog
+from bot.storage.database import Database
+from tests.conftest import PROJECT_HOME
+from tests.portal.leads_seed import add_lead
+
+
+def enlist(var_dir: Path, *argv: str, stdin: str = "") -> subprocess.CompletedProcess:
+    env: Dict[str, str] = {**os.environ, "ENLIST_HOME": str(PROJECT_HOME), "ENLIST_VAR_DIR": str(var_dir)}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *argv], input=stdin.encode("utf-8"), capture_output=True,
+                          env=env, cwd=PROJECT_HOME, timeout=120)
+
+
+@pytest.fixture()
+def database(tmp_path: Path):  # noqa: ANN201
+    db = Database(f"sqlite:///{tmp_path / 'enlist.db'}")
+    db.migrate()
+    yield db
+    db.dispose()
+
+
+def test_user_add_list_disable(tmp_path: Path, database: Database) -> None:
+    added = enlist(tmp_path, "user", "add", "zhangwei", "--role", "recruiter", "--password-stdin", stdin="Zhaomu-2023!\n")
+    assert added.returncode == 0, added.stderr
+    assert AccountStore(database).verify("zhangwei", "Zhaomu-2023!") is not None
+    listed = enlist(tmp_path, "user", "list")
+    assert listed.returncode == 0 and "zhangwei\trecruiter\tactive" in listed.stdout.decode()
+    assert enlist(tmp_path, "user", "disable", "zhangwei").returncode == 0
+    assert "zhangwei\trecruiter\tdisabled" in enlist(tmp_path, "user", "list").stdout.decode()
+    assert AccountStore(database).verify("zhangwei", "Zhaomu-2023!") is None
+    assert [e.action for e in AuditLog(database).recent()] == ["user_disable", "user_add"]
+    missing = enlist(tmp_path, "user", "disable", "nobody")
+    assert missing.returncode == 1 and "没有用户" in missing.stderr.decode()
+
+
+@pytest.mark.parametrize("argv, stdin, message", [
+    (("weakling", "--role", "recruiter"), "short\n", "密码太短"),
+    (("weakling", "--role", "recruiter"), "1234567890\n", "太常见"),
+    (("weakling", "--role", "recruiter"), "\n", "密码太短"),
+    (("<script>", "--role", "admin"), "Zhaomu-2023!\n", "用户名"),
+])
+def test_user_add_refuses_weak_passwords_and_bad_names_in_chinese(tmp_path: Path, database: Database, argv, stdin: str,
+                                                                  message: str) -> None:
+    result = enlist(tmp_path, "user", "add", *argv, "--password-stdin", stdin=stdin)
+    assert result.returncode == 1 and message in result.stderr.decode() and "Traceback" not in result.stderr.decode()
+    assert AccountStore(database).list() == []
+
+
+def test_user_add_refuses_an_unknown_role(tmp_path: Path) -> None:
+    result = enlist(tmp_path, "user", "add", "x1", "--role", "root", "--password-stdin", stdin="Zhaomu-2023!\n")
+    assert result.returncode == 2 and "invalid choice" in result.stderr.decode()
+
+
+def test_leads_export_writes_the_filtered_csv(tmp_path: Path, database: Database) -> None:
+    store = LeadStore(database)
+    add_lead(store, "王芳", "13900000001", school="吕梁学院")
+    add_lead(store, "李雷", "13900000002", school="山西大学", student_status="往届毕业生")
+    output = tmp_path / "out.csv"
+    result = enlist(tmp_path, "leads", "export", "--output", str(output), "--school", "吕梁")
+    assert result.returncode == 0, result.stderr
+    data = output.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["王芳"]
+    to_stdout = enlist(tmp_path, "leads", "export", "-o", "-", "--student-status", "往届毕业生")
+    assert "李雷" in to_stdout.stdout.decode("utf-8-sig") and "王芳" not in to_stdout.stdout.decode("utf-8-sig")
+    bad = enlist(tmp_path, "leads", "export", "-o", str(output), "--from", "2023-99-01")
+    assert bad.returncode == 1 and "日期格式" in bad.stderr.decode()
+    assert [e.action for e in AuditLog(database).recent()] == ["export", "export"]
