@@ -419,8 +419,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             confirmed = sum(pair[index].leads_confirmed for pair in results)
             leads[name] = (confirmed, *count_leads(target.leads_url))
         memory = {role: sampler.describe(role) for role in sampler.peaks}
-        production_workers = (f"{production.settings.workers(production.settings.rasa_workers)} Rasa workers, "
-                              f"{production.settings.workers(production.settings.bot_workers)} bot workers")
+        production_workers = (f"{production.settings.rasa_worker_count} Rasa workers, "
+                              f"{production.settings.bot_worker_count} bot workers")
         text_report = report(results, startup, memory, leads, settings.home, args.duration, production_workers)
     finally:
         stock.stop()

@@ -170,7 +170,7 @@ def cmd_serve_rasa(settings: Settings, args: argparse.Namespace) -> int:
             raise TrainingError("no trained model in ENLIST_MODELS_DIR; run `enlist train` first")
         print(f"enlist: no model for the current inputs, using the newest: {model.name}", file=sys.stderr)
     argv = rasa_command(settings, model, write_run_files(settings))
-    env = {**subprocess_env(settings), "SANIC_WORKERS": str(settings.workers(settings.rasa_workers))}
+    env = {**subprocess_env(settings), "SANIC_WORKERS": str(settings.rasa_worker_count)}
     os.chdir(settings.home)
     os.execve(argv[0], argv, env)
     return 0  # not reached

@@ -194,7 +194,7 @@ class Stack:
         env = subprocess_env(settings)
         log_dir = settings.var_dir / "log"
         endpoints = write_run_files(settings)
-        rasa_env = {**env, "SANIC_WORKERS": str(settings.workers(settings.rasa_workers))}
+        rasa_env = {**env, "SANIC_WORKERS": str(settings.rasa_worker_count)}
         self.bot = ManagedProcess("bot", bot_command(settings), env, settings.home, log_dir / "bot.log", echo)
         self.rasa = ManagedProcess("rasa", rasa_command(settings, model, endpoints), rasa_env, settings.home, log_dir / "rasa.log", echo)
         self.processes = [self.bot, self.rasa]
@@ -275,8 +275,8 @@ def run_stack(settings: Settings, model: Path) -> int:
             f"  demo page       {settings.bot_url}/  (the chat widget: {settings.bot_url}/widget.js)\n"
             f"  bot service     {settings.bot_url}  (/health, /webhook, /feedback)\n"
             f"  Rasa HTTP API   {'on (token required)' if settings.rasa_api_enabled else 'off (set ENLIST_RASA_API_TOKEN to enable)'}\n"
-            f"  profile         {settings.profile}: {settings.workers(settings.rasa_workers)} Rasa worker(s), "
-            f"{settings.workers(settings.bot_workers)} bot worker(s)\n"
+            f"  profile         {settings.profile}: {settings.rasa_worker_count} Rasa worker(s), "
+            f"{settings.bot_worker_count} bot worker(s)\n"
             "Press Ctrl-C to stop both.\n",
             flush=True,
         )

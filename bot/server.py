@@ -93,7 +93,7 @@ def main() -> None:
     configure_logging(settings.log_level)
     app = create_app(settings)
     logger.info("bot service listening on %s (demo page with the chat widget: %s/)", settings.bot_url, settings.bot_url)
-    app.run(host=settings.bot_host, port=settings.bot_port, access_log=False, workers=settings.workers(settings.bot_workers))
+    app.run(host=settings.bot_host, port=settings.bot_port, access_log=False, workers=settings.bot_worker_count)
 
 
 if __name__ == "__main__":

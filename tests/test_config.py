@@ -1,5 +1,6 @@
 """Settings from ENLIST_* variables: embedded defaults, loud failures."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,22 @@ def test_browser_chat_url_defaults_to_the_rasa_url_and_can_be_public() -> None:
 def test_widget_settings_fail_loudly(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({name: value})
+
+
+PRODUCTION_ENV = {
+    "ENLIST_PROFILE": "production",
+    "ENLIST_DATABASE_URL": "postgresql://enlist@127.0.0.1/enlist",
+    "ENLIST_TRACKER_STORE_URL": "postgresql://enlist@127.0.0.1/enlist",
+    "ENLIST_REDIS_URL": "redis://127.0.0.1:6379/0",
+    "ENLIST_SECRET_KEY": "k" * 32,
+}
+
+
+def test_worker_counts_one_each_embedded_and_scaled_by_cores_in_production() -> None:
+    cores = os.cpu_count() or 1
+    embedded = Settings.from_env({})
+    assert (embedded.rasa_worker_count, embedded.bot_worker_count) == (1, 1)
+    production = Settings.from_env(PRODUCTION_ENV)
+    assert (production.rasa_worker_count, production.bot_worker_count) == (2 * cores, cores)
+    configured = Settings.from_env({**PRODUCTION_ENV, "ENLIST_RASA_WORKERS": "3", "ENLIST_BOT_WORKERS": "5"})
+    assert (configured.rasa_worker_count, configured.bot_worker_count) == (3, 5)
