@@ -15,3 +15,8 @@ def local_text(value: Optional[dt.datetime], with_seconds: bool = False) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
+
+
+def china_day_start(day: dt.date) -> dt.datetime:
+    """Naive-UTC start of calendar day ``day`` in China (staff filter by their own days)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=CHINA).astimezone(dt.timezone.utc).replace(tzinfo=None)

@@ -27,6 +27,7 @@ from bot.leads.model import (
     Submission,
     utcnow,
 )
+from bot.timefmt import china_day_start
 from bot.storage.database import Database
 from bot.storage.schema import lead_notes, lead_submissions, leads
 
@@ -229,9 +230,9 @@ def _condition(criteria: LeadFilter):
     if criteria.enlist_place:
         clauses.append(leads.c.enlist_place == criteria.enlist_place)
     if criteria.created_from:
-        clauses.append(leads.c.created_at >= dt.datetime.combine(criteria.created_from, dt.time.min))
+        clauses.append(leads.c.created_at >= china_day_start(criteria.created_from))
     if criteria.created_to:
-        clauses.append(leads.c.created_at < dt.datetime.combine(criteria.created_to + dt.timedelta(days=1), dt.time.min))
+        clauses.append(leads.c.created_at < china_day_start(criteria.created_to + dt.timedelta(days=1)))
     if criteria.text and criteria.text.strip():
         pattern = _like(criteria.text.strip())
         columns = (leads.c.name, leads.c.phone, leads.c.school, leads.c.reference, leads.c.main_concern, leads.c.hukou_place)

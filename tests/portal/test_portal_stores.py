@@ -217,7 +217,7 @@ def test_lead_filters_search_and_pages_as_the_portal_asks(database: Database) ->
     assert store.search(parse_query({"enlist_place": "未定", "status": "contacted"}).criteria).total == 1
     assert store.search(parse_query({"q": "学生07"}).criteria).leads[0].phone == "13900000007"
     assert store.search(parse_query({"q": "3700000001"}).criteria).total == 1  # phone substring
-    window = {"from": (today - dt.timedelta(days=3)).date().isoformat(), "to": today.date().isoformat()}
+    window = {"from": china_date(today - dt.timedelta(days=3)).isoformat(), "to": china_date(today).isoformat()}
     assert store.search(parse_query(window).criteria).total == 5  # days 0..3 and the XSS lead
     counts = store.counts_by_status(parse_query({"school": "吕梁"}).criteria)
     assert counts["new"] == 12 and counts["contacted"] == 0
@@ -226,7 +226,22 @@ def test_lead_filters_search_and_pages_as_the_portal_asks(database: Database) ->
         assert store.search(parse_query({"q": injection, "school": injection}).criteria).total == 0
     assert store.count() == 26
     backdate(database, xss.lead_id, today - dt.timedelta(days=400))
-    assert store.search(parse_query({"from": "2000-01-01", "to": (today - dt.timedelta(days=300)).date().isoformat()}).criteria).total == 1
+    assert store.search(parse_query({"from": "2000-01-01", "to": china_date(today - dt.timedelta(days=300)).isoformat()}).criteria).total == 1
+
+
+def china_date(utc: dt.datetime) -> dt.date:
+    return (utc + dt.timedelta(hours=8)).date()
+
+
+def test_date_filters_are_china_calendar_days(database: Database) -> None:
+    """Staff pick days in China time: 17:30 UTC on 1 September is already 2 September."""
+    store = LeadStore(database)
+    late = add_lead(store, "夜里报名", "13900001111", created_at=dt.datetime(2023, 9, 1, 17, 30))
+    early = add_lead(store, "早上报名", "13900002222", created_at=dt.datetime(2023, 9, 1, 15, 59))
+    on_second = store.search(parse_query({"from": "2023-09-02", "to": "2023-09-02"}).criteria).leads
+    on_first = store.search(parse_query({"from": "2023-09-01", "to": "2023-09-01"}).criteria).leads
+    assert [lead.id for lead in on_second] == [late.lead_id]
+    assert [lead.id for lead in on_first] == [early.lead_id]
 
 
 @pytest.mark.parametrize("args, message", [
