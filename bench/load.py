@@ -8,7 +8,9 @@ Both run the same trained model on this machine, started by this script on free 
   Sanic workers for the Rasa server and the bot service.
 
 For each concurrency level (1, 8, 32, 128 simulated students) the two are driven in turn
-with the same closed-loop load: every student plays conversations back to back (hello,
+with the same load twice: closed loop (no pause between messages: capacity) and paced (each
+student pauses 1-3 s before the next message: latency as students feel it). Every student
+plays conversations back to back (hello,
 two free-text questions from the held-out test set, a topic button, an out-of-scope
 message, thanks; every fourth conversation also fills the lead form). Load only targets
 127.0.0.1, and every level stops after a fixed time. The script prints requests/s,
@@ -49,6 +51,9 @@ from bot.storage.database import Database
 from bot.training import ensure_model, subprocess_env
 
 LEVELS = (1, 8, 32, 128)
+#: Seconds a paced student waits between a reply and their next message. Real students read
+#: the answer and type on a phone (10 s and more); 1-3 s is a harsh burst, not a typical one.
+THINK_SECONDS = (1.0, 3.0)
 REQUEST_TIMEOUT = 30.0
 LEAD_EVERY = 4
 
@@ -111,9 +116,14 @@ class Conversations:
         return f"bench-{secrets.token_hex(6)}", turns, with_lead
 
 
-async def run_level(name: str, url: str, concurrency: int, duration: float, scripts: Conversations) -> LevelResult:
+async def run_level(name: str, url: str, concurrency: int, duration: float, scripts: Conversations,
+                    think: Optional[Tuple[float, float]] = None) -> LevelResult:
+    """Drive ``concurrency`` students for ``duration`` seconds. ``think``: seconds (min, max)
+    each student waits between receiving a reply and sending the next message; None = closed
+    loop with no pause, which measures capacity (latency is then mostly queueing)."""
     result = LevelResult(name, concurrency, duration)
     deadline = time.monotonic() + duration
+    pauses = random.Random(concurrency)
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
@@ -135,6 +145,8 @@ async def run_level(name: str, url: str, concurrency: int, duration: float, scri
                         result.latencies.append(time.perf_counter() - started)
                         if with_lead and turn == "/affirm" and any("已记录" in (m.get("text") or "") for m in body):
                             result.leads_confirmed += 1
+                        if think:
+                            await asyncio.sleep(min(pauses.uniform(*think), max(0.0, deadline - time.monotonic())))
                     else:
                         result.errors += 1
                         if len(result.error_samples) < 3:
@@ -336,8 +348,24 @@ def _commit(home: Path) -> str:
         return "unknown"
 
 
-def report(results: List[Tuple[LevelResult, LevelResult]], startup: Dict[str, float], memory: Dict[str, str],
-           leads: Dict[str, Tuple[int, int, int]], home: Path, duration: float, workers: str) -> str:
+def _rows(results: List[Tuple[LevelResult, LevelResult]]) -> List[str]:
+    lines = ["| students | config | requests/s | p50 ms | p95 ms | p99 ms | errors | turns |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for stock, production in results:
+        for row in (stock, production):
+            lines.append(f"| {row.concurrency} | {row.name} | {row.rps:.1f} | {row.percentile(0.50):.0f} | {row.percentile(0.95):.0f} | "
+                         f"{row.percentile(0.99):.0f} | {row.errors} | {row.requests} |")
+    return lines
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b and b == b and a == a else "n/a"
+
+
+def report(results: List[Tuple[LevelResult, LevelResult]], paced: List[Tuple[LevelResult, LevelResult]],
+           startup: Dict[str, float], memory: Dict[str, str], leads: Dict[str, Tuple[int, int, int]], home: Path,
+           duration: float, workers: str) -> str:
+    low, high = THINK_SECONDS
     lines = [
         "# Benchmark: stock `rasa run` vs the production profile",
         "",
@@ -345,28 +373,32 @@ def report(results: List[Tuple[LevelResult, LevelResult]], startup: Dict[str, fl
         f"- machine: {os.cpu_count()} cores, {_mem_gb():.0f} GiB RAM; load generator on the same machine",
         f"- stock: `rasa run` (1 process, in-memory tracker and lock stores) + `python -m rasa_sdk` (1 process)",
         f"- production: ENLIST_PROFILE=production, PostgreSQL tracker and lead stores, Redis lock store, {workers}",
-        f"- load: closed loop, each level {duration:.0f} s per configuration, alternating stock/production; "
+        f"- load: each level {duration:.0f} s per configuration and mode, alternating stock/production; "
         f"conversations of 6 turns (hello, 2 questions, a topic button, out-of-scope, thanks), every {LEAD_EVERY}th with the 11-turn lead form",
         "",
-        "| students | config | requests/s | p50 ms | p95 ms | p99 ms | errors | turns |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "## Capacity: closed loop (every student sends the next message as soon as the reply arrives)",
+        "",
+        "Latency here is mostly time spent queueing: with N students and no pause, the mean is N / throughput.",
+        "",
+        *_rows(results),
+        "",
+        f"## Paced: every student waits {low:.0f}–{high:.0f} s (uniform) between a reply and the next message",
+        "",
+        *_rows(paced),
+        "",
+        "| students | throughput production/stock (closed loop) | p95 production/stock (paced) |",
+        "|---:|---:|---:|",
     ]
-    for stock, production in results:
-        for row in (stock, production):
-            lines.append(f"| {row.concurrency} | {row.name} | {row.rps:.1f} | {row.percentile(0.50):.0f} | {row.percentile(0.95):.0f} | "
-                         f"{row.percentile(0.99):.0f} | {row.errors} | {row.requests} |")
-    lines += ["", "| students | throughput production/stock | p95 production/stock |", "|---:|---:|---:|"]
-    for stock, production in results:
-        ratio = production.rps / stock.rps if stock.rps else float("nan")
-        p95 = production.percentile(0.95) / stock.percentile(0.95) if stock.latencies else float("nan")
-        lines.append(f"| {stock.concurrency} | {ratio:.2f}× | {p95:.2f}× |")
+    for (stock, production), (stock_paced, production_paced) in zip(results, paced):
+        lines.append(f"| {stock.concurrency} | {_ratio(production.rps, stock.rps)} | "
+                     f"{_ratio(production_paced.percentile(0.95), stock_paced.percentile(0.95))} |")
     lines += ["", "| | stock | production |", "|---|---|---|",
               f"| start-up to ready | {startup['stock']:.1f} s | {startup['production']:.1f} s |",
               f"| peak RSS, Rasa server | {memory['stock rasa']} | {memory['production rasa']} |",
               f"| peak RSS, action server / bot service | {memory['stock actions']} | {memory['production bot']} |"]
     for name, (confirmed, total, distinct) in leads.items():
         lines.append(f"| leads ({name}) | confirmed to students: {confirmed}; in the database: {total}; distinct phones: {distinct} | |")
-    for stock, production in results:
+    for stock, production in results + paced:
         for row in (stock, production):
             for sample in row.error_samples:
                 lines.append(f"\nerror sample ({row.name}, {row.concurrency} students): {sample}")
@@ -397,7 +429,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     stock = StockRasa(settings.home, model, work / "stock")
     production = Production(settings.home, model, work / "production", args.postgres, args.redis)
     startup: Dict[str, float] = {}
-    results: List[Tuple[LevelResult, LevelResult]] = []
+    results: List[Tuple[LevelResult, LevelResult]] = []  # closed loop: capacity
+    paced: List[Tuple[LevelResult, LevelResult]] = []  # students who pause between messages
     try:
         print("starting stock rasa ...", flush=True)
         startup["stock"] = stock.start()
@@ -407,21 +440,22 @@ def main(argv: Optional[List[str]] = None) -> int:
         sampler.start()
         scripts = Conversations(settings.home)
         for level in levels:
-            pair = []
-            for name, target in (("stock", stock), ("production", production)):
-                print(f"{level:>4} students → {name} ...", flush=True)
-                pair.append(asyncio.run(run_level(name, target.chat_url, level, args.duration, scripts)))
-            results.append((pair[0], pair[1]))
+            for think, into in ((None, results), (THINK_SECONDS, paced)):
+                pair = []
+                for name, target in (("stock", stock), ("production", production)):
+                    print(f"{level:>4} students, {'paced' if think else 'closed loop'} → {name} ...", flush=True)
+                    pair.append(asyncio.run(run_level(name, target.chat_url, level, args.duration, scripts, think)))
+                into.append((pair[0], pair[1]))
         sampler.stop()
         time.sleep(3)  # let the last turns' writes land
         leads = {}
         for name, target, index in (("stock", stock, 0), ("production", production, 1)):
-            confirmed = sum(pair[index].leads_confirmed for pair in results)
+            confirmed = sum(pair[index].leads_confirmed for pair in results + paced)
             leads[name] = (confirmed, *count_leads(target.leads_url))
         memory = {role: sampler.describe(role) for role in sampler.peaks}
         production_workers = (f"{production.settings.rasa_worker_count} Rasa workers, "
                               f"{production.settings.bot_worker_count} bot workers")
-        text_report = report(results, startup, memory, leads, settings.home, args.duration, production_workers)
+        text_report = report(results, paced, startup, memory, leads, settings.home, args.duration, production_workers)
     finally:
         stock.stop()
         production.stop()
