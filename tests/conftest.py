@@ -13,18 +13,22 @@ import os
 import socket
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot.config import Settings
+from bot.storage.database import Database
 
 if TYPE_CHECKING:
     from bot.runner import Stack
 
 PROJECT_HOME = Path(__file__).resolve().parent.parent
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -155,3 +159,33 @@ def chat(stack: Settings) -> Chat:
 def sender(request: pytest.FixtureRequest) -> str:
     """A conversation id unique to the test."""
     return "t-" + "".join(c if c.isalnum() else "-" for c in request.node.name)[:100]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """Our database, migrated: a SQLite file, and a temporary database on the local
+    PostgreSQL server (created and dropped here)."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'enlist.db'}")
+        db.migrate()
+        yield db
+        db.dispose()
+        return
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as connection:
+            name = f"enlist_test_{uuid.uuid4().hex[:12]}"
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+        admin.dispose()
+        print(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+        pytest.skip(f"no PostgreSQL server answers at {POSTGRES_ADMIN_URL}")
+    db = Database(f"postgresql://postgres@127.0.0.1:5432/{name}")
+    try:
+        db.migrate()
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()

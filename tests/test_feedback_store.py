@@ -4,19 +4,15 @@ PostgreSQL (a temporary database on the local server, skipped only when none ans
 from __future__ import annotations
 
 import json
-import uuid
-from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from bot.errors import RequestRejected
 from bot.feedback import MAX_BOT_TEXT_CHARS, FeedbackStore, Vote, message_metadata, parse_vote
 from bot.ratelimit import RateLimiter
 from bot.storage.database import Database
 from bot.storage.schema import feedback
-
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def body(**fields) -> bytes:
@@ -100,34 +96,6 @@ def test_rate_limiter_counts_per_key_and_window() -> None:
 
 
 # --- FeedbackStore on SQLite and PostgreSQL ------------------------------------------------
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'enlist.db'}")
-        db.migrate()
-        yield db
-        db.dispose()
-        return
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            name = f"enlist_test_{uuid.uuid4().hex[:12]}"
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
-        admin.dispose()
-        print(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
-        pytest.skip(f"no PostgreSQL server answers at {POSTGRES_ADMIN_URL}")
-    db = Database(f"postgresql://postgres@127.0.0.1:5432/{name}")
-    try:
-        db.migrate()
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
 
 def rows(db: Database):
     with db.begin() as connection:
