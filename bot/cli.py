@@ -135,6 +135,32 @@ def cmd_review_apply(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from bot import runtime
+    from bot.analytics import analytics, to_csv
+
+    try:
+        end = dt.date.fromisoformat(args.to) if args.to else dt.date.today()
+        start = dt.date.fromisoformat(args.since) if args.since else end - dt.timedelta(days=29)
+        report = analytics(runtime.database(), start, end)
+    except ValueError as exc:
+        print(f"enlist: {exc}", file=sys.stderr)
+        return 2
+    if args.csv:
+        Path(args.csv).write_text(to_csv(report), encoding="utf-8")
+        print(f"{args.csv}: {len(report.days)} day(s)")
+        return 0
+    print(f"{start} .. {end}: {report.total('questions')} questions in {report.conversations} conversations, "
+          f"fallback rate {report.fallback_rate:.1%}, 👍 {report.total('up')} / 👎 {report.total('down')}, "
+          f"{report.total('leads')} new leads, conversion {report.conversion:.1%}")
+    for faq_id, count in report.top_faqs:
+        print(f"  {count:5d}  {faq_id}")
+    return 0
+
+
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     from bench.load import main as bench
 
@@ -234,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", help="file to write (default: print)")
     apply = add("apply", cmd_review_apply, "add a patch's phrasings to faq/*.yml (validated; nothing written on errors)", review_commands)
     apply.add_argument("file")
+
+    stats = add("analytics", cmd_analytics, "questions, fallbacks, votes, leads and conversion over a date range")
+    stats.add_argument("--from", dest="since", metavar="YYYY-MM-DD", help="first day (China time; default: 30 days ago)")
+    stats.add_argument("--to", metavar="YYYY-MM-DD", help="last day, inclusive (default: today)")
+    stats.add_argument("--csv", metavar="FILE", help="write the figures per day as CSV instead")
 
     add("bench", cmd_bench, "stock rasa run vs the production profile under load; options: `enlist bench -- --help`")
 
