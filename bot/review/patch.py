@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 import yaml
 
 from bot.errors import FaqError, ReviewError
 from bot.faq.changes import write_edits
-from bot.faq.loader import RawEntry, faq_files, load_file
+from bot.faq.loader import locate_entries
 from bot.faq.yaml_edit import add_questions
 from bot.review.model import MAX_TEXT_CHARS
 from bot.review.store import ReviewStore
@@ -89,17 +89,6 @@ def parse_patch(text: str) -> Patch:
             raise ReviewError(f"补丁第{number}项的 items 应是编号列表。")
         patch.items.setdefault(row["faq"], []).extend(items)
     return patch
-
-
-def locate_entries(faq_dir: Path) -> Dict[str, Tuple[Path, RawEntry]]:
-    """Where every entry id is written."""
-    found: Dict[str, Tuple[Path, RawEntry]] = {}
-    for path in faq_files(faq_dir):
-        entries, _ = load_file(path)
-        for raw in entries:
-            if isinstance(raw.data.get("id"), str):
-                found.setdefault(raw.data["id"], (path, raw))
-    return found
 
 
 @dataclass(frozen=True)
