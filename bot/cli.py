@@ -161,6 +161,27 @@ def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reload(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.reload import reload_model
+
+    result = reload_model(settings)
+    accuracy = ""
+    if result.accuracy is not None:
+        accuracy = f" FAQ accuracy {result.accuracy:.3f}"
+        if result.previous_accuracy is not None:
+            accuracy += f" (current model {result.previous_accuracy:.3f})"
+    print(f"{result.status}: {result.model} (training: {result.training}).{accuracy}\n{result.message}")
+    return 0 if result.ok else 1
+
+
+def cmd_rollback(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.reload import rollback_model
+
+    result = rollback_model(settings)
+    print(result.message)
+    return 0 if result.ok else 1
+
+
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     from bench.load import main as bench
 
@@ -265,6 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--from", dest="since", metavar="YYYY-MM-DD", help="first day (China time; default: 30 days ago)")
     stats.add_argument("--to", metavar="YYYY-MM-DD", help="last day, inclusive (default: today)")
     stats.add_argument("--csv", metavar="FILE", help="write the figures per day as CSV instead")
+
+    add("reload", cmd_reload, "validate, build, train if needed (fine-tune when only phrasings changed), "
+        "check accuracy, switch the running Rasa server to the new model")
+    add("rollback", cmd_rollback, "switch the running Rasa server back to the previous model")
 
     add("bench", cmd_bench, "stock rasa run vs the production profile under load; options: `enlist bench -- --help`")
 

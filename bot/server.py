@@ -19,6 +19,7 @@ from bot.action_endpoint import create_action_blueprint
 from bot.config import Settings
 from bot.leads.outbox import Outbox
 from bot.logging_setup import configure_logging
+from bot.model_server import create_model_blueprint
 from bot.widget import create_widget_blueprint
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def create_app(settings: Settings) -> Sanic:
     app.ctx.settings = settings
     app.blueprint(create_action_blueprint("actions"))
     app.blueprint(create_widget_blueprint(settings))
+    app.blueprint(create_model_blueprint(settings))
 
     @app.before_server_start
     async def open_database(app_: Sanic, _loop) -> None:
