@@ -123,6 +123,9 @@ def ensure_model(settings: Settings, force: bool = False) -> ModelInfo:
         logger.info("inputs unchanged (fingerprint %s): using %s", fp, target.name)
         return ModelInfo(target, fp, trained=False)
     seconds = train(settings, target)
+    from bot.model_registry import remember
+
+    remember(settings, target, structure=fingerprint(settings, phrasings=False))  # `enlist reload` may fine-tune from it
     _prune_models(settings, keep=target)
     return ModelInfo(target, fp, trained=True, seconds=seconds)
 
