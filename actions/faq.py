@@ -18,13 +18,13 @@ from bot import runtime
 from bot.config import Settings
 from bot.contact import contact_block
 from bot.fallbacks import ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, miss_metadata, previous_turn
-from bot.faq.answering import FaqDecision, decide, faq_ranking
+from bot.faq.answering import decide
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
 from bot.feedback import message_metadata
 from bot.leads.model import SIGN_UP_BUTTON, SIGN_UP_TOPICS
 from bot.review import recorder
-from bot.review.model import Guess
+from bot.review.model import guesses_of
 
 #: Topics offered when the bot has no idea what was meant.
 DEFAULT_TOPICS = ("process_overview", "tuition_compensation", "age_limits")
@@ -59,7 +59,7 @@ class ActionAnswerFaq(Action):
             return []
         missed_before = previous_turn(tracker.events)["missed"]
         recorder.turn(tracker.sender_id, "suggest", None, decision.confidence)
-        recorder.review("low_confidence", tracker.sender_id, _text(tracker.latest_message), guesses(tracker.latest_message))
+        recorder.review("low_confidence", tracker.sender_id, _text(tracker.latest_message), guesses_of(tracker.latest_message))
         if missed_before:
             escalate(dispatcher, settings, tracker)
         else:
@@ -85,7 +85,7 @@ class ActionDeclineOutOfScope(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_out_of_scope")
         recorder.turn(tracker.sender_id, "out_of_scope")
-        recorder.review("out_of_scope", tracker.sender_id, _text(tracker.latest_message), guesses(tracker.latest_message))
+        recorder.review("out_of_scope", tracker.sender_id, _text(tracker.latest_message), guesses_of(tracker.latest_message))
         return []
 
 
@@ -104,11 +104,11 @@ class ActionNotUnderstood(Action):
         parse_data = question.get("parse_data") or {}
         recorder.turn(tracker.sender_id, "not_understood")
         recorder.review("not_understood", tracker.sender_id, _text(question) or _text(tracker.latest_message),
-                        guesses(parse_data), answered_faq=before["faq_id"])
+                        guesses_of(parse_data), answered_faq=before["faq_id"])
         if before["missed"]:
             escalate(dispatcher, settings, tracker)
             return []
-        others = [g.faq_id for g in guesses(parse_data) if g.faq_id != before["faq_id"] and g.faq_id in snapshot.by_id]
+        others = [g.faq_id for g in guesses_of(parse_data) if g.faq_id != before["faq_id"] and g.faq_id in snapshot.by_id]
         suggest(dispatcher, snapshot, others, intro=SORRY_MISSED)
         return []
 
@@ -148,11 +148,6 @@ def escalate(dispatcher: CollectingDispatcher, settings: Settings, tracker: Trac
         return
     dispatcher.utter_message(text=ESCALATION.format(contact=contact), buttons=[SIGN_UP_BUTTON],
                              json_message=miss_metadata(message_metadata(None)))
-
-
-def guesses(parse_data: Mapping[str, Any]) -> List[Guess]:
-    """The three likeliest FAQ entries of a parse, best first."""
-    return [Guess(item["id"], item["confidence"]) for item in faq_ranking(parse_data)[:3]]
 
 
 def _text(message: Optional[Mapping[str, Any]]) -> str:

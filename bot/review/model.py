@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from bot.faq.answering import faq_ranking
 
 #: Why a message was recorded.
 KINDS: Tuple[str, ...] = ("low_confidence", "out_of_scope", "downvote", "not_understood")
@@ -27,6 +29,11 @@ MAX_TEXT_CHARS = 300
 class Guess:
     faq_id: str
     confidence: float
+
+
+def guesses_of(parse_data: Mapping[str, Any], limit: int = 3) -> List[Guess]:
+    """The likeliest FAQ entries of a Rasa parse, best first."""
+    return [Guess(item["id"], item["confidence"]) for item in faq_ranking(parse_data)[:limit]]
 
 
 @dataclass(frozen=True)

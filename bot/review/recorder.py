@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from bot import runtime
-from bot.review.model import Guess
+from bot.review.model import Guess, guesses_of
 from bot.turns import record_turn
 
 if TYPE_CHECKING:
@@ -78,7 +78,6 @@ def queue_downvote(settings: "Settings", vote: "Vote") -> None:
     tracker store), or the voted bot text when the question cannot be found."""
 
     def job() -> None:
-        from bot.faq.answering import faq_ranking
         from bot.review.transcript import question_before
 
         question = None
@@ -89,8 +88,7 @@ def queue_downvote(settings: "Settings", vote: "Vote") -> None:
         text = str((question or {}).get("text") or "")
         if not text or text.startswith("/"):  # not found, or a button: the bot text says what was shown
             text = vote.bot_text or ""
-        ranking = faq_ranking((question or {}).get("parse_data") or {})[:3]
-        found = [Guess(item["id"], item["confidence"]) for item in ranking]
+        found = guesses_of((question or {}).get("parse_data") or {})
         runtime.review_store().record("downvote", vote.sender_id, text, found, vote.faq_id)
 
     submit("review item (downvote)", job)
