@@ -27,7 +27,7 @@ def create_portal_blueprint(settings: Settings) -> Blueprint:
     blueprint = Blueprint("portal", url_prefix=PREFIX, strict_slashes=False)
     for views in (auth_views, lead_views, admin_views, review_views, faq_views, model_views, analytics_views):
         views.register(blueprint)
-    assets = {name: StaticAsset(name, STATIC) for name in ("portal.css", "analytics.js")}
+    assets = {name: StaticAsset(name, STATIC) for name in ("portal.css", "analytics.js", "favicon.svg")}
     assets.update({f"vendor/{name}": StaticAsset(name, STATIC / "vendor") for name in VENDORED})
 
     @blueprint.get("/static/<name:path>")

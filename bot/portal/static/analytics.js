@@ -7,6 +7,7 @@
 
   var RED = "#b3261e", BLUE = "#0a58ca", GREEN = "#2da44e", GREY = "#57606a";
   var HEIGHT = 220;
+  var WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000];  // counts: no 0.5 ticks
   var charts = [];
 
   function china(ts) { return uPlot.tzDate(new Date(ts * 1e3), "Asia/Shanghai"); }
@@ -14,6 +15,7 @@
   function widthOf(element) { return Math.max(240, element.clientWidth); }
 
   function daySeries(label, color, extra) {
+    // extra.data: the day values (kept apart: "values" means something else to uPlot).
     var series = { label: label, stroke: color, width: 2, points: { show: true, size: 5 } };
     for (var key in (extra || {})) { series[key] = extra[key]; }
     return series;
@@ -22,12 +24,12 @@
   function timeChart(element, data, series, yAxis) {
     var options = {
       width: widthOf(element), height: HEIGHT, tzDate: china,
-      scales: { x: { time: true }, y: yAxis.scale || { auto: true } },
-      axes: [{ stroke: GREY }, { stroke: GREY, values: yAxis.values, size: 50 }],
+      scales: { x: { time: true }, y: yAxis.scale || { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+      axes: [{ stroke: GREY }, { stroke: GREY, values: yAxis.values, size: 50, incrs: yAxis.incrs || WHOLE }],
       series: [{ label: "日期", value: "{YYYY}-{MM}-{DD}" }].concat(series),
       legend: { live: true }
     };
-    return new uPlot(options, [data.timestamps].concat(series.map(function (s) { return s.values; })), element);
+    return new uPlot(options, [data.timestamps].concat(series.map(function (s) { return s.data; })), element);
   }
 
   function count(values) { return values.map(function (v) { return v == null ? "" : String(Math.round(v)); }); }
@@ -44,7 +46,7 @@
           values: function (u, splits) {
             return splits.map(function (i) { return narrow ? String(i + 1) : (labels[i] || "").slice(0, 10); });
           } },
-        { stroke: GREY, size: 50, values: function (u, splits) { return count(splits); } }
+        { stroke: GREY, size: 50, incrs: WHOLE, values: function (u, splits) { return count(splits); } }
       ],
       series: [
         { label: "条目", value: function (u, i) { return i == null || labels[i] == null ? "" : labels[i]; } },
@@ -60,23 +62,23 @@
       var chart;
       if (name === "questions") {
         chart = timeChart(element, data, [
-          daySeries("提问数", BLUE, { values: data.questions }),
-          daySeries("已回答", GREEN, { values: data.answered })
+          daySeries("提问数", BLUE, { data: data.questions }),
+          daySeries("已回答", GREEN, { data: data.answered })
         ], { values: function (u, s) { return count(s); } });
       } else if (name === "fallback_rate") {
         chart = timeChart(element, data, [
-          daySeries("未能回答比例", RED, { values: data.fallback_rate.map(function (v) { return v == null ? null : v * 100; }),
+          daySeries("未能回答比例", RED, { data: data.fallback_rate.map(function (v) { return v == null ? null : v * 100; }),
                                      value: function (u, v) { return v == null ? "—" : v.toFixed(1) + "%"; } })
-        ], { scale: { range: [0, 100] }, values: function (u, s) { return s.map(function (v) { return v + "%"; }); } });
+        ], { scale: { range: [0, 100] }, incrs: [10, 20, 25, 50], values: function (u, s) { return s.map(function (v) { return v + "%"; }); } });
       } else if (name === "leads") {
         chart = timeChart(element, data, [
-          daySeries("会话数", BLUE, { values: data.conversations }),
-          daySeries("新线索", RED, { values: data.leads })
+          daySeries("会话数", BLUE, { data: data.conversations }),
+          daySeries("新线索", RED, { data: data.leads })
         ], { values: function (u, s) { return count(s); } });
       } else if (name === "votes") {
         chart = timeChart(element, data, [
-          daySeries("👍", GREEN, { values: data.up }),
-          daySeries("👎", RED, { values: data.down })
+          daySeries("👍", GREEN, { data: data.up }),
+          daySeries("👎", RED, { data: data.down })
         ], { values: function (u, s) { return count(s); } });
       } else if (name === "top_faqs") {
         chart = barChart(element, data.top_faqs);
@@ -104,7 +106,8 @@
         draw(root, data);
         root.setAttribute("data-ready", "true");
       })
-      .catch(function () {
+      .catch(function (error) {
+        root.setAttribute("data-error", String(error && error.stack || error));
         status.textContent = "图表暂时无法显示，请查看下方表格中的数字。";
       });
     var pending = null;
