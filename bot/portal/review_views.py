@@ -89,7 +89,6 @@ def _apply(store: ReviewStore, faq_dir, max_age_days: int) -> Tuple[Patch, Apply
 
 def register(blueprint: Blueprint) -> None:
     async def show(request: Request, state: str, page: int, status: int = 200, error: str = "", done: str = "") -> HTTPResponse:
-        portal = await services(request)
         store = runtime.review_store()
         groups, total, pages, patch = await blocking(_queue_page, store, state, page)
         entries = await blocking(_entries)
@@ -97,7 +96,7 @@ def register(blueprint: Blueprint) -> None:
             request, "review.html", status=status, groups=groups, total=total, page=page, pages=pages, state=state,
             states=STATE_NAMES_ZH, kinds=KIND_NAMES_ZH, entries=entries, patch=patch,
             patch_text=patch.to_yaml("faq-patch.yml") if patch.phrasings else "", error=error, done=done,
-            examples_shown=EXAMPLES_SHOWN, queue_path=QUEUE_PATH, settings=portal.settings,
+            examples_shown=EXAMPLES_SHOWN, queue_path=QUEUE_PATH,
         )
 
     @blueprint.get("/review")
