@@ -304,7 +304,7 @@ class ActionRememberFacts(Action):
         updates = fact_updates(extract(text, policy_year()))
         if not updates:
             snapshot = runtime.faq_catalog().snapshot()
-            suggest(dispatcher, snapshot, decide(tracker.latest_message, snapshot.by_id, runtime.settings().faq_min_confidence))
+            suggest(dispatcher, snapshot, decide(tracker.latest_message, snapshot.by_id, runtime.settings().faq_min_confidence).suggestions)
             return []
         dispatcher.utter_message(
             text=f"好的，记下了：{facts_summary(updates)}。需要的话，我可以按这些信息帮您：",

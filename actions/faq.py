@@ -1,30 +1,38 @@
-"""Actions that answer FAQ questions and suggest topics when the bot is unsure.
+"""Actions that answer FAQ questions, suggest topics when the bot is unsure, decline
+out-of-scope messages, handle "没听懂" follow-ups and refuse sensitive requests.
 
 Each message they send carries ``json_message`` metadata (message id, FAQ id) so that
-the widget's 👍/👎 can be recorded against it; see bot/feedback.py.
+the widget's 👍/👎 can be recorded against it; see bot/feedback.py. Every turn is
+counted (bot/turns.py) and every miss queued for the editors' review (bot/review/),
+both in the background (bot/review/recorder.py).
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import runtime
+from bot.config import Settings
 from bot.contact import contact_block
-from bot.faq.answering import FaqDecision, decide
+from bot.fallbacks import ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, miss_metadata, previous_turn
+from bot.faq.answering import decide
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
-from bot.leads.model import SIGN_UP_BUTTON, SIGN_UP_TOPICS
 from bot.feedback import message_metadata
+from bot.leads.model import SIGN_UP_BUTTON, SIGN_UP_TOPICS
+from bot.review import recorder
+from bot.review.model import guesses_of
 
 #: Topics offered when the bot has no idea what was meant.
 DEFAULT_TOPICS = ("process_overview", "tuition_compensation", "age_limits")
 
 NOT_UNDERSTOOD = "抱歉，我没有完全理解您的问题，请换个说法试试。"
-DID_YOU_MEAN = "您是不是想问下面这些问题？点击即可查看："
+DID_YOU_MEAN = "您是想问下面这些问题吗？点击即可查看："
 CAN_ASK = "您可以问我这些常见问题："
+SORRY_MISSED = "抱歉，刚才的回答没有答到点子上。"
 
 
 class ActionAnswerFaq(Action):
@@ -47,8 +55,15 @@ class ActionAnswerFaq(Action):
             if SIGN_UP_TOPICS.intersection(entry.tags) and tracker.active_loop.get("name") is None:
                 buttons.append(SIGN_UP_BUTTON)
             dispatcher.utter_message(text=reply.text, buttons=buttons, json_message=message_metadata(entry.id))
+            recorder.turn(tracker.sender_id, "answer", entry.id, decision.confidence)
+            return []
+        missed_before = previous_turn(tracker.events)["missed"]
+        recorder.turn(tracker.sender_id, "suggest", None, decision.confidence)
+        recorder.review("low_confidence", tracker.sender_id, _text(tracker.latest_message), guesses_of(tracker.latest_message))
+        if missed_before:
+            escalate(dispatcher, settings, tracker)
         else:
-            suggest(dispatcher, snapshot, decision)
+            suggest(dispatcher, snapshot, decision.suggestions)
         return []
 
 
@@ -61,11 +76,79 @@ class ActionSuggestFaq(ActionAnswerFaq):
         return "action_suggest_faq"
 
 
-def suggest(dispatcher: CollectingDispatcher, snapshot: CatalogSnapshot, decision: FaqDecision) -> None:
-    """"请换个说法" with the likely topics as buttons (or common topics if none is likely)."""
-    if decision.suggestions:
-        text, buttons = f"{NOT_UNDERSTOOD}{DID_YOU_MEAN}", topic_buttons(snapshot, decision.suggestions)
+class ActionDeclineOutOfScope(Action):
+    """Out of scope: the polite decline (utter_out_of_scope), queued for review."""
+
+    def name(self) -> Text:
+        return "action_decline_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_out_of_scope")
+        recorder.turn(tracker.sender_id, "out_of_scope")
+        recorder.review("out_of_scope", tracker.sender_id, _text(tracker.latest_message), guesses_of(tracker.latest_message))
+        return []
+
+
+class ActionNotUnderstood(Action):
+    """"没听懂/不是这个/答非所问": queue the question that was missed, offer other topics;
+    after a miss already, offer the lead form and the contact block instead."""
+
+    def name(self) -> Text:
+        return "action_not_understood"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        settings = runtime.settings()
+        snapshot = runtime.faq_catalog().snapshot()
+        before = previous_turn(tracker.events)
+        question: Mapping[str, Any] = before["user"] or {}
+        parse_data = question.get("parse_data") or {}
+        recorder.turn(tracker.sender_id, "not_understood")
+        recorder.review("not_understood", tracker.sender_id, _text(question) or _text(tracker.latest_message),
+                        guesses_of(parse_data), answered_faq=before["faq_id"])
+        if before["missed"]:
+            escalate(dispatcher, settings, tracker)
+            return []
+        others = [g.faq_id for g in guesses_of(parse_data) if g.faq_id != before["faq_id"] and g.faq_id in snapshot.by_id]
+        suggest(dispatcher, snapshot, others, intro=SORRY_MISSED)
+        return []
+
+
+class ActionAnswerSensitive(Action):
+    """Requests to dodge service, fake the medical or bribe: a firm, lawful answer."""
+
+    def name(self) -> Text:
+        return "action_answer_sensitive"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        settings = runtime.settings()
+        snapshot = runtime.faq_catalog().snapshot()
+        text = SENSITIVE_ANSWER.format(contact=contact_block(settings)) + "\n\n依据：" + "；".join(SENSITIVE_SOURCES)
+        buttons = topic_buttons(snapshot, ("refuse_service", "hiding_medical_history", "deferment"))
+        dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(None))
+        recorder.turn(tracker.sender_id, "sensitive")
+        return []
+
+
+def suggest(dispatcher: CollectingDispatcher, snapshot: CatalogSnapshot, suggestions: Sequence[str], intro: str = NOT_UNDERSTOOD) -> None:
+    """"您是想问…" with the likely topics as buttons (or common topics if none is likely)."""
+    if suggestions:
+        text, buttons = f"{intro}{DID_YOU_MEAN}", topic_buttons(snapshot, suggestions[:3])
     else:
-        text, buttons = f"{NOT_UNDERSTOOD}{CAN_ASK}", topic_buttons(snapshot, DEFAULT_TOPICS)
+        text, buttons = f"{intro}{CAN_ASK}", topic_buttons(snapshot, DEFAULT_TOPICS)
     # No FAQ answered, but a 👎 here still tells the review which questions went unanswered.
-    dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(None))
+    dispatcher.utter_message(text=text, buttons=buttons, json_message=miss_metadata(message_metadata(None)))
+
+
+def escalate(dispatcher: CollectingDispatcher, settings: Settings, tracker: Tracker) -> None:
+    """Second miss in a row: the lead form and the contact block, not another "请换个说法"."""
+    contact = contact_block(settings)
+    if tracker.active_loop.get("name"):
+        # Inside a form the form asks its question again next; no sign-up offer there.
+        dispatcher.utter_message(text=ESCALATION_IN_FORM.format(contact=contact), json_message=miss_metadata(message_metadata(None)))
+        return
+    dispatcher.utter_message(text=ESCALATION.format(contact=contact), buttons=[SIGN_UP_BUTTON],
+                             json_message=miss_metadata(message_metadata(None)))
+
+
+def _text(message: Optional[Mapping[str, Any]]) -> str:
+    return str((message or {}).get("text") or "")

@@ -144,6 +144,114 @@ def cmd_leads_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+
+    groups = runtime.review_store().groups(states=(args.state,))
+    for group in groups[: args.limit]:
+        guesses = ", ".join(f"{g.faq_id} {g.confidence:.2f}" for g in group.top_guesses())
+        kinds = ", ".join(f"{kind} {count}" for kind, count in group.kinds.items())
+        print(f"{group.count:4d}x  {group.text}  [{kinds}]  guesses: {guesses or '-'}  items: {','.join(map(str, group.item_ids))}")
+    print(f"{len(groups)} group(s), {sum(g.count for g in groups)} item(s) in state {args.state}")
+    return 0
+
+
+def cmd_review_decide(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+
+    decision = "accepted" if args.accept else ("new_faq_needed" if args.new_faq else ("ignored" if args.ignore else "open"))
+    known = runtime.faq_catalog().snapshot().by_id
+    ids = [int(part) for part in args.ids.split(",") if part.strip()]
+    changed = runtime.review_store().decide(ids, decision, args.by, faq_id=args.accept, known_faq_ids=known)
+    print(f"{changed} item(s) now {decision}{' as phrasings of ' + args.accept if args.accept else ''}")
+    return 0
+
+
+def cmd_review_export(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot import runtime
+    from bot.review.patch import build_patch
+
+    patch = build_patch(runtime.review_store())
+    name = args.output or "FILE"
+    text = patch.to_yaml(name)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: {sum(len(q) for q in patch.phrasings.values())} phrasing(s) for {len(patch.phrasings)} entr(y/ies)")
+    else:
+        print(text, end="")
+    return 0
+
+
+def cmd_review_apply(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot import runtime
+    from bot.errors import ReviewError
+    from bot.review.patch import apply_patch, parse_patch
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReviewError(f"无法读取补丁文件 {args.file}：{exc}") from None
+    patch = parse_patch(text)
+    result = apply_patch(settings.faq_dir, patch, settings.faq_max_age_days)
+    for faq_id, questions in result.added.items():
+        print(f"{faq_id}: +{len(questions)} ({'；'.join(questions)})")
+    marked = runtime.review_store().mark_applied(i for ids in patch.items.values() for i in ids)
+    print(f"{len(result.files)} file(s) written, {result.skipped} phrasing(s) already present, {marked} item(s) marked applied."
+          " Run `enlist reload` to train and switch the model.")
+    return 0
+
+
+def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from bot import runtime
+    from bot.analytics import analytics, to_csv
+
+    try:
+        end = dt.date.fromisoformat(args.to) if args.to else dt.date.today()
+        start = dt.date.fromisoformat(args.since) if args.since else end - dt.timedelta(days=29)
+        report = analytics(runtime.database(), start, end)
+    except ValueError as exc:
+        print(f"enlist: {exc}", file=sys.stderr)
+        return 2
+    if args.csv:
+        Path(args.csv).write_text(to_csv(report), encoding="utf-8")
+        print(f"{args.csv}: {len(report.days)} day(s)")
+        return 0
+    print(f"{start} .. {end}: {report.total('questions')} questions in {report.conversations} conversations, "
+          f"fallback rate {report.fallback_rate:.1%}, 👍 {report.total('up')} / 👎 {report.total('down')}, "
+          f"{report.total('leads')} new leads, conversion {report.conversion:.1%}")
+    for faq_id, count in report.top_faqs:
+        print(f"  {count:5d}  {faq_id}")
+    return 0
+
+
+def cmd_reload(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.reload import reload_model
+
+    result = reload_model(settings)
+    accuracy = ""
+    if result.accuracy is not None:
+        accuracy = f" FAQ accuracy {result.accuracy:.3f}"
+        if result.previous_accuracy is not None:
+            accuracy += f" (current model {result.previous_accuracy:.3f})"
+    print(f"{result.status}: {result.model} (training: {result.training}).{accuracy}\n{result.message}")
+    return 0 if result.ok else 1
+
+
+def cmd_rollback(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.reload import rollback_model
+
+    result = rollback_model(settings)
+    print(result.message)
+    return 0 if result.ok else 1
+
+
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     from bench.load import main as bench
 
@@ -244,6 +352,34 @@ def build_parser() -> argparse.ArgumentParser:
     add("list", cmd_user_list, "list portal accounts", user_commands)
     user_disable = add("disable", cmd_user_disable, "disable a portal account and end its sessions", user_commands)
     user_disable.add_argument("name")
+
+    review = commands.add_parser("review", help="the review queue of unanswered questions", description="review queue")
+    review_commands = review.add_subparsers(dest="review_command", metavar="COMMAND")
+    review_commands.required = True
+    listing = add("list", cmd_review_list, "show the queue grouped by similar questions, most frequent first", review_commands)
+    listing.add_argument("--state", default="open", choices=("open", "accepted", "new_faq_needed", "ignored", "applied"))
+    listing.add_argument("--limit", type=int, default=50)
+    decide = add("decide", cmd_review_decide, "decide on items: --accept FAQ_ID | --new-faq | --ignore | --reopen", review_commands)
+    decide.add_argument("ids", help="item ids, comma-separated (as `enlist review list` shows them)")
+    decide.add_argument("--by", required=True, help="your name (recorded with the decision)")
+    choice = decide.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--accept", metavar="FAQ_ID", help="add as phrasings of this FAQ entry")
+    choice.add_argument("--new-faq", action="store_true", help="a new FAQ entry is needed")
+    choice.add_argument("--ignore", action="store_true")
+    choice.add_argument("--reopen", action="store_true")
+    export = add("export", cmd_review_export, "write accepted items as a YAML patch for faq/", review_commands)
+    export.add_argument("--output", "-o", help="file to write (default: print)")
+    apply = add("apply", cmd_review_apply, "add a patch's phrasings to faq/*.yml (validated; nothing written on errors)", review_commands)
+    apply.add_argument("file")
+
+    stats = add("analytics", cmd_analytics, "questions, fallbacks, votes, leads and conversion over a date range")
+    stats.add_argument("--from", dest="since", metavar="YYYY-MM-DD", help="first day (China time; default: 30 days ago)")
+    stats.add_argument("--to", metavar="YYYY-MM-DD", help="last day, inclusive (default: today)")
+    stats.add_argument("--csv", metavar="FILE", help="write the figures per day as CSV instead")
+
+    add("reload", cmd_reload, "validate, build, train if needed (fine-tune when only phrasings changed), "
+        "check accuracy, switch the running Rasa server to the new model")
+    add("rollback", cmd_rollback, "switch the running Rasa server back to the previous model")
 
     add("bench", cmd_bench, "stock rasa run vs the production profile under load; options: `enlist bench -- --help`")
 

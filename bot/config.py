@@ -249,6 +249,12 @@ class Settings:
         _parse_positive_float,
         "seconds `enlist run` waits for both processes to be ready",
     )
+    model_pull_seconds: int = _setting(
+        "ENLIST_MODEL_PULL_SECONDS",
+        5,
+        _number_in(int, 0, 3600, "seconds from 0 to 3600"),
+        "Rasa asks the bot service this often for a new current model (`enlist reload`); 0 = off (model fixed at start)",
+    )
     log_level: str = _setting("ENLIST_LOG_LEVEL", "INFO", _parse_log_level, "log level")
 
     @classmethod

@@ -37,3 +37,7 @@ class RequestRejected(EnlistError):
         self.status = status
         self.code = code
         self.message = message
+
+
+class ReviewError(EnlistError):
+    """A review-queue or FAQ-editor request that cannot be carried out (Chinese message)."""

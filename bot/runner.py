@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings
 from bot.cors import cors_origins
 from bot.errors import StackError
+from bot.model_registry import set_current
 from bot.training import subprocess_env
 
 STOP_TIMEOUT = 15.0
@@ -78,6 +79,10 @@ def render_endpoints(settings: Settings) -> Dict[str, object]:
     }
     if settings.redis_url:
         endpoints["lock_store"] = lock_store_endpoint(settings.redis_url)
+    if settings.model_pull_seconds:
+        # The bot service serves the current model (bot/model_server.py): `enlist reload`
+        # switches models without restarting Rasa.
+        endpoints["models"] = {"url": f"{settings.bot_url}/models/current", "wait_time_between_pulls": settings.model_pull_seconds}
     return endpoints
 
 
@@ -191,6 +196,7 @@ class Stack:
 
     def __init__(self, settings: Settings, model: Path, echo: bool = True) -> None:
         self.settings = settings
+        self.model = model
         env = subprocess_env(settings)
         log_dir = settings.var_dir / "log"
         endpoints = write_run_files(settings)
@@ -212,9 +218,11 @@ class Stack:
                     "stop it or choose other ports with ENLIST_RASA_PORT / ENLIST_BOT_PORT"
                 )
         started = time.monotonic()
+        # The model record first, then the bot service: Rasa fetches its model from it.
+        set_current(self.settings, self.model)
         for process in self.processes:
             process.start()
-        self._wait_ready(self.processes, started)
+            self._wait_ready([process], started)
         return time.monotonic() - started
 
     def restart(self, process: ManagedProcess) -> float:

@@ -6,12 +6,16 @@ Created lazily, so each Sanic worker process (forked) builds its own engine.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.faq.catalog import FaqCatalog
 from bot.feedback import FeedbackStore
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
+
+if TYPE_CHECKING:
+    from bot.review.store import ReviewStore
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,3 +44,10 @@ def lead_store() -> LeadStore:
 @functools.lru_cache(maxsize=1)
 def feedback_store() -> FeedbackStore:
     return FeedbackStore(database())
+
+
+@functools.lru_cache(maxsize=1)
+def review_store() -> "ReviewStore":
+    from bot.review.store import ReviewStore
+
+    return ReviewStore(database())

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.leads.outbox import Outbox
 from bot.logging_setup import configure_logging
 from bot.portal import create_portal_blueprint
+from bot.model_server import create_model_blueprint
 from bot.widget import create_widget_blueprint
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def create_app(settings: Settings) -> Sanic:
     app.blueprint(create_action_blueprint("actions"))
     app.blueprint(create_widget_blueprint(settings))
     app.blueprint(create_portal_blueprint(settings))
+    app.blueprint(create_model_blueprint(settings))
 
     @app.before_server_start
     async def open_database(app_: Sanic, _loop) -> None:

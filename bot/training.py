@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 GENERATED_FAQ_DATA = Path("data/nlu/faq.generated.yml")
 MODEL_PREFIX = "enlist-"
 KEEP_MODELS = 3
+#: Share of the configured epochs a fine-tuning run trains (new phrasings only).
+FINETUNE_EPOCH_FRACTION = 0.5
 #: Our own code that changes what a trained model is: text normalisation and the FAQ
 #: selector (bot/nlu/parse_cache.py is runtime-only and not listed).
 NLU_CODE = (Path("bot/text.py"), Path("bot/nlu/normalizer.py"), Path("bot/nlu/faq_selector.py"))
@@ -69,15 +71,20 @@ def _files_under(path: Path) -> Iterable[Path]:
         yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix not in (".tmp", ".pyc"))
 
 
-def fingerprint(settings: Settings) -> str:
-    """Hash of every training input (see module docstring)."""
+def fingerprint(settings: Settings, phrasings: bool = True) -> str:
+    """Hash of every training input (see module docstring).
+
+    With ``phrasings=False`` the FAQ phrasings are left out (ids stay): two models with
+    the same such "structure" fingerprint differ only in phrasings, so the newer can be
+    fine-tuned from the older (bot/reload.py).
+    """
     import rasa
 
     home = settings.home
     digest = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
     result = validated_faq(settings)
     for entry in result.entries:
-        digest.update(json.dumps([entry.id, entry.questions], ensure_ascii=False).encode())
+        digest.update(json.dumps([entry.id, entry.questions if phrasings else []], ensure_ascii=False).encode())
     inputs: List[Path] = []
     for relative in (Path("data"), Path("domain"), Path("config.yml"), *NLU_CODE):
         inputs.extend(_files_under(home / relative))
@@ -116,12 +123,16 @@ def ensure_model(settings: Settings, force: bool = False) -> ModelInfo:
         logger.info("inputs unchanged (fingerprint %s): using %s", fp, target.name)
         return ModelInfo(target, fp, trained=False)
     seconds = train(settings, target)
+    from bot.model_registry import remember
+
+    remember(settings, target, structure=fingerprint(settings, phrasings=False))  # `enlist reload` may fine-tune from it
     _prune_models(settings, keep=target)
     return ModelInfo(target, fp, trained=True, seconds=seconds)
 
 
-def train(settings: Settings, target: Path) -> float:
-    """Run ``rasa train`` into ``target``; returns the wall-clock seconds it took."""
+def train(settings: Settings, target: Path, finetune_from: Optional[Path] = None) -> float:
+    """Run ``rasa train`` into ``target`` (fine-tuning ``finetune_from`` if given);
+    returns the wall-clock seconds it took."""
     target.parent.mkdir(parents=True, exist_ok=True)
     name = target.name[: -len(".tar.gz")]
     argv = [
@@ -129,6 +140,8 @@ def train(settings: Settings, target: Path) -> float:
         "--config", "config.yml", "--domain", "domain", "--data", "data",
         "--out", str(target.parent), "--fixed-model-name", name, "--force",
     ]
+    if finetune_from is not None:
+        argv += ["--finetune", str(finetune_from), "--epoch-fraction", str(FINETUNE_EPOCH_FRACTION)]
     print(f"training model {target.name} (this takes a few minutes) ...", flush=True)
     started = time.monotonic()
     completed = subprocess.run(argv, cwd=settings.home, env=subprocess_env(settings))
@@ -140,7 +153,10 @@ def train(settings: Settings, target: Path) -> float:
 
 
 def _prune_models(settings: Settings, keep: Path) -> None:
+    from bot.model_registry import pinned_models
+
+    pinned = pinned_models(settings) | {keep.name}
     models = sorted(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime)
     for old in models[:-KEEP_MODELS]:
-        if old != keep:
+        if old.name not in pinned:
             old.unlink(missing_ok=True)

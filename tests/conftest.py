@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 
 from bot.config import Settings
+from bot.storage.database import Database
+from tests.databases import BACKENDS, migrated_database
 
 if TYPE_CHECKING:
     from bot.runner import Stack
@@ -182,3 +184,11 @@ def chat(stack: Settings) -> Chat:
 def sender(request: pytest.FixtureRequest) -> str:
     """A conversation id unique to the test."""
     return "t-" + "".join(c if c.isalnum() else "-" for c in request.node.name)[:100]
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """Our database, migrated: a SQLite file, and a temporary database on the local
+    PostgreSQL server (created and dropped here)."""
+    with migrated_database(request.param, tmp_path) as db:
+        yield db

@@ -4,7 +4,6 @@ PostgreSQL (a temporary database on the local server, skipped only when none ans
 from __future__ import annotations
 
 import json
-from typing import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -14,8 +13,6 @@ from bot.feedback import MAX_BOT_TEXT_CHARS, FeedbackStore, Vote, message_metada
 from bot.ratelimit import RateLimiter
 from bot.storage.database import Database
 from bot.storage.schema import feedback
-from tests.databases import BACKENDS, migrated_database
-
 
 
 def body(**fields) -> bytes:
@@ -99,12 +96,6 @@ def test_rate_limiter_counts_per_key_and_window() -> None:
 
 
 # --- FeedbackStore on SQLite and PostgreSQL ------------------------------------------------
-
-@pytest.fixture(params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
-    with migrated_database(request.param, tmp_path) as db:
-        yield db
-
 
 def rows(db: Database):
     with db.begin() as connection:

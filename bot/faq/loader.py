@@ -51,7 +51,11 @@ def load_file(path: Path) -> Tuple[List[RawEntry], List[Problem]]:
         return [], [Problem(Location(path, 1), None, f"文件不是UTF-8编码，请用UTF-8保存（{exc.reason}）。")]
     except OSError as exc:
         return [], [Problem(Location(path, 1), None, f"无法读取文件：{exc.strerror}。")]
+    return parse_text(path, text)
 
+
+def parse_text(path: Path, text: str) -> Tuple[List[RawEntry], List[Problem]]:
+    """Parse the text of FAQ file ``path`` (which need not be written yet)."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -78,6 +82,17 @@ def load_file(path: Path) -> Tuple[List[RawEntry], List[Problem]]:
             continue
         entries.append(_raw_entry(path, location, item, problems))
     return entries, problems
+
+
+def locate_entries(faq_dir: Path) -> Dict[str, Tuple[Path, RawEntry]]:
+    """Where every entry id is written."""
+    found: Dict[str, Tuple[Path, RawEntry]] = {}
+    for path in faq_files(faq_dir):
+        entries, _ = load_file(path)
+        for raw in entries:
+            if isinstance(raw.data.get("id"), str):
+                found.setdefault(raw.data["id"], (path, raw))
+    return found
 
 
 def _raw_entry(path: Path, location: Location, node: yaml.MappingNode, problems: List[Problem]) -> RawEntry:

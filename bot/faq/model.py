@@ -16,7 +16,7 @@ REQUIRED_FIELDS: Tuple[str, ...] = (
     "policy_year",
     "reviewed",
 )
-OPTIONAL_FIELDS: Tuple[str, ...] = ("buttons", "tags", "valid_until")
+OPTIONAL_FIELDS: Tuple[str, ...] = ("buttons", "tags", "valid_until", "reviewed_by")
 ALL_FIELDS: Tuple[str, ...] = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 #: Chinese names of the fields, used in messages for staff.
@@ -31,6 +31,7 @@ FIELD_NAMES_ZH: Dict[str, str] = {
     "buttons": "后续问题按钮",
     "tags": "标签",
     "valid_until": "有效期至",
+    "reviewed_by": "审核人",
 }
 
 #: Placeholders an answer may contain; the bot fills them when it answers.
@@ -41,6 +42,7 @@ MAX_QUESTION_CHARS = 120
 MAX_TITLE_CHARS = 16
 MAX_ANSWER_CHARS = 1500
 MAX_BUTTONS = 4
+MAX_REVIEWER_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class FaqEntry:
     buttons: Tuple[str, ...] = ()
     tags: Tuple[str, ...] = ()
     valid_until: Optional[dt.date] = None
+    reviewed_by: Optional[str] = None
     location: Optional[Location] = field(default=None, compare=False)
 
     @property

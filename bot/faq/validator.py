@@ -23,6 +23,7 @@ from bot.faq.model import (
     MAX_ANSWER_CHARS,
     MAX_BUTTONS,
     MAX_QUESTION_CHARS,
+    MAX_REVIEWER_CHARS,
     MAX_TITLE_CHARS,
     MIN_QUESTIONS,
     REQUIRED_FIELDS,
@@ -194,6 +195,10 @@ def _check_entry(raw: RawEntry, known_ids: set, today: dt.date, max_age_days: in
             problem("valid_until", f"有效期“{data['valid_until']}”格式不对，应写成 2024-08-31 这样的日期。")
         elif until < today:
             problem("valid_until", f"该条目已于 {until} 过期，请更新答案和有效期，或删除该条目。")
+    if "reviewed_by" in data:
+        value = data["reviewed_by"]
+        if not _nonblank(value) or len(str(value).strip()) > MAX_REVIEWER_CHARS or HTML_TAG_PATTERN.search(str(value)):
+            problem("reviewed_by", f"审核人（reviewed_by）应是审核人的姓名，1到{MAX_REVIEWER_CHARS}个字，不含HTML标签。")
     if "buttons" in data:
         value = data["buttons"]
         if not isinstance(value, list):
@@ -367,6 +372,7 @@ def _build(raw: RawEntry) -> FaqEntry:
         buttons=tuple(data.get("buttons") or ()),
         tags=tuple(str(t).strip() for t in data.get("tags") or ()),
         valid_until=_as_date(data.get("valid_until")) if data.get("valid_until") else None,
+        reviewed_by=str(data["reviewed_by"]).strip() if data.get("reviewed_by") else None,
         location=raw.location,
     )
 

@@ -9,27 +9,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sanic import Blueprint
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import Settings
-from bot.portal import admin_views, auth_views, lead_views
+from bot.portal import admin_views, analytics_views, auth_views, faq_views, lead_views, model_views, review_views
 from bot.portal.web import PREFIX, add_security_headers
 from bot.widget.assets import StaticAsset
 
 STATIC = Path(__file__).resolve().parent / "static"
+#: Third-party files in static/vendor/ (see VENDORED.md there; never edited by hand).
+VENDORED = ("uPlot.iife.min.js", "uPlot.min.css")
 
 
 def create_portal_blueprint(settings: Settings) -> Blueprint:
     blueprint = Blueprint("portal", url_prefix=PREFIX, strict_slashes=False)
-    for views in (auth_views, lead_views, admin_views):
+    for views in (auth_views, lead_views, admin_views, review_views, faq_views, model_views, analytics_views):
         views.register(blueprint)
-    stylesheet = StaticAsset("portal.css", STATIC)
+    assets = {name: StaticAsset(name, STATIC) for name in ("portal.css", "analytics.js", "favicon.svg")}
+    assets.update({f"vendor/{name}": StaticAsset(name, STATIC / "vendor") for name in VENDORED})
 
-    @blueprint.get("/static/portal.css")
-    async def portal_css(request: Request) -> HTTPResponse:
-        return stylesheet.respond(request)
+    @blueprint.get("/static/<name:path>")
+    async def static_file(request: Request, name: str) -> HTTPResponse:
+        asset = assets.get(name)
+        if asset is None:
+            return response.text("未找到", status=404)
+        return asset.respond(request)
 
     @blueprint.middleware("response")
     async def security_headers(_: Request, response_: HTTPResponse) -> None:

@@ -25,6 +25,12 @@ ACTIONS = {
     "export": "导出CSV",
     "user_add": "添加用户",
     "user_disable": "停用用户",
+    "review_decide": "处理待处理问题",
+    "review_apply": "问法写入FAQ文件",
+    "faq_save": "修改FAQ条目",
+    "model_reload": "更新模型",
+    "model_rollback": "回滚模型",
+    "analytics_export": "导出统计CSV",
 }
 
 

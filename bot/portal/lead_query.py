@@ -56,7 +56,7 @@ def _single(args: Mapping, name: str) -> str:
     return value
 
 
-def _date(value: str, label: str) -> Optional[dt.date]:
+def parse_day(value: str, label: str) -> Optional[dt.date]:
     if not value:
         return None
     try:
@@ -71,7 +71,7 @@ def parse_query(args: Mapping) -> LeadQuery:
     for param, allowed in _CHOICES.items():
         if values[param] and values[param] not in allowed:
             raise RequestRejected(400, "bad_choice", f"筛选条件“{_LABELS[param]}”的取值无效。")
-    created_from, created_to = _date(values["from"], "起始"), _date(values["to"], "截止")
+    created_from, created_to = parse_day(values["from"], "起始"), parse_day(values["to"], "截止")
     if created_from and created_to and created_from > created_to:
         raise RequestRejected(400, "bad_range", "起始日期不能晚于截止日期。")
     page = 1

@@ -55,8 +55,14 @@ class NavItem:
 #: The navigation bar, in order; a page appears for the roles that may open it.
 NAV: List[NavItem] = [
     NavItem("线索", f"{PREFIX}/leads", ("recruiter", "admin")),
+    NavItem("待处理问题", f"{PREFIX}/review", ("editor", "admin")),
+    NavItem("FAQ编辑", f"{PREFIX}/faq", ("editor", "admin")),
+    NavItem("更新模型", f"{PREFIX}/model", ("editor", "admin")),
+    NavItem("数据统计", f"{PREFIX}/analytics", ("editor", "admin")),
     NavItem("审计日志", f"{PREFIX}/admin/audit", ("admin",)),
 ]
+#: Roles of the issue-5 pages (review queue, FAQ editor, model reload, analytics).
+EDITOR_ROLES = ("editor", "admin")
 
 
 def nav_for(role: str) -> List[NavItem]:

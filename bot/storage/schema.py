@@ -1,4 +1,5 @@
-"""The tables of our own database (leads, staff accounts, audit log, feedback).
+"""The tables of our own database (leads, staff accounts, audit log, feedback, review
+queue, answered turns).
 
 Rasa's conversations live in its own tracker store; see bot/transcripts.py for reading
 them. Changing a table here needs a migration in bot/storage/migrations/versions/.
@@ -11,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -125,3 +127,37 @@ feedback = Table(
     Column("bot_text", Text),
 )
 Index("ix_feedback_message", feedback.c.sender_id, feedback.c.message_id, unique=True)
+
+# What the bot could not answer, for the FAQ editors (bot/review/). ``text`` is the
+# student's message as typed (capped, phone numbers masked); nothing else personal.
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("sender_id", String(128), nullable=False),
+    Column("kind", String(20), nullable=False),  # low_confidence / out_of_scope / downvote / not_understood
+    Column("text", Text, nullable=False),
+    Column("normalized", String(500), nullable=False),
+    Column("guesses", Text, nullable=False),  # JSON [{"id": faq_id, "confidence": c}, ...] best first
+    Column("answered_faq", String(48)),  # the entry the bot answered with (downvotes)
+    Column("state", String(20), nullable=False, default="open"),  # open / accepted / new_faq_needed / ignored / applied
+    Column("faq_id", String(48)),  # accepted as a phrasing of this entry
+    Column("decided_by", String(40)),
+    Column("decided_at", DateTime),
+)
+Index("ix_review_items_state", review_items.c.state, review_items.c.at)
+
+# One row per bot turn that answered or failed to answer a question (analytics, FAQ hit
+# counts). No text, no personal data: which entry, how sure, which conversation.
+turns = Table(
+    "turns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("sender_id", String(128), nullable=False),
+    Column("kind", String(20), nullable=False),  # answer / suggest / out_of_scope / not_understood / sensitive
+    Column("faq_id", String(48)),
+    Column("confidence", Float),
+)
+Index("ix_turns_faq", turns.c.faq_id)

@@ -21,7 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from bot.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
 from bot.errors import RequestRejected
-from bot.feedback import FeedbackStore, Vote, parse_vote
+from bot.feedback import DOWN, FeedbackStore, Vote, parse_vote
+from bot.review.recorder import queue_downvote
 from bot.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ def create_feedback_blueprint(settings: Settings) -> Blueprint:
         except RequestRejected as rejected:
             return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers)
         logger.info("feedback %+d on %s (faq %s)", vote.vote, vote.message_id, vote.faq_id or "-")
+        if vote.vote == DOWN:
+            queue_downvote(settings, vote)
         return response.json({"status": "ok"}, headers=headers)
 
     return blueprint

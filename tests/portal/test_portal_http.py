@@ -174,8 +174,8 @@ def test_roles_decide_which_pages_open(service: Settings) -> None:
     assert "没有访问此页面的权限" in recruiter.get("/admin/audit").text
     assert "审计日志" not in recruiter.get("/leads").text  # not offered in the navigation either
     assert editor.get("/leads").status_code == 403 and editor.get("/leads/1").status_code == 403
-    assert editor.submit("/leads/1/status", {"status": "enlisted"}, page="").status_code == 403
-    assert editor.get("").status_code == 200 and "没有可用的页面" in editor.get("").text
+    assert editor.submit("/leads/1/status", {"status": "enlisted"}, page="/review").status_code == 403
+    assert editor.get("").headers["Location"] == "/portal/review"  # editors start at the review queue
     assert recruiter.get("").headers["Location"] == "/portal/leads"
     page = admin.get("/admin/audit")
     assert page.status_code == 200 and "recruiter1" in page.text and "已停用" in page.text

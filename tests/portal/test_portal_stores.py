@@ -5,7 +5,6 @@ lead queries the portal runs."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
 
 import pytest
 from sqlalchemy import select, update
@@ -21,17 +20,10 @@ from bot.portal.login_limit import WINDOW, LoginLimiter, LoginLimits
 from bot.portal.sessions import MAX_AGE, SessionStore
 from bot.storage.database import Database
 from bot.storage.schema import login_attempts, sessions, users
-from tests.databases import BACKENDS, migrated_database
 from tests.portal.leads_seed import XSS_NAME, add_lead, backdate
 
 PASSWORD = "Zhaomu-2023!"
 IDLE = dt.timedelta(minutes=30)
-
-
-@pytest.fixture(params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Database]:
-    with migrated_database(request.param, tmp_path) as db:
-        yield db
 
 
 @pytest.fixture()

@@ -1,0 +1,46 @@
+"""Writes changed FAQ files only if the whole catalog still validates with the change.
+
+Used by the FAQ editor (bot/faq/editor.py) and by ``enlist review apply``: the changed
+texts are validated together with every unchanged file in a scratch copy of ``faq/``;
+on any error nothing is written and :class:`FaqError` carries the Chinese report. Each
+file is replaced atomically (write a temporary file, then rename), so the running bot's
+catalog never reads a half-written file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Dict, Optional
+
+from bot.errors import FaqError
+from bot.faq.loader import faq_files
+from bot.faq.validator import ValidationResult, validate_dir
+
+
+def check_edits(faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, today: Optional[dt.date] = None) -> ValidationResult:
+    """Validate ``faq/`` as it would be with ``edits`` (path → new text) applied."""
+    with tempfile.TemporaryDirectory(prefix="enlist-faq-") as scratch:
+        root = Path(scratch) / "faq"
+        root.mkdir()
+        for path in faq_files(faq_dir):
+            shutil.copy2(path, root / path.name)
+        for path, text in edits.items():
+            (root / path.name).write_text(text, encoding="utf-8")
+        result = validate_dir(root, today=today, max_age_days=max_age_days)
+        if not result.ok:
+            raise FaqError("修改未保存，因为修改后的FAQ没有通过检查：\n" + result.report(Path(scratch)))
+        return result
+
+
+def write_edits(faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, today: Optional[dt.date] = None) -> ValidationResult:
+    """Validate with :func:`check_edits`, then write every changed file atomically."""
+    result = check_edits(faq_dir, edits, max_age_days, today)
+    for path, text in edits.items():
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    return result

@@ -1,0 +1,160 @@
+"""``enlist reload`` / ``enlist rollback``: a new model into the running Rasa server.
+
+1. validate ``faq/`` and rebuild the generated training data;
+2. train only if needed: nothing when the model for the current inputs exists (answer
+   texts are not training inputs - they are live already), fine-tuning from the current
+   model when only FAQ phrasings changed (same structure fingerprint), else full training;
+3. evaluate the new model on tests/nlu/ with the same decision the bot uses
+   (bot/evaluation.py) and refuse to switch when FAQ accuracy drops by more than
+   :data:`MAX_ACCURACY_DROP` against the current model;
+4. switch: the model record names the new model; Rasa pulls it from the bot service
+   within ``ENLIST_MODEL_PULL_SECONDS`` (no restart, conversations are untouched).
+
+:class:`ReloadJob` runs the same in a background thread for the portal's button.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Dict, Optional
+
+from bot.config import Settings
+from bot.errors import EnlistError, TrainingError
+from bot.model_registry import current_model, model_info, remember, set_current, swap_back
+from bot.training import build_faq, fingerprint, model_path_for, train
+
+logger = logging.getLogger(__name__)
+
+#: Largest FAQ accuracy drop (absolute, 0.02 = 2 points) a new model may have.
+MAX_ACCURACY_DROP = 0.02
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ReloadResult:
+    status: str  # switched / unchanged / refused / rolled_back
+    model: str
+    previous: Optional[str] = None
+    training: str = "none"  # none / finetune / full
+    accuracy: Optional[float] = None
+    previous_accuracy: Optional[float] = None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "refused"
+
+
+def _accuracy(settings: Settings, model: Path, progress: Progress) -> float:
+    """FAQ accuracy of ``model`` on the test set (measured once, then remembered)."""
+    known = model_info(settings, model).get("faq_accuracy")
+    if known is not None:
+        return float(known)
+    from bot.evaluation import evaluate_model
+
+    progress(f"evaluating {model.name} on the NLU test set ...")
+    report = evaluate_model(settings, model)
+    remember(settings, model, faq_accuracy=report.faq_accuracy, oos_rejection=report.oos_rejection)
+    return report.faq_accuracy
+
+
+def reload_model(settings: Settings, progress: Progress = print, evaluate: bool = True) -> ReloadResult:
+    """Steps 1-4 of the module docstring; ``progress`` receives one line per step."""
+    progress("validating and building the FAQ training data ...")
+    build_faq(settings)
+    target = model_path_for(settings, fingerprint(settings))
+    structure = fingerprint(settings, phrasings=False)
+    current = current_model(settings)
+    if current is not None and target == current:
+        return ReloadResult("unchanged", target.name, training="none",
+                            message="模型无需更新：只改了答案文字（已即时生效）或没有改动。")
+    training = "none"
+    if not target.exists():
+        base = current if current is not None and model_info(settings, current).get("structure") == structure else None
+        training = "finetune" if base is not None else "full"
+        progress(f"training ({training}) {target.name} ...")
+        try:
+            train(settings, target, finetune_from=base)
+        except TrainingError:
+            if base is None:
+                raise
+            progress("fine-tuning failed; training from scratch ...")
+            training = "full"
+            train(settings, target)
+    remember(settings, target, structure=structure, trained_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+
+    new_accuracy = old_accuracy = None
+    if evaluate:
+        new_accuracy = _accuracy(settings, target, progress)
+        if current is not None:
+            old_accuracy = _accuracy(settings, current, progress)
+            if new_accuracy < old_accuracy - MAX_ACCURACY_DROP:
+                return ReloadResult(
+                    "refused", target.name, current.name, training, new_accuracy, old_accuracy,
+                    f"新模型未启用：FAQ准确率从 {old_accuracy:.3f} 降到 {new_accuracy:.3f}，"
+                    f"下降超过{MAX_ACCURACY_DROP * 100:.0f}个百分点。请检查最近添加的问法是否放错了条目。",
+                )
+    set_current(settings, target)
+    return ReloadResult(
+        "switched", target.name, current.name if current else None, training, new_accuracy, old_accuracy,
+        f"新模型已启用，运行中的机器人将在{settings.model_pull_seconds}秒内切换，对话不中断。",
+    )
+
+
+def rollback_model(settings: Settings) -> ReloadResult:
+    """Switch back to the previous model (and make the current one previous)."""
+    before = current_model(settings)
+    restored = swap_back(settings)
+    if restored is None:
+        return ReloadResult("refused", before.name if before else "", message="没有可回退的上一个模型。")
+    return ReloadResult("rolled_back", restored.name, before.name if before else None,
+                        message=f"已回退到模型 {restored.name}，运行中的机器人将在{settings.model_pull_seconds}秒内切换。")
+
+
+class ReloadJob:
+    """One reload at a time in a background thread; the portal polls :meth:`status`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._thread: Optional[threading.Thread] = None
+        self._status: Dict[str, object] = {"state": "idle"}
+
+    def start(self, settings: Settings, started_by: str) -> bool:
+        """Start a reload; False when one is already running."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return False
+            self._status = {"state": "running", "started_by": started_by, "steps": [],
+                            "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+            self._thread = threading.Thread(target=self._run, args=(settings,), name="enlist-reload", daemon=True)
+            self._thread.start()
+            return True
+
+    def _step(self, line: str) -> None:
+        with self._lock:
+            self._status["steps"].append(line)  # type: ignore[union-attr]
+
+    def _run(self, settings: Settings) -> None:
+        try:
+            result = reload_model(settings, progress=self._step)
+            update = {"state": "done" if result.ok else "refused", "result": asdict(result)}
+        except EnlistError as exc:
+            update = {"state": "failed", "error": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - reported to the editor, logged for us
+            logger.exception("reload failed")
+            update = {"state": "failed", "error": f"重新加载失败（{type(exc).__name__}），详情见日志。"}
+        with self._lock:
+            self._status.update(update)
+
+    def status(self) -> Dict[str, object]:
+        with self._lock:
+            return dict(self._status, steps=list(self._status.get("steps", [])))
+
+    def wait(self, timeout: Optional[float] = None) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)

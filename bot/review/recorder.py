@@ -1,0 +1,94 @@
+"""Records review items and answered turns off the reply path.
+
+Actions hand a small job to one background thread and return at once: a slow or
+unavailable database never delays or breaks a reply. Failures are logged by type only
+(never with the message text, which may contain personal data). If the database is so
+slow that jobs pile up, new ones are dropped with a warning rather than using memory
+without bound.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
+
+from bot import runtime
+from bot.review.model import Guess, guesses_of
+from bot.turns import record_turn
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.feedback import Vote
+
+logger = logging.getLogger(__name__)
+
+MAX_PENDING = 1000
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enlist-record")
+_pending = 0
+_pending_lock = threading.Lock()
+_idle = threading.Condition(_pending_lock)
+
+
+def submit(what: str, job: Callable[[], None]) -> bool:
+    """Run ``job`` in the background; False when it was dropped (queue full)."""
+    global _pending
+    with _pending_lock:
+        if _pending >= MAX_PENDING:
+            logger.warning("%s not recorded: %d recordings already waiting for the database", what, _pending)
+            return False
+        _pending += 1
+    _executor.submit(_run, what, job)
+    return True
+
+
+def _run(what: str, job: Callable[[], None]) -> None:
+    global _pending
+    try:
+        job()
+    except Exception as exc:  # noqa: BLE001 - recording must never take the service down
+        logger.error("%s not recorded (%s)", what, type(exc).__name__)
+    finally:
+        with _pending_lock:
+            _pending -= 1
+            _idle.notify_all()
+
+
+def wait_idle(timeout: float = 10.0) -> bool:
+    """Block until every submitted job ran (tests, shutdown); False on timeout."""
+    with _pending_lock:
+        return _idle.wait_for(lambda: _pending == 0, timeout)
+
+
+def review(kind: str, sender_id: str, text: str, guesses: Sequence[Guess] = (), answered_faq: Optional[str] = None) -> None:
+    """Queue ``text`` for the editors' review (see bot/review/store.py)."""
+    if not text or text.startswith("/"):
+        return  # a button payload, not something the student typed
+    submit(f"review item ({kind})", lambda: runtime.review_store().record(kind, sender_id, text, guesses, answered_faq))
+
+
+def turn(sender_id: str, kind: str, faq_id: Optional[str] = None, confidence: Optional[float] = None) -> None:
+    """Count one answered (or unanswered) turn for analytics and FAQ hit counts."""
+    submit(f"turn ({kind})", lambda: record_turn(runtime.database(), sender_id, kind, faq_id, confidence))
+
+
+def queue_downvote(settings: "Settings", vote: "Vote") -> None:
+    """A 👎: queue the student's question that led to the voted answer (read from the
+    tracker store), or the voted bot text when the question cannot be found."""
+
+    def job() -> None:
+        from bot.review.transcript import question_before
+
+        question = None
+        try:
+            question = question_before(settings.tracker_store, vote.sender_id, vote.message_id)
+        except Exception as exc:  # noqa: BLE001 - fall back to the bot text
+            logger.warning("question of a vote not found in the tracker store (%s)", type(exc).__name__)
+        text = str((question or {}).get("text") or "")
+        if not text or text.startswith("/"):  # not found, or a button: the bot text says what was shown
+            text = vote.bot_text or ""
+        found = guesses_of((question or {}).get("parse_data") or {})
+        runtime.review_store().record("downvote", vote.sender_id, text, found, vote.faq_id)
+
+    submit("review item (downvote)", job)
