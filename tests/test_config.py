@@ -1,6 +1,8 @@
 """Settings from ENLIST_* variables: embedded defaults, loud failures."""
 
+import dataclasses
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,14 @@ def test_worker_counts_one_each_embedded_and_scaled_by_cores_in_production() -> 
     assert (production.rasa_worker_count, production.bot_worker_count) == (2 * cores, cores)
     configured = Settings.from_env({**PRODUCTION_ENV, "ENLIST_RASA_WORKERS": "3", "ENLIST_BOT_WORKERS": "5"})
     assert (configured.rasa_worker_count, configured.bot_worker_count) == (3, 5)
+
+
+def test_readme_settings_table_lists_every_setting() -> None:
+    """Operators configure from the README: every ENLIST_* variable must be in its table."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    table_rows = [line for line in section.splitlines() if line.startswith("| `ENLIST_")]
+    documented = {name for row in table_rows for name in re.findall(r"`(ENLIST_[A-Z_]+)`", row.split("|")[1])}
+    declared = {spec.metadata["env"] for spec in dataclasses.fields(Settings)}
+    assert declared - documented == set(), "settings missing from the README's Settings table"
+    assert documented - declared == set(), "README documents settings that do not exist"
