@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings
 from bot.cors import cors_origins
 from bot.errors import StackError
+from bot.logging_setup import mask_personal_data
 from bot.model_registry import set_current
 from bot.training import subprocess_env
 
@@ -142,7 +143,8 @@ class ManagedProcess:
         assert self.process is not None and self.process.stdout is not None
         with self.log_path.open("a", encoding="utf-8") as log:
             for line in self.process.stdout:
-                line = line.rstrip("\n")
+                # Rasa's own log records are not ours to filter: mask phone numbers here.
+                line = mask_personal_data(line.rstrip("\n"))
                 self.tail.append(line)
                 log.write(line + "\n")
                 log.flush()

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.config import Settings
 from tests.conftest import Chat
 
 pytestmark = pytest.mark.stack
@@ -18,6 +19,16 @@ def test_greeting_says_what_the_bot_is_and_offers_topics(chat: Chat, sender: str
     assert "征兵咨询助手" in text and "仅供参考" in text and "征兵办" in text
     titles = [b["title"] for b in buttons]
     assert {"学费补偿", "考研加分", "报名流程", "体检标准"} <= set(titles)
+
+
+def test_response_buttons_are_not_mistaken_for_slot_templates(chat: Chat, sender: str, stack: Settings) -> None:
+    """Rasa reads {...} in a domain response as a slot placeholder; a JSON payload left
+    unescaped makes it log an error with a traceback whose locals hold the slot values
+    (the student's name and phone once the lead form ran). domain/ doubles the braces."""
+    _, buttons = chat.buttons(sender, "你好")
+    assert {"title": "学费补偿", "payload": '/faq{"faq_id":"tuition_compensation"}'} in buttons
+    rasa_log = (stack.var_dir / "log" / "rasa.log").read_text(encoding="utf-8")
+    assert "interpolator.interpolate.text" not in rasa_log
 
 
 def test_who_are_you(chat: Chat, sender: str) -> None:

@@ -114,3 +114,16 @@ def test_one_dying_stops_the_other_and_says_why(run_env: dict) -> None:
         assert port_closed(f"{settings.rasa_url}/")
     finally:
         command.process.kill()
+
+
+def test_process_output_is_logged_with_phone_numbers_masked(tmp_path: Path) -> None:
+    """Rasa's own log lines pass through the runner; a phone number in one is masked."""
+    from bot.runner import ManagedProcess
+
+    log = tmp_path / "child.log"
+    child = ManagedProcess("child", [sys.executable, "-c", "print('手机 13800138000 已收到')"], dict(os.environ), tmp_path, log, echo=False)
+    child.start()
+    child.process.wait(timeout=30)
+    child._pump.join(timeout=10)
+    text = log.read_text(encoding="utf-8")
+    assert "已收到" in text and "13800138000" not in text and "138****8000" in text
