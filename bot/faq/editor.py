@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence
 
 from bot.errors import ReviewError
-from bot.faq.changes import write_edits
+from bot.faq.changes import faq_write_lock, write_edits
 from bot.faq.loader import locate_entries, parse_text
 from bot.faq.model import MAX_REVIEWER_CHARS, FaqEntry
 from bot.faq.validator import HTML_TAG_PATTERN, validate_dir
@@ -89,6 +89,12 @@ def update_entry(
     """
     today = today or dt.date.today()
     name = editor_name(editor)
+    with faq_write_lock(faq_dir):
+        return _update_entry(faq_dir, entry_id, name, answer, new_questions, max_age_days, today)
+
+
+def _update_entry(faq_dir: Path, entry_id: str, name: str, answer: Optional[str], new_questions: Sequence[str],
+                  max_age_days: int, today: dt.date) -> FaqEntry:
     where = locate_entries(faq_dir)
     if entry_id not in where:
         raise ReviewError(f"FAQ条目“{entry_id}”不存在。")

@@ -23,7 +23,7 @@ from typing import Dict, List, Optional
 import yaml
 
 from bot.errors import FaqError, ReviewError
-from bot.faq.changes import write_edits
+from bot.faq.changes import faq_write_lock, write_edits
 from bot.faq.loader import locate_entries
 from bot.faq.yaml_edit import add_questions
 from bot.review.model import MAX_TEXT_CHARS
@@ -100,6 +100,11 @@ class ApplyResult:
 
 def apply_patch(faq_dir: Path, patch: Patch, max_age_days: int = 365) -> ApplyResult:
     """Add the patch's phrasings to faq/ (validated first; nothing written on errors)."""
+    with faq_write_lock(faq_dir):
+        return _apply_patch(faq_dir, patch, max_age_days)
+
+
+def _apply_patch(faq_dir: Path, patch: Patch, max_age_days: int) -> ApplyResult:
     where = locate_entries(faq_dir)
     unknown = sorted(set(patch.phrasings) - set(where))
     if unknown:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.errors import ReviewError
+from bot.faq.changes import faq_write_lock
 from bot.faq.editor import list_entries, update_entry
+from bot.faq.loader import locate_entries
 from bot.faq.validator import validate_dir
 from tests.conftest import PROJECT_HOME
 
@@ -81,3 +85,34 @@ def test_a_phrasing_of_another_entry_is_refused(faq: Path) -> None:
     entries = {e.id: e for e in validate_dir(faq).entries}
     with pytest.raises(ReviewError, match="没有通过检查"):
         update_entry(faq, "age_limits", "王编辑", new_questions=[entries["tuition_compensation"].questions[0]], today=TODAY)
+
+
+def test_concurrent_saves_to_one_file_wait_for_each_other_and_both_land(faq: Path) -> None:
+    """Two editors (threads here, bot workers in production) saving entries of the same
+    file: each waits for the write lock and reads the file inside it, so neither save
+    overwrites the other."""
+    where = locate_entries(faq)
+    path = where["tuition_compensation"][0]
+    neighbour = next(i for i, (p, _) in where.items() if p == path and i != "tuition_compensation")
+    before = path.read_text(encoding="utf-8")
+    edits = {"tuition_compensation": "退伍以后学费补偿找谁办理", neighbour: "这个问题我想再确认一下细节"}
+    errors: list = []
+
+    def save(entry_id: str) -> None:
+        try:
+            update_entry(faq, entry_id, "王编辑", new_questions=[edits[entry_id]], today=TODAY)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    with faq_write_lock(faq):
+        savers = [threading.Thread(target=save, args=(entry_id,)) for entry_id in edits]
+        for saver in savers:
+            saver.start()
+        time.sleep(0.5)
+        assert all(saver.is_alive() for saver in savers), "a save did not wait for the write lock"
+        assert path.read_text(encoding="utf-8") == before
+    for saver in savers:
+        saver.join(timeout=30)
+    assert errors == []
+    saved = {e.id: e for e in validate_dir(faq, today=TODAY).entries}
+    assert all(question in saved[entry_id].questions for entry_id, question in edits.items())
