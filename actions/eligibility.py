@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from actions.faq import suggest
+from actions.faq import answer_miss
 from bot import runtime
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile, policy_for
@@ -302,9 +302,9 @@ class ActionRememberFacts(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         updates = fact_updates(extract(text, policy_year()))
-        if not updates:
-            snapshot = runtime.faq_catalog().snapshot()
-            suggest(dispatcher, snapshot, decide(tracker.latest_message, snapshot.by_id, runtime.settings().faq_min_confidence).suggestions)
+        if not updates:  # "inform" with nothing we can use: the message was not understood
+            settings, snapshot = runtime.settings(), runtime.faq_catalog().snapshot()
+            answer_miss(dispatcher, tracker, snapshot, settings, decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence))
             return []
         dispatcher.utter_message(
             text=f"好的，记下了：{facts_summary(updates)}。需要的话，我可以按这些信息帮您：",

@@ -18,7 +18,7 @@ from bot import runtime
 from bot.config import Settings
 from bot.contact import contact_block
 from bot.fallbacks import ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, miss_metadata, previous_turn
-from bot.faq.answering import decide
+from bot.faq.answering import FaqDecision, decide
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
 from bot.feedback import message_metadata
@@ -57,13 +57,7 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=reply.text, buttons=buttons, json_message=message_metadata(entry.id))
             recorder.turn(tracker.sender_id, "answer", entry.id, decision.confidence)
             return []
-        missed_before = previous_turn(tracker.events)["missed"]
-        recorder.turn(tracker.sender_id, "suggest", None, decision.confidence)
-        recorder.review("low_confidence", tracker.sender_id, _text(tracker.latest_message), guesses_of(tracker.latest_message))
-        if missed_before:
-            escalate(dispatcher, settings, tracker)
-        else:
-            suggest(dispatcher, snapshot, decision.suggestions)
+        answer_miss(dispatcher, tracker, snapshot, settings, decision)
         return []
 
 
@@ -137,6 +131,20 @@ def suggest(dispatcher: CollectingDispatcher, snapshot: CatalogSnapshot, suggest
         text, buttons = f"{intro}{CAN_ASK}", topic_buttons(snapshot, DEFAULT_TOPICS)
     # No FAQ answered, but a 👎 here still tells the review which questions went unanswered.
     dispatcher.utter_message(text=text, buttons=buttons, json_message=miss_metadata(message_metadata(None)))
+
+
+def answer_miss(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: CatalogSnapshot, settings: Settings,
+                decision: FaqDecision) -> None:
+    """A message no action could answer: counted, queued for review, then "您是想问…" - or,
+    right after another miss, the lead form and the contact block (never a loop). Every
+    action that gives up on a message goes through here, whatever intent NLU chose."""
+    missed_before = previous_turn(tracker.events)["missed"]
+    recorder.turn(tracker.sender_id, "suggest", None, decision.confidence)
+    recorder.review("low_confidence", tracker.sender_id, _text(tracker.latest_message), guesses_of(tracker.latest_message))
+    if missed_before:
+        escalate(dispatcher, settings, tracker)
+    else:
+        suggest(dispatcher, snapshot, decision.suggestions)
 
 
 def escalate(dispatcher: CollectingDispatcher, settings: Settings, tracker: Tracker) -> None:
