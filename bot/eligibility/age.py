@@ -43,9 +43,7 @@ def match(rule: AgeRule, profile: Profile, year: int) -> Match:
     """Does ``rule`` apply to ``profile``? MAYBE when it hinges on an unknown fact."""
     if rule.gender != profile.gender:
         return Match.NO
-    if rule.educations and profile.education_level not in rule.educations:
-        return Match.NO
-    if rule.statuses and profile.student_status not in rule.statuses:
+    if not rule.applies_to(profile.student_status, profile.education_level):
         return Match.NO
     result = Match.YES
     if rule.final_year_only:

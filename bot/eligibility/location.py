@@ -10,11 +10,8 @@ from bot.eligibility.model import LocationRow, LocationRule, PolicyYear
 def location_rule(status: Optional[str], education: Optional[str], policy: PolicyYear) -> LocationRule:
     """The first location rule of the table that matches the student's 身份 and 学历层次."""
     for rule in policy.locations:
-        if rule.statuses and status not in rule.statuses:
-            continue
-        if rule.educations and education not in rule.educations:
-            continue
-        return rule
+        if rule.applies_to(status, education):
+            return rule
     raise LookupError("the table has no default location rule")
 
 

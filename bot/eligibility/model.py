@@ -55,10 +55,21 @@ class Rule:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AgeRule(Rule):
+class GroupRule(Rule):
+    """A rule for some 身份 (``statuses``) and 学历层次 (``educations``); empty sets match anyone."""
+
+    statuses: FrozenSet[str] = frozenset()
+    educations: FrozenSet[str] = frozenset()
+
+    def applies_to(self, status: Optional[str], education: Optional[str]) -> bool:
+        return (not self.statuses or status in self.statuses) and (not self.educations or education in self.educations)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgeRule(GroupRule):
     """An upper age limit for one group; the first matching rule of a gender applies.
 
-    Empty ``educations``/``statuses`` match anyone. ``final_year_only``: only students in
+    ``final_year_only``: only students in
     their graduating year (毕业班). ``graduated_years_ago``: graduated that many years
     before the conscription year. ``rounds``: the rounds the limit applies to.
     """
@@ -66,8 +77,6 @@ class AgeRule(Rule):
     gender: str
     max_age: int
     group: str
-    educations: FrozenSet[str] = frozenset()
-    statuses: FrozenSet[str] = frozenset()
     final_year_only: bool = False
     graduated_years_ago: Optional[int] = None
     rounds: Tuple[str, ...] = ("上半年", "下半年")
@@ -106,11 +115,9 @@ class TuitionCap(Rule):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LocationRule(Rule):
-    """Where a group may enlist (应征地). Empty sets match anyone."""
+class LocationRule(GroupRule):
+    """Where a group may enlist (应征地)."""
 
-    statuses: FrozenSet[str] = frozenset()
-    educations: FrozenSet[str] = frozenset()
     options: Tuple[str, ...]
 
 
@@ -124,12 +131,10 @@ class LocationRow(Rule):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Benefit(Rule):
+class Benefit(GroupRule):
     """A benefit other than tuition money, and who it applies to."""
 
     title: str
-    statuses: FrozenSet[str] = frozenset()
-    educations: FrozenSet[str] = frozenset()
 
 
 @dataclass(frozen=True)

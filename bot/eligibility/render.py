@@ -7,7 +7,7 @@ links close the answer, then "以上为参考，以征兵办审核为准".
 
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from bot.eligibility import age as age_check
 from bot.eligibility import benefit as money
@@ -251,7 +251,7 @@ def render_benefit(est: money.Estimate, profile: Profile, policy: PolicyYear, re
     parts.append("**学费补偿/代偿**\n" + "\n".join(calc))
     parts.append("**学费减免**\n" + "\n".join(_reduction_lines(est, policy, sources)))
     parts.append("**申请**\n" + "\n".join(_apply_lines(est, policy, sources)))
-    others = [f"- {_benefit_line(policy, b.id, sources)}" for b in _benefits_for(profile, est, policy)]
+    others = [f"- {_benefit_line(policy, b.id, sources)}" for b in policy.benefits if b.applies_to(est.student_status, est.education_level)]
     parts.append("**其他优待**\n" + "\n".join(others))
     return ChatReply(_close(parts, sources, year_notice(requested_year, policy)), [SIGN_UP_BUTTON, ELIGIBILITY_BUTTON])
 
@@ -291,16 +291,6 @@ def _apply_lines(est: money.Estimate, policy: PolicyYear, sources: Sources) -> L
     lines.append(f"- {rules['apply'].text}{sources.cite(rules['apply'])}。")
     lines.append(f"- 注意：{rules['excluded'].text}{sources.cite(rules['excluded'])}。")
     return lines
-
-
-def _benefits_for(profile: Profile, est: money.Estimate, policy: PolicyYear) -> Iterable:
-    status, education = est.student_status, est.education_level
-    for item in policy.benefits:
-        if item.statuses and status not in item.statuses:
-            continue
-        if item.educations and education not in item.educations:
-            continue
-        yield item
 
 
 def _benefit_line(policy: PolicyYear, benefit_id: str, sources: Sources) -> str:
