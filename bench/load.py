@@ -25,6 +25,7 @@ import asyncio
 import datetime as dt
 import itertools
 import json
+import math
 import os
 import random
 import secrets
@@ -359,7 +360,8 @@ def _rows(results: List[Tuple[LevelResult, LevelResult]]) -> List[str]:
 
 
 def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}×" if b and b == b and a == a else "n/a"
+    """``a / b`` as "2.71×"; "n/a" when either side is missing (NaN: a level with no replies)."""
+    return f"{a / b:.2f}×" if b and math.isfinite(a) and math.isfinite(b) else "n/a"
 
 
 def report(results: List[Tuple[LevelResult, LevelResult]], paced: List[Tuple[LevelResult, LevelResult]],
