@@ -59,7 +59,7 @@ def test_ranking_is_sorted() -> None:
 def entry(**changes) -> FaqEntry:
     base = FaqEntry(
         id="contact_office", title="联系区人武部", questions=("怎么联系",) * 8, answer="联系方式如下：\n{contact}",
-        sources=("《征兵工作条例》第十五条 — https://example.org/l1", "全国征兵网"), policy_year=2023,
+        sources=("《征兵工作条例》第十五条 — https://flk.npc.gov.cn/l1", "全国征兵网"), policy_year=2023,
         reviewed=dt.date(2026, 11, 1), buttons=("other",),
     )
     return dataclasses.replace(base, **changes)
@@ -73,7 +73,7 @@ def test_rendered_answer_states_year_sources_and_contact() -> None:
     other = entry(id="other", title="其他问题")
     reply = render_answer(entry(), snapshot(entry(), other), 2023, contact_block(Settings.from_env({})))
     assert "（2023年政策 · 仅供参考，以征兵办审核为准）" in reply.text
-    assert "依据：[《征兵工作条例》第十五条](https://example.org/l1)；全国征兵网" in reply.text
+    assert "依据：[《征兵工作条例》第十五条](https://flk.npc.gov.cn/l1)；全国征兵网" in reply.text
     assert f"电话：{NOT_CONFIGURED}" in reply.text and "{contact}" not in reply.text
     assert reply.buttons == [{"title": "其他问题", "payload": '/faq{"faq_id":"other"}'}]
     assert "注意" not in reply.text
@@ -91,4 +91,8 @@ def test_answer_of_another_year_says_so_first() -> None:
 
 
 def test_sources_without_url_are_plain_text() -> None:
-    assert format_sources(["《兵役法》第二十条", "x — https://a.example/p"]) == "《兵役法》第二十条；[x](https://a.example/p)"
+    assert format_sources(["《兵役法》第二十条", "x — https://a.gov.cn/p"]) == "《兵役法》第二十条；[x](https://a.gov.cn/p)"
+
+
+def test_sources_link_only_official_sites() -> None:
+    assert format_sources(["x — https://a.example/p"]) == "x"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence
 
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.compiler import button_payload, follow_up_buttons
 from bot.faq.model import FaqEntry
+from bot.faq.sources import student_sources
 
-MAX_SOURCES_SHOWN = 3
-_URL = re.compile(r"https?://\S+")
 
 
 @dataclass(frozen=True)
@@ -42,16 +40,8 @@ def render_answer(
 
 
 def format_sources(sources: Sequence[str]) -> str:
-    """Sources as Markdown links where a URL is given: "name — https://..." → [name](url)."""
-    shown = []
-    for source in sources[:MAX_SOURCES_SHOWN]:
-        match = _URL.search(source)
-        name = _URL.sub("", source).strip(" —-–:：，,") if match else source.strip()
-        if match and name:
-            shown.append(f"[{name}]({match.group(0)})")
-        else:
-            shown.append(name or (match.group(0) if match else ""))
-    return "；".join(s for s in shown if s)
+    """Every source, strongest first; links only to official sites (see :mod:`bot.faq.sources`)."""
+    return "；".join(student_sources(sources))
 
 
 def topic_buttons(snapshot: CatalogSnapshot, entry_ids: Sequence[str]) -> List[Dict[str, str]]:
