@@ -24,6 +24,18 @@ class Status(str, Enum):
         """The marker shown after a rule: "" for confirmed, "【推断】" etc. otherwise."""
         return "" if self is Status.CONFIRMED else f"【{self.value}】"
 
+    @property
+    def plain(self) -> str:
+        """What a student reads instead of the grading mark: plain words, no 【推断】/【存疑】."""
+        return _PLAIN_STATUS.get(self.value, "")
+
+
+_PLAIN_STATUS = {
+    "推断": "（这是按条文推算的，请以区人武部答复为准）",
+    "存疑": "（这一点各地执行可能不同，请以区人武部答复为准）",
+    "未找到": "（未找到公开来源，请咨询区人武部）",
+}
+
 
 @dataclass(frozen=True)
 class Source:

@@ -40,21 +40,22 @@ SOURCES = {
         Source("N1", "新华社《2023年全国征兵工作电视电话会议在京召开》（2023-01-18，镜像转载）", "http://colorful.careyatlantaproperties.com/20210292/7365427.html", "A", "2023年全国征兵工作会议"),
         Source("N3", "解放军报《2020年起实行一年两次征兵两次退役》（转载）", "http://www.mnw.cn/news/china/2242064.html", "A", "解放军报（一年两次征兵）"),
         Source("N4", "中国军网英文版：研究生征集年龄放宽至26岁（2022-08-09）", "http://eng.chinamil.com.cn/view/2022-08/09/content_10177105.htm", "A", "中国军网（研究生年龄放宽）"),
-        Source("N6", "某学院通知《【征兵报名全攻略!】附体检标准~》（2022-12-01，镜像转载）", "https://chaozhibaike.com/info/1112/3056.html", "C", "某学院报名通知（C级转载）"),
+        Source("N6", "某学院通知《【征兵报名全攻略!】附体检标准~》（2022-12-01，镜像转载）", "https://chaozhibaike.com/info/1112/3056.html", "C", "某学院报名通知"),
         Source("N8", "吉林大学学生处《最新服兵役资助标准提高工作提示》（2024-10-17）", "https://xsc.jlu.edu.cn/info/1176/4643.htm", "B", "吉林大学学生处资助标准对照表"),
-        Source("N9", "国家助学贷款政策问答（服兵役资助标准相应调整为16000/20000元）", "http://m.wybk.com/news/a6cf6cb4f056381db16cbd8601380d35.html", "C", "助学贷款政策问答（C级）"),
+        Source("N9", "国家助学贷款政策问答（服兵役资助标准相应调整为16000/20000元）", "http://m.wybk.com/news/a6cf6cb4f056381db16cbd8601380d35.html", "C", "助学贷款政策问答"),
         Source("N13", "某高校学生工作处：学费补偿、学费减免申请要求", "https://xgc.nau.edu.cn/2026/0113/c3476a153430/page.htm", "B", "高校学费补偿申请要求"),
         Source("N15", "某高校学生处：服兵役资助四类申报说明", "https://xsc.hmlc.edu.cn/info/1029/13140.htm", "B", "高校服兵役资助申报说明"),
-        Source("N16", "《政策解读‖服兵役学生国家教育资助（一）》（镜像）", "http://ckbkkc.com/sites/html/yx21/2024_04/01_08/content-20932.shtml", "C", "服兵役资助政策解读（C级）"),
+        Source("N16", "《政策解读‖服兵役学生国家教育资助（一）》（镜像）", "http://ckbkkc.com/sites/html/yx21/2024_04/01_08/content-20932.shtml", "C", "服兵役资助政策解读"),
         Source("N17", "中国军网：退役大学生士兵六项新政（2015-07-02）", "http://81.cn/jwzl/2015-07/02/content_6641322.htm", "A", "中国军网（退役大学生士兵新政）"),
         Source("N18", "教育部关于做好2021届高校毕业生就业创业工作的通知（中国传媒大学转载）", "http://xsc.cuc.edu.cn/2021/0309/c2875a178584/page.htm", "B", "教育部2021年就业通知"),
         Source("N19", "2023年硕士研究生招生工作管理规定中退役大学生士兵条款（华图转述）", "http://m.huatu.com/jzg/2022/0926/2571059.html", "C", "2023年硕士招生管理规定（转述）"),
         Source("N20", "云南省大姚县政府：退役大学生士兵升学优待汇总（2023-09-14）", "http://dayao.gov.cn/info/egovinfo/1007/overt_centent/dyx019-/2023-0914002.htm", "B", "大姚县升学优待汇总"),
-        Source("N21", "中国政法大学新闻网《大学生参军入伍基本条件》（引2021年《应征公民体格检查标准》）", "http://news.cupl.edu.cn/info/1213/31575.htm", "B", "2021年《应征公民体格检查标准》（转引）"),
-        Source("N24", "国家助学金说明（退役士兵学生3300元/年，2023-10-10）", "https://www.51dongshi.net/wzztf/rdsvh/rdsvhavdr", "C", "国家助学金说明（C级）"),
-        Source("N28", "东北师范大学学生指南站“服兵役学生国家教育资助”", "https://innenu.com/intro/subsidize/military/intro.html", "C", "东北师大资助指南（C级）"),
+        Source("N21", "中国政法大学新闻网《大学生参军入伍基本条件》（引2021年《应征公民体格检查标准》）", "http://news.cupl.edu.cn/info/1213/31575.htm", "B", "中国政法大学《大学生参军入伍基本条件》"),
+        Source("N24", "国家助学金说明（退役士兵学生3300元/年，2023-10-10）", "https://www.51dongshi.net/wzztf/rdsvh/rdsvhavdr", "C", "国家助学金说明"),
+        Source("N26", "某武装部全国征兵网操作指南（注册、兵役登记、应征报名、打印、现场确认）", "https://aigosec.com/bwc/info/1013/1321.html", "C", "某武装部征兵网操作指南"),
+        Source("N28", "东北师范大学学生指南站“服兵役学生国家教育资助”", "https://innenu.com/intro/subsidize/military/intro.html", "C", "东北师大学生指南站"),
         Source("N29", "安庆职业技术学院：学费补偿标准问答（引财教〔2013〕236号）", "https://www.aqvtc.edu.cn/jiuye/2016/1024/c209a2749/page.htm", "B", "安庆职院学费补偿问答"),
-        Source("N33", "学分网问答：入伍学费补偿、代偿及减免标准与年限", "https://m.xuefen.net/ask/3859691.html", "C", "学分网问答（C级）"),
+        Source("N33", "学分网问答：入伍学费补偿、代偿及减免标准与年限", "https://m.xuefen.net/ask/3859691.html", "C", "学分网问答"),
         Source("N38", "桂林电子科技大学信息科技学院兵役登记通知（2017）", "https://guit.edu.cn/info/1028/1355.htm", "B", "高校兵役登记通知示例"),
     )
 }
@@ -88,8 +89,9 @@ AGE_RULES = (
             educations=HIGHER_ED, statuses=frozenset({"在校生", "应届毕业生", "新生"}),
             text="女兵征集普通高校全日制应届毕业生及在校生，年龄一般为当年年满18至22周岁", cites=(N1,)),
     AgeRule(id="age.f.high_school", gender=FEMALE, max_age=22, group="普通高中应届毕业生",
-            educations=frozenset({"高中"}), statuses=frozenset({"应届毕业生", "在校生"}),
-            text="女兵征集普通高中应届毕业生，年龄一般为当年年满18至22周岁", cites=(N1,)),
+            educations=frozenset({"高中"}), statuses=frozenset({"应届毕业生"}), rounds=("下半年",),
+            text="女兵征集普通高中应届毕业生（高中在校生不在征集对象内），年龄一般为当年年满18至22周岁；"
+                 "多份资料称高中毕业生一般只在下半年征集", cites=(N1,), status=Status.DOUBTFUL),
     AgeRule(id="age.f.last_year_graduate", gender=FEMALE, max_age=23, group="上一年毕业的普通高校全日制本专科毕业生（仅上半年）",
             educations=HIGHER_ED, statuses=frozenset({"往届毕业生"}), graduated_years_ago=1, rounds=("上半年",),
             text="2022年普通高校全日制本专科应届毕业生可以报名参加2023年上半年女兵征集，年龄放宽至23周岁", cites=(N1,)),
@@ -129,8 +131,10 @@ REGISTRATION = {
     "military_registration": Rule(id="reg.military", text="每年12月31日以前年满18周岁的男性公民，都应当在当年进行初次兵役登记，可以网络登记或到兵役登记站（点）现场登记",
                                   cites=(Cite("L2", "第十五条"), Cite("L1", "第十一条"))),
     "before_applying": Rule(id="reg.before", text="男兵报名前须完成兵役登记", cites=(Cite("N6"),), status=Status.DOUBTFUL),
-    "website": Rule(id="reg.website", text="网上应征报名在全国征兵网（www.gfbzb.gov.cn）进行：注册、兵役登记、应征报名、打印表格、现场确认",
+    "website": Rule(id="reg.website", text="网上应征报名在全国征兵网（www.gfbzb.gov.cn）进行，这是国防部征兵办公室指定的唯一官方网上应征平台",
                     cites=(Cite("N3"),)),
+    "steps": Rule(id="reg.steps", text="网上环节一般为注册账号、应征报名、打印表格、到现场确认",
+                  cites=(Cite("N26"),), status=Status.DOUBTFUL),
 }
 
 # --- body ------------------------------------------------------------------------------
@@ -169,6 +173,10 @@ TUITION_CAPS = (
 )
 
 TUITION_RULES = {
+    "veteran_student": Rule(id="tuition.veteran_student",
+                            text="退役后考入高校的，接受学历教育时按照国家有关规定享受学费和助学金资助等国家教育资助政策；"
+                                 "自主就业的退役士兵报考普通高等学校的，按照国家有关规定享受优待",
+                            cites=(Cite("L3", "第三十四条"), Cite("L4", "第二十八条"))),
     "round_to_cap": Rule(id="tuition.round_to_cap",
                          text="上半年3月1日、下半年9月1日批准入伍，按入伍通知书日期对应上表时段的标准；实际以入伍通知书日期和学校资助中心核定为准",
                          cites=(Cite("N3"), N8), status=Status.INFERRED),
@@ -217,7 +225,7 @@ LOCATION_ROWS = (
                 cites=(Cite("L1", "第六十二条"), Cite("L2", "第五十条")), status=Status.INFERRED),
     LocationRow(id="row.aid_stamp", topic="学费资助申请表盖章", school="学校所在地县级征兵办公室", hukou="户籍地县级征兵办公室",
                 text="学费资助申请表须加盖批准入伍地县级征兵办公室印章", cites=(Cite("N13"), Cite("N16"))),
-    LocationRow(id="row.resettlement", topic="退役安置地", school="原则为入伍时户口所在地", hukou="同左；在校生退役后不复学的，为入学前户口所在地",
+    LocationRow(id="row.resettlement", topic="退役安置地", school="原则为入伍时户口所在地；在校生退役后不复学的，为入学前户口所在地", hukou="原则为入伍时户口所在地；在校生退役后不复学的，为入学前户口所在地（与从哪里应征无关）",
                 text="退役安置地原则为入伍时户口所在地；入伍时是在校学生、退役后不复学的，为入学前户口所在地", cites=(Cite("L4", "第十条"),)),
 )
 

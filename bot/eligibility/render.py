@@ -1,8 +1,8 @@
 """The personal answers in Chinese: eligibility check, benefit estimate, 应征地 comparison.
 
 Every statement comes from a rule of the policy table and is followed by its short source
-name (and 【推断】/【存疑】/【未找到】 where the fact sheet says so); the full sources with
-links close the answer, then "以上为参考，以征兵办审核为准".
+name (and plain words where the fact sheet marks 推断/存疑/未找到); the full sources (official
+links only) close the answer, then "以上为参考，以征兵办审核为准".
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from bot.eligibility import age as age_check
 from bot.eligibility import benefit as money
 from bot.eligibility.location import can_choose, location_rule
 from bot.eligibility.model import Cite, PolicyYear, Rule, Status
+from bot.faq.sources import student_source
 from bot.eligibility.physical import check_body
 from bot.eligibility.policy import Profile
 from bot.faq.render import ChatReply
@@ -34,7 +35,7 @@ class Sources:
 
     def cite(self, rule: Rule) -> str:
         """"（依据：《征兵工作条例》第十五条）【推断】" for ``rule``; remembers its sources."""
-        return f"（{self.names(rule.cites)}）{rule.status.mark}"
+        return f"（{self.names(rule.cites)}）{rule.status.plain}"
 
     def names(self, cites: Sequence[Cite]) -> str:
         parts = []
@@ -46,7 +47,8 @@ class Sources:
         return "、".join(parts)
 
     def line(self) -> str:
-        links = [f"[{self.policy.sources[c].short or self.policy.sources[c].title}]({self.policy.sources[c].url})" for c in self.codes]
+        links = [student_source(self.policy.sources[c].short or self.policy.sources[c].title, self.policy.sources[c].url)
+                 for c in sorted(self.codes, key=lambda c: self.policy.sources[c].level)]
         return "依据：" + "；".join(links)
 
 
@@ -187,8 +189,15 @@ def _body_lines(profile: Profile, policy: PolicyYear, sources: Sources) -> List[
     return lines
 
 
+def _not_a_target(verdict: age_check.AgeVerdict) -> bool:
+    """A woman outside every group conscripted this year (no conditional group fits her age)."""
+    if verdict.outcome is not age_check.Outcome.NOT_TARGET:
+        return False
+    return verdict.conditional is None or verdict.age > verdict.conditional.max_age
+
+
 def _next_lines(profile: Profile, verdict: age_check.AgeVerdict, policy: PolicyYear, sources: Sources) -> List[str]:
-    if verdict.outcome in (age_check.Outcome.OVER, age_check.Outcome.TOO_YOUNG):
+    if verdict.outcome in (age_check.Outcome.OVER, age_check.Outcome.TOO_YOUNG) or _not_a_target(verdict):
         registration = policy.registration["military_registration"]
         if profile.gender == "男" and verdict.outcome is age_check.Outcome.TOO_YOUNG:
             return [f"- {registration.text}{sources.cite(registration)}。到了年龄再来报名。"]
@@ -198,13 +207,13 @@ def _next_lines(profile: Profile, verdict: age_check.AgeVerdict, policy: PolicyY
     if profile.gender == "男":
         lines.append(f"- 先做兵役登记：{reg['military_registration'].text}{sources.cite(reg['military_registration'])}；"
                      f"{reg['before_applying'].text}{sources.cite(reg['before_applying'])}。")
-    lines.append(f"- 再网上报名：{reg['website'].text}{sources.cite(reg['website'])}。")
+    lines.append(f"- 再网上报名：{reg['website'].text}{sources.cite(reg['website'])}；{reg['steps'].text}{sources.cite(reg['steps'])}。")
     rounds = verdict.conditional.rounds if verdict.outcome is age_check.Outcome.NOT_TARGET and verdict.conditional else (
         verdict.rule.rounds if verdict.rule else ("上半年", "下半年"))
     windows = [w for w in policy.windows if w.gender == profile.gender and w.round in rounds]
     for window in windows:
         if window.opens is None:
-            lines.append(f"- {window.text}：未找到公开来源{window.status.mark}，请关注全国征兵网公告或咨询区人武部。")
+            lines.append(f"- {window.text}：未找到公开来源，请关注全国征兵网公告或咨询区人武部。")
         else:
             lines.append(f"- {window.text}：{window.opens}—{window.closes}{sources.cite(window)}，请以全国征兵网公告为准。")
     return lines
@@ -218,8 +227,10 @@ def benefit_not_applicable(profile: Profile, policy: PolicyYear, requested_year:
         return None
     sources = Sources(policy)
     rule = policy.tuition_rules["higher_of"]
-    parts = [f"**学费补偿、代偿和减免是给普通高校学生的，您的学历层次是{profile.education_level or '未知'}，不适用。**",
+    later = policy.tuition_rules["veteran_student"]
+    parts = [f"**入伍时的学费补偿、代偿是给普通高校学生的，您的学历层次是{profile.education_level or '未知'}，现在不适用。**",
              f"- 这项资助针对应征入伍服义务兵役的高校学生和毕业生{sources.cite(rule)}。",
+             f"- 但{later.text}{sources.cite(later)}。",
              f"- {_benefit_line(policy, 'benefit.allowance', sources)}"]
     return ChatReply(_close(parts, sources, year_notice(requested_year, policy)), [SIGN_UP_BUTTON, ELIGIBILITY_BUTTON])
 

@@ -19,7 +19,7 @@ from actions.eligibility import (
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile
 from bot.eligibility.policy_2023 import POLICY_2023 as P
-from bot.eligibility.render import FOOTER, render_benefit, render_eligibility, render_location
+from bot.eligibility.render import FOOTER, benefit_not_applicable, render_benefit, render_eligibility, render_location
 
 SHARED = ("gender", "birth_year", "student_status", "education_level")
 
@@ -30,7 +30,8 @@ def test_eligibility_answer_ends_with_the_notice_and_offers_the_lead_form() -> N
     assert {"title": "我想报名", "payload": "/sign_up"} in reply.buttons
     assert "年龄条件：符合" in reply.text and "上限22周岁" in reply.text
     assert "学校所在地或入学前户籍所在地" in reply.text
-    assert "依据：[" in reply.text
+    assert "依据：2023年全国征兵工作会议；" in reply.text and "；《兵役法》；" in reply.text  # A-grade first, named without mirror links
+    assert "github.com" not in reply.text and "careyatlantaproperties" not in reply.text
 
 
 def test_body_numbers_are_computed() -> None:
@@ -50,7 +51,7 @@ def test_benefit_answer_shows_the_arithmetic_and_the_inference() -> None:
     est = money.estimate(P, "本科", "应届毕业生", 2023, "下半年", 5000, 4)
     text = render_benefit(est, Profile(education_level="本科", student_status="应届毕业生"), P, 2023).text
     assert "共20000元" in text and "5000元/年 × 4年 = 20000元" in text
-    assert "16000元" in text and "【推断】" in text
+    assert "16000元" in text and "（这是按条文推算的，请以区人武部答复为准）" in text and "【推断】" not in text
     assert text.endswith(FOOTER)
 
 
@@ -186,3 +187,16 @@ def test_eligibility_result_action_renders_from_slots() -> None:
 def test_shared_slots_are_filled_by_the_eligibility_form(slot: str) -> None:
     slots, _ = run(ValidateEligibilityForm(), tracker(activation("我是男生，2002年出生，本科在读", "eligibility_form")))
     assert slots.get(slot) is not None
+
+
+def test_woman_outside_the_groups_is_not_told_to_register() -> None:
+    reply = render_eligibility(Profile(gender="女", birth_year=2001, education_level="本科", student_status="往届毕业生",
+                                       graduation_year=2020), P, 2023)
+    assert "不在今年女兵征集范围内" in reply.text
+    assert "再网上报名" not in reply.text and "网上报名：" not in reply.text
+
+
+def test_non_university_user_hears_about_aid_after_entering_college() -> None:
+    reply = benefit_not_applicable(Profile(education_level="高中", student_status="非学生"), P, 2023)
+    assert "《退役军人保障法》第三十四条" in reply.text and "《退役士兵安置条例》第二十八条" in reply.text
+    assert "学费和助学金资助" in reply.text

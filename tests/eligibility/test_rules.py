@@ -281,3 +281,36 @@ def test_where_to_enlist(status: str, education: str, options) -> None:
     rule = location_rule(status, education, P)
     assert rule.options[: len(options)] == options
     assert can_choose(status, education, P) is ("学校所在地" in options)
+
+
+# --- audit fixes (issue 12 §1) -----------------------------------------------------------------
+
+def test_women_high_school_only_graduates_of_this_year_and_only_the_second_round() -> None:
+    """Fact sheet §1.4/§10.8: only 普通高中应届毕业生; 下半年 only is 存疑; 在校生 are not targets."""
+    assert check_age(person("女", 18, "高中", "在校生"), P).outcome is Outcome.NOT_TARGET
+    verdict = check_age(person("女", 18, "高中", "应届毕业生"), P)
+    assert verdict.outcome is Outcome.WITHIN and verdict.rule.rounds == ("下半年",)
+    assert verdict.rule.status is Status.DOUBTFUL
+
+
+def test_resettlement_rule_is_the_same_whichever_place_one_enlists_from() -> None:
+    """安置条例 第十条 (§10.3): 不复学→入学前户口所在地 in both columns."""
+    row = next(r for r in P.location_rows if r.id == "row.resettlement")
+    assert "不复学的，为入学前户口所在地" in row.school and "不复学的，为入学前户口所在地" in row.hukou
+
+
+def test_website_steps_come_from_n26_and_do_not_mention_military_registration() -> None:
+    assert [c.code for c in P.registration["website"].cites] == ["N3"]
+    steps = P.registration["steps"]
+    assert [c.code for c in steps.cites] == ["N26"] and steps.status is Status.DOUBTFUL
+    assert "兵役登记" not in steps.text and "兵役登记" not in P.registration["website"].text
+
+
+def test_age_counting_is_not_attributed_to_the_medical_standard() -> None:
+    names = [P.sources[c.code].short for c in P.age_notes["counting"].cites]
+    assert not any("体格检查标准" in n for n in names)
+
+
+def test_no_grading_words_in_what_students_read() -> None:
+    for source in P.sources.values():
+        assert not any(word in source.short for word in ("C级", "转引", "镜像")), source.code
