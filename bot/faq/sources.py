@@ -17,14 +17,14 @@ OFFICIAL_DOMAINS = (
     "xinhuanet.com", "news.cn", "gmw.cn", "edu.cn",
 )
 
-# Words of the fact sheet's grading scheme that students must not read.
-JARGON = ("C级", "B级", "A级", "转引", "镜像", "【推断】", "【存疑】", "【未找到】")
+# Words of the fact sheet's grading scheme that students must not read (【推断】/【存疑】 included).
+JARGON = ("C级", "B级", "A级", "转引", "镜像", "推断", "存疑")
 
 # Plain words for uncertainty, used where staff text marks a claim as uncertain.
 UNCERTAIN_PLAIN = "这一点各地执行可能不同，请以区人武部答复为准"
 
 _URL = re.compile(r"https?://[^\s，；（）]+")
-_JARGON_NOTE = re.compile(r"[，,、]?\s*(?:镜像转载|镜像|转引|转载|C级(?:来源|转载)?|B级|A级)\s*")
+_JARGON_NOTE = re.compile(r"[，,、]?\s*(?:镜像转载|镜像|转引|[ABC]级(?:来源|转载)?)\s*")
 _EMPTY_BRACKETS = re.compile(r"（\s*[，,、]?\s*）|\(\s*\)")
 _LAW = re.compile(r"《[^》]*(?:法|条例|规定|标准)》")
 
@@ -79,6 +79,6 @@ def student_sources(sources: Sequence[str]) -> List[str]:
     return shown
 
 
-def jargon_in(text: str) -> List[str]:
-    """The grading words found in ``text`` (for the validator)."""
+def student_jargon(text: str) -> List[str]:
+    """The grading words found in ``text``, which students must not read (for the validator)."""
     return [word for word in JARGON if word in text]

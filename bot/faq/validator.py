@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from bot.faq.loader import RawEntry, faq_files, load_file
+from bot.faq.sources import UNCERTAIN_PLAIN, student_jargon
 from bot.faq.model import (
     ALL_FIELDS,
     ANSWER_PLACEHOLDERS,
@@ -273,6 +274,10 @@ def _check_answer(raw: RawEntry, entry_id: Optional[str]) -> List[Problem]:
         if name not in ANSWER_PLACEHOLDERS:
             allowed = "、".join("{" + p + "}" for p in ANSWER_PLACEHOLDERS)
             problems.append(Problem(where, entry_id, f"答案中的占位符“{{{name}}}”无法识别，可用的只有 {allowed}（联系方式）。"))
+    jargon = student_jargon(text)
+    if jargon:
+        words = "、".join(f"“{w}”" for w in jargon)
+        problems.append(Problem(where, entry_id, f"答案中有学生看不懂的来源分级用语（{words}），请改成平常话，例如“{UNCERTAIN_PLAIN}”；来源的级别只写在 sources 里。"))
     stripped = PLACEHOLDER_PATTERN.sub("", text)
     if "{" in stripped or "}" in stripped:
         problems.append(Problem(where, entry_id, "答案中有不成对的花括号 { 或 }，请删除（花括号只用于 {contact} 占位符）。"))

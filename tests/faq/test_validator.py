@@ -146,10 +146,17 @@ def test_reserved_characters_in_question(tmp_path: Path) -> None:
         ("<script>alert(1)</script>学费", "不能包含HTML标签"),
         ("电话：{phone}", "占位符“{phone}”无法识别"),
         ("大括号 { 没配对", "不成对的花括号"),
+        ("金额为3300元（C级来源，存疑）", "来源分级用语（“C级”、“存疑”）"),
+        ("以上转引自某镜像站【推断】", "“转引”、“镜像”、“推断”"),
     ],
 )
 def test_bad_answers(tmp_path: Path, answer: str, expected: str) -> None:
     assert expected in only_error(check(tmp_path, ("a.yml", [entry(answer=answer)])))
+
+
+def test_grading_words_in_sources_are_allowed(tmp_path: Path) -> None:
+    """Staff keep the grades in sources; only the answer is what students read as written."""
+    assert check(tmp_path, ("a.yml", [entry(sources=["某站（C级，镜像转载） — https://x.example/a"])])).ok
 
 
 def test_contact_placeholder_is_allowed(tmp_path: Path) -> None:
