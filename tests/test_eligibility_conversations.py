@@ -51,7 +51,7 @@ def test_persona_2_female_postgraduate_25_with_body_numbers(chat: Chat, sender: 
     text, buttons = talk(chat, sender, ["女", "25岁", "研究生", "在校生", "165cm 52公斤 左眼4.6右眼5.0"])
     assert_result(text, buttons, "年龄条件：符合", "2023年25周岁", "全日制研究生应届毕业生及在校生", "上限26周岁",
                   "身高165cm：达到女性158cm以上的要求", "BMI = 52 ÷ 1.65² ≈ 19.1", "17≤BMI<24",
-                  "裸眼视力4.6、5.0：有一眼低于4.8，需查矫正视力", "女兵下半年网上报名起止时间：未找到公开来源【未找到】")
+                  "裸眼视力4.6、5.0：有一眼低于4.8，需查矫正视力", "女兵下半年网上报名起止时间：未找到公开来源，请关注")
     assert "初次兵役登记" not in text  # the registration duty is for men
     again, buttons = chat.buttons(sender, "我符合条件吗")  # everything known: the answer comes at once
     assert_result(again, buttons, "上限26周岁", "BMI = 52 ÷ 1.65² ≈ 19.1")
@@ -93,7 +93,7 @@ def test_persona_6_graduate_24_then_benefit_estimate_for_2023_09(chat: Chat, sen
     assert "什么时候入伍" in text and "已知：本科，应届毕业生" in text  # 学历/身份 reused, not asked
     text, buttons = talk(chat, sender, ["2023年9月", "5000元/年", "4年", "没有"])
     assert_result(text, buttons, "学费补偿/代偿估算：共20000元（每年5000元 × 4年）", "**5000元/年 × 4年 = 20000元**",
-                  "2023年下半年入伍（9月1日批准入伍）", "本专科每年16000元", "【推断】", "一次性申报全部学年",
+                  "2023年下半年入伍（9月1日批准入伍）", "本专科每年16000元", "（这是按条文推算的，请以区人武部答复为准）", "一次性申报全部学年",
                   "毕业生入伍没有退役复学的学费减免", "初试总分加10分")
 
 
@@ -141,7 +141,7 @@ def test_persona_12_student_benefit_with_loan_and_return_reduction(chat: Chat, s
     assert "学历层次" in chat.text(sender, "帮我算算能拿多少学费补偿")
     text, buttons = talk(chat, sender, ["本科", "在校生", "2023年上半年", "一年四千五", "2年", "贷款一万六"])
     assert_result(text, buttons, "学费补偿/代偿估算：共16000元（每年8000元 × 2年）",
-                  "与助学贷款16000元÷2年=8000元/年中的较高者", "本专科每年12000元", "【推断】",
+                  "与助学贷款16000元÷2年=8000元/年中的较高者", "本专科每年12000元", "（这是按条文推算的，请以区人武部答复为准）",
                   "补偿资金首先用于偿还贷款", "按本科学制4年计", "4500元/年 × 2年 = 9000元", "保留学籍", "复学可转专业")
 
 
@@ -155,7 +155,7 @@ def test_persona_13_freshman_benefit(chat: Chat, sender: str) -> None:
 def test_persona_14_high_school_benefit_not_applicable(chat: Chat, sender: str) -> None:
     chat.text(sender, "帮我算算能拿多少学费补偿")
     text, buttons = talk(chat, sender, ["高中"])
-    assert_result(text, buttons, "学费补偿、代偿和减免是给普通高校学生的", "不适用", "离石区的具体金额未找到")
+    assert_result(text, buttons, "入伍时的学费补偿、代偿是给普通高校学生的", "现在不适用", "离石区的具体金额未找到")
 
 
 # --- unhappy paths ---------------------------------------------------------------------------
