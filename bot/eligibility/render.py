@@ -34,7 +34,7 @@ class Sources:
         self.codes: List[str] = []
 
     def cite(self, rule: Rule) -> str:
-        """"（依据：《征兵工作条例》第十五条）【推断】" for ``rule``; remembers its sources."""
+        """"（《征兵工作条例》第十五条）（这是按条文推算的…）" for ``rule``; remembers its sources."""
         return f"（{self.names(rule.cites)}）{rule.status.plain}"
 
     def names(self, cites: Sequence[Cite]) -> str:
@@ -256,7 +256,7 @@ def render_benefit(est: money.Estimate, profile: Profile, policy: PolicyYear, re
         calc.append(f"- 计算：按{basis}，每年不超过{est.cap_per_year}元：**{est.arithmetic()}**。")
         calc.append(f"- 规则：{rules['higher_of'].text}{sources.cite(rules['higher_of'])}。")
     calc.append(f"- 适用上限：{est.cap.text}{sources.cite(est.cap)}。{level}每年{est.cap_per_year}元。")
-    calc.append(f"- {when}适用这一档，是按批准入伍日期推断的：{mapping.text}{sources.cite(mapping)}。")
+    calc.append(f"- {when}适用这一档，是按批准入伍日期推算的：{mapping.text}{sources.cite(mapping)}。")
     if est.loan_amount:
         calc.append(f"- {rules['loan_first'].text}{sources.cite(rules['loan_first'])}。")
     parts.append("**学费补偿/代偿**\n" + "\n".join(calc))
@@ -286,7 +286,7 @@ def _reduction_lines(est: money.Estimate, policy: PolicyYear, sources: Sources) 
         lines.append(f"- {assumed}您已交满学制年限，没有剩余学年可减免{sources.cite(remaining)}。")
     elif est.tuition_per_year <= lowest:
         lines.append(f"- {assumed}剩余{est.remaining_years}年{sources.cite(remaining)}；您的学费{money.yuan(est.tuition_per_year)}元/年"
-                     f"不高于入伍后各时段的最低上限{lowest}元，【推断】可按实际学费全额减免："
+                     f"不高于入伍后各时段的最低上限{lowest}元，按此推算可按实际学费全额减免："
                      f"**{money.yuan(est.tuition_per_year)}元/年 × {est.remaining_years}年 = {money.yuan(est.reduction_total)}元**。")
     else:
         lines.append(f"- {assumed}剩余{est.remaining_years}年{sources.cite(remaining)}；您的学费{money.yuan(est.tuition_per_year)}元/年"
@@ -327,7 +327,7 @@ def render_location(profile: Profile, policy: PolicyYear, requested_year: int) -
     parts.append(f"- {rule.text}{sources.cite(rule)}。")
     rows = [f"- **{row.topic}**：学校所在地——{row.school}；户籍地——{row.hukou}{sources.cite(row)}。" for row in policy.location_rows]
     parts.append("**对比**\n" + "\n".join(rows))
-    parts.append("- 离石区的优待金标准、一次性奖励等本地安排【未找到】公开来源，选择前请向两地征兵办或区人武部核实。")
+    parts.append("- 离石区的优待金标准、一次性奖励等本地安排未找到公开来源，选择前请向两地征兵办或区人武部核实。")
     buttons = [SIGN_UP_BUTTON]
     if profile.gender is None or profile.birth_year is None:
         buttons.append(ELIGIBILITY_BUTTON)

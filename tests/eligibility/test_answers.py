@@ -200,3 +200,30 @@ def test_non_university_user_hears_about_aid_after_entering_college() -> None:
     reply = benefit_not_applicable(Profile(education_level="高中", student_status="非学生"), P, 2023)
     assert "《退役军人保障法》第三十四条" in reply.text and "《退役士兵安置条例》第二十八条" in reply.text
     assert "学费和助学金资助" in reply.text
+
+
+def test_students_never_read_grading_words_or_unofficial_links() -> None:
+    """Every kind of personal answer: plain words for 推断/存疑/未找到, links to official sites only."""
+    import re
+
+    from bot.faq.sources import is_official, student_jargon
+
+    texts = []
+    for gender in ("男", "女"):
+        for birth in (2001, 2005, 2006, 1998):
+            for education, status in (("本科", "在校生"), ("本科", "往届毕业生"), ("研究生", "在校生"), ("高中", "应届毕业生"),
+                                      ("高中", "在校生"), ("专科", "应届毕业生"), ("初中", "非学生")):
+                profile = Profile(gender=gender, birth_year=birth, education_level=education, student_status=status, graduation_year=2020)
+                texts.append(render_eligibility(profile, P, 2023).text)
+                texts.append(render_location(profile, P, 2023).text)
+                not_uni = benefit_not_applicable(profile, P, 2023)
+                if not_uni:
+                    texts.append(not_uni.text)
+    for args in (("本科", "在校生", 2023, "上半年", 4500, 2), ("本科", "应届毕业生", 2023, "下半年", 5000, 4),
+                 ("专科", "新生", 2023, "下半年", 6000, 0), ("研究生", "在校生", 2023, "上半年", 9000, 1)):
+        est = money.estimate(P, *args)
+        texts.append(render_benefit(est, Profile(education_level=args[0], student_status=args[1]), P, 2023).text)
+    for text in texts:
+        assert not student_jargon(text) and "【" not in text, text
+        for url in re.findall(r"https?://[^\s)）]+", text):
+            assert is_official(url), url
