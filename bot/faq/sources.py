@@ -27,6 +27,9 @@ _URL = re.compile(r"https?://[^\s，；（）]+")
 _JARGON_NOTE = re.compile(r"[，,、]?\s*(?:镜像转载|镜像|转引|[ABC]级(?:来源|转载)?)\s*")
 _EMPTY_BRACKETS = re.compile(r"（\s*[，,、]?\s*）|\(\s*\)")
 _LAW = re.compile(r"《[^》]*(?:法|条例|规定|标准)》")
+# Central official media (the fact sheet's A grade even when only a reprint could be read).
+_CENTRAL_MEDIA = re.compile(r"^(?:新华社|解放军报|中国军网|光明日报|人民日报|人民网|国防部|中国政府网)")
+_SECONDHAND = re.compile(r"学院|大学|高校|学生处|某|第三方|华图")  # a law quoted by a school or site
 
 
 def is_official(url: str) -> bool:
@@ -50,13 +53,14 @@ def split_source(source: str) -> Tuple[str, Optional[str]]:
     return plain_name(name), (match.group(0) if match else None)
 
 
-def strength(name: str, url: Optional[str]) -> int:
-    """Sort key, smaller is stronger: law texts, then official sites, then the rest."""
-    if _LAW.search(name) and not re.search(r"学院|大学|高校|某", name):
-        return 0
+def strength(name: str, url: Optional[str]) -> Tuple[int, int]:
+    """Sort key, smaller is stronger: law texts and central media (2023 first), official sites, the rest."""
+    recent = 0 if "2023" in name else 1
+    if _CENTRAL_MEDIA.search(name) or (_LAW.search(name) and not _SECONDHAND.search(name)):
+        return 0, recent
     if url and is_official(url):
-        return 1
-    return 2
+        return 1, recent
+    return 2, recent
 
 
 def student_source(name: str, url: Optional[str]) -> str:

@@ -30,8 +30,9 @@ def test_law_on_github_is_named_with_article_no_link() -> None:
 def test_every_source_shown_strongest_first() -> None:
     shown = student_sources([SCHOOL, MIRROR, ARMY, GITHUB, "某高校2021年兵役登记通知（应征地选择要求，镜像） — https://shgongzhou.com/x"])
     assert len(shown) == 5
-    assert shown[0] == "《中华人民共和国兵役法》第二十一条"
-    assert shown[1].startswith("[吉林大学学生处") and shown[2].startswith("[中国军网")
+    assert shown[0] == "新华社《2023年全国征兵工作电视电话会议在京召开》（2023-01-18）"  # A grade, 2023
+    assert shown[1].startswith("[中国军网") and shown[2] == "《中华人民共和国兵役法》第二十一条"
+    assert shown[3].startswith("[吉林大学学生处")
     assert shown[4] == "某高校2021年兵役登记通知（应征地选择要求）"
 
 
