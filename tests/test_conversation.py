@@ -7,6 +7,7 @@ import re
 import pytest
 
 from bot.config import Settings
+from bot.faq.sources import is_official
 from tests.conftest import Chat
 
 pytestmark = pytest.mark.stack
@@ -56,7 +57,9 @@ def test_questions_get_the_right_facts_with_year_and_sources(chat: Chat, sender:
     text = chat.text(sender, question)
     for fact in facts:
         assert fact in text, (question, text)
-    assert FOOTER in text and re.search(r"依据：.*\]\(https?://", text)
+    assert FOOTER in text and "\n依据：" in text
+    sources = text[text.index("\n依据："):]
+    assert all(is_official(url) for url in re.findall(r"\]\((https?://[^)]+)\)", sources)), sources  # official links only
 
 
 def test_topic_button_payload_opens_that_entry(chat: Chat, sender: str) -> None:
