@@ -300,7 +300,8 @@ class ActionRememberFacts(Action):
         return "action_remember_facts"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        text = tracker.latest_message.get("text") or ""
+        # The typed text: the parse's text is only the question part of a long message.
+        text = next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "user"), "")
         updates = fact_updates(extract(text, policy_year()))
         if not updates:  # "inform" with nothing we can use: the message was not understood
             settings, snapshot = runtime.settings(), runtime.faq_catalog().snapshot()

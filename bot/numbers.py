@@ -98,8 +98,8 @@ def arabize(text: str) -> str:
     def replace(match: "re.Match[str]") -> str:
         run = match.group(0)
         start = match.start()
-        if start > 0 and text[start - 1] in _WORD_BEFORE and len(run) == 1:
-            return run
+        if start > 0 and text[start - 1] in _WORD_BEFORE and len(run) == 1 and not text.startswith("米", match.end()):
+            return run  # 大一, 高三 … ; but "身高一米八" is a height
         after = _QUANTITY_AFTER.match(text, match.end())
         has_unit = any(ch in "十百千万点" for ch in run)
         if not has_unit and not after:

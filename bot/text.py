@@ -41,9 +41,49 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
+#: "问：", "Q:", greetings and "请问/想问一下" before the question: words that say nothing
+#: about what is asked (students paste "问：" from Q&A pages and open with "老师您好").
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:问|提问|q|question)\s*[:：]\s*"
+    r"|(?:(?:老师|同志|工作人员|管理员|客服)?(?:您好|你好)|(?:老师|同志)好)(?:老师|呀|啊)?[\s,，.。!！~～、]*"
+    r"|(?:hello|hi|嗨|哈喽|在吗|在不在|打扰(?:一下|了)?)[\s,，.。!！~～、]*"
+    r"|(?:我)?(?:想)?(?:请问|问一下|问下|咨询一下|咨询下|了解一下)(?:一下)?[\s,，:：、]*)+"
+)
+#: A long message is a self-description followed by the question; the question is what
+#: the classifiers must see (the facts before it are read from the full text by the forms).
+FOCUS_MIN_CHARS = 24
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+_QUESTION_CUE = re.compile(r"[?？]|吗|呢|么|怎么|怎样|如何|多少|几[年月号岁个次]|能否|能不能|可不可以|是否|什么|啥|哪|有没有|会不会|要不要|需不需要|行不行|咋")
+_QUESTION_START = re.compile(r"(?:请问|想问|想知道|问一下|问下|咨询一下|我的问题是)")
+
+
+def strip_filler(text: str) -> str:
+    """``text`` without leading "问：" and greeting words, unless little would be left."""
+    stripped = _LEADING_FILLER.sub("", text, count=1).strip()
+    return stripped if len(stripped) >= 4 else text
+
+
+def focus_question(text: str) -> str:
+    """The question part of a long message ("我大二，20岁……想问一下能不能保留学籍" → the
+    question); short messages and messages without a recognisable question stay whole."""
+    if len(text) <= FOCUS_MIN_CHARS:
+        return text
+    starts = [m.start() for m in _QUESTION_START.finditer(text) if m.start() >= 10]
+    if starts:
+        return text[starts[-1]:]
+    sentences = [piece for piece in _SENTENCE_END.split(text) if piece.strip()]
+    asking = [i for i, sentence in enumerate(sentences) if _QUESTION_CUE.search(sentence)]
+    if len(sentences) < 2 or not asking:
+        return text
+    last = asking[-1]
+    first = last - 1 if last > 0 and len(sentences[last]) < 5 else last
+    return "".join(sentences[first:last + 1]).strip() or text
+
+
 def normalize_for_nlu(text: str) -> str:
-    """:func:`normalize`, then bounded to :data:`NLU_MAX_CHARS` characters."""
-    return normalize(text)[:NLU_MAX_CHARS]
+    """:func:`normalize`, the question of a long message, no filler before it; bounded to
+    the last :data:`NLU_MAX_CHARS` characters (where the question of a long text is)."""
+    return strip_filler(focus_question(normalize(text)))[-NLU_MAX_CHARS:]
 
 
 def comparison_key(text: str) -> str:

@@ -1,5 +1,7 @@
 """Normalisation of what students type, before NLU."""
 
+import pytest
+
 from bot.text import NLU_MAX_CHARS, comparison_key, normalize, normalize_for_nlu, similarity
 
 
@@ -33,3 +35,24 @@ def test_comparison_key_ignores_punctuation() -> None:
 def test_similarity() -> None:
     assert similarity("学费补偿是什么", "学费补偿是什么呀") > 0.8
     assert similarity("学费补偿是什么", "考研加几分") == 0.0
+
+
+@pytest.mark.parametrize("typed, seen", [
+    ("问：大学生当兵学费能补偿多少？", "大学生当兵学费能补偿多少?"),
+    ("Q: 入伍后学籍怎么办", "入伍后学籍怎么办"),
+    ("老师您好，请问女生可以报名吗", "女生可以报名吗"),
+    ("你好", "你好"),
+    ("你好在吗", "你好在吗"),
+    ("好好学习和当兵哪个重要", "好好学习和当兵哪个重要"),
+])
+def test_filler_before_the_question_is_dropped(typed: str, seen: str) -> None:
+    assert normalize_for_nlu(typed) == seen
+
+
+@pytest.mark.parametrize("typed, seen", [
+    ("我是一名大二学生，今年20岁，家里人比较支持我去当兵，但是我担心学业，想问一下当兵回来能不能保留学籍", "当兵回来能不能保留学籍"),
+    ("我今年22岁，大专毕业两年了，身高170，体重65公斤，视力还可以。我还能当兵吗？", "我还能当兵吗?"),
+    ("大学生当兵有什么优惠政策？谢谢！", "大学生当兵有什么优惠政策?谢谢!"),
+])
+def test_long_messages_are_read_for_their_question(typed: str, seen: str) -> None:
+    assert normalize_for_nlu(typed) == seen

@@ -243,3 +243,24 @@ def test_skip_and_self_description() -> None:
 def test_traditional_and_full_width() -> None:
     facts = extract("我是女生，２５歲，研究生在讀", YEAR)
     assert (facts.gender, facts.birth_year, facts.education_level, facts.student_status) == ("女", 1998, "研究生", "在校生")
+
+
+@pytest.mark.parametrize("text, height", [
+    ("我身高180，体重75公斤，可以参军吗", 180),
+    ("我身高一米八，能当兵吗", 180),
+    ("身高一米七，体重一百二十斤", 170),
+    ("高一米七五能当兵吗", 175),
+    ("个子高1米7", 170),
+])
+def test_height_is_no_school_year(text: str, height: float) -> None:
+    """身高/个子高 are heights: never 高一/高中/在校生 (a student of 180 cm is not in 高一)."""
+    assert extract_height(text) == height
+    assert extract_grade(text) is None
+    assert extract_education(text) is None
+    assert extract_status(text, YEAR) == (None, None)
+
+
+@pytest.mark.parametrize("text, grade", [("我高一", "高一"), ("今年高三了", "高三"), ("我是高2的学生", "高二")])
+def test_high_school_years_still_read(text: str, grade: str) -> None:
+    assert extract_grade(text) == grade
+    assert extract_education(text) == "高中"
