@@ -36,7 +36,11 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> None:
-    """In the child before exec: get SIGTERM if the supervisor dies, even by SIGKILL."""
+    """In the child before exec: get SIGTERM if the supervisor dies, even by SIGKILL.
+
+    Also sets umask 077: the databases, outbox and logs the children create hold personal
+    data, so they are readable by our user only (files 0600, directories 0700)."""
+    os.umask(0o077)
     try:
         import ctypes
 
@@ -220,6 +224,8 @@ class Stack:
                     "stop it or choose other ports with ENLIST_RASA_PORT / ENLIST_BOT_PORT"
                 )
         started = time.monotonic()
+        self.settings.var_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.settings.var_dir, 0o700)  # holds enlist.db, tracker.db, the outbox
         # The model record first, then the bot service: Rasa fetches its model from it.
         set_current(self.settings, self.model)
         for process in self.processes:
