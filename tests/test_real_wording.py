@@ -24,9 +24,10 @@ IN_SCOPE = Path("tests/nlu/real_wording.yml")
 NEAR_MISS = Path("tests/nlu/real_near_miss.yml")
 RESULTS = Path("tests/nlu/real_wording.results.json")
 
-# Measured with the model of main 26a9de6 minus 0.02; see the report of branch `eval`.
-MIN_IN_SCOPE_RIGHT = 0.0
-MIN_NEAR_MISS_REJECTION = 0.0
+# Measured 2026-12-02 with the model of main 26a9de6 (in-scope 16/29 = 0.552, near-miss
+# rejection 32/66 = 0.485), minus 0.02. Raise them as the model improves.
+MIN_IN_SCOPE_RIGHT = 0.53
+MIN_NEAR_MISS_REJECTION = 0.46
 
 
 def _load(home: Path, path: Path) -> List[Dict[str, Any]]:
