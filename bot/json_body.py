@@ -17,6 +17,8 @@ def json_object(body: bytes, shape: str) -> Dict[str, Any]:
         payload = json.loads(body)
     except (UnicodeDecodeError, ValueError):
         raise RequestRejected(400, "malformed_json", "请求体不是合法的JSON。") from None
+    except RecursionError:  # e.g. '{"a":' * 5000 — the parser gives up, it must not be a 500
+        raise RequestRejected(400, "nested_json", "请求体的JSON嵌套层数过多。") from None
     if not isinstance(payload, dict):
         raise RequestRejected(400, "not_an_object", f"请求体必须是JSON对象 {shape}。")
     return payload

@@ -21,6 +21,9 @@ from bot.deploy import nginx_config
 
 K8S = Path(__file__).resolve().parent.parent / "deploy" / "k8s"
 KNOWN_SETTINGS = {spec.metadata["env"] for spec in dataclasses.fields(Settings)}
+# Read by Sanic itself (client address and scheme behind the Ingress), not by Settings.
+SANIC_SETTINGS = {"SANIC_PROXIES_COUNT"}
+WORKLOADS = ("Deployment", "StatefulSet")
 
 
 def documents() -> List[dict]:
@@ -36,6 +39,15 @@ def by_kind(kind: str) -> List[dict]:
 
 def one(kind: str, name: str) -> dict:
     (doc,) = [d for d in by_kind(kind) if d["metadata"]["name"] == name]
+    return doc
+
+
+def workloads() -> List[dict]:
+    return [doc for kind in WORKLOADS for doc in by_kind(kind)]
+
+
+def workload(name: str) -> dict:
+    (doc,) = [d for d in workloads() if d["metadata"]["name"] == name]
     return doc
 
 
@@ -70,10 +82,10 @@ def test_every_setting_name_exists_and_production_values_start() -> None:
     for doc in by_kind("ConfigMap"):
         unknown = set(doc["data"]) - KNOWN_SETTINGS
         assert not unknown, f"unknown settings in {doc['metadata']['name']}: {unknown}"
-    for doc in by_kind("Deployment") + by_kind("CronJob"):
+    for doc in workloads() + by_kind("CronJob"):
         for container in containers(doc):
             env = environment_of(container)
-            assert not set(env) - KNOWN_SETTINGS, set(env) - KNOWN_SETTINGS
+            assert not set(env) - KNOWN_SETTINGS - SANIC_SETTINGS, set(env) - KNOWN_SETTINGS - SANIC_SETTINGS
             settings = Settings.from_env(env)  # raises on a value that would not start
             assert settings.is_production and settings.database.startswith("postgresql")
 
@@ -85,7 +97,7 @@ def test_deployments_are_replicated_with_probes_on_real_routes() -> None:
     expected = {"enlist-rasa": ("/webhooks/rest/", 5005, ["enlist", "serve-rasa"]),
                 "enlist-bot": ("/health", 5055, ["enlist", "serve-bot"])}
     for name, (path, port, command) in expected.items():
-        deployment = one("Deployment", name)
+        deployment = workload(name)
         assert deployment["spec"]["replicas"] >= 2
         (container,) = containers(deployment)
         assert container["command"] == command
@@ -97,12 +109,12 @@ def test_deployments_are_replicated_with_probes_on_real_routes() -> None:
         for probe in ("readinessProbe", "livenessProbe"):
             assert container[probe]["httpGet"]["path"] == path and container[probe]["httpGet"]["port"] in ports
     assert "/health" in bot_routes and "/webhook" in bot_routes
-    rasa_env = environment_of(containers(one("Deployment", "enlist-rasa"))[0])
+    rasa_env = environment_of(containers(workload("enlist-rasa"))[0])
     assert Settings.from_env(rasa_env).action_endpoint_url.startswith("http://enlist-bot.")
 
 
 def test_services_select_pods_and_ingress_points_at_services() -> None:
-    pods = {d["metadata"]["name"]: (d["spec"]["template"]["metadata"]["labels"], containers(d)[0]) for d in by_kind("Deployment")}
+    pods = {d["metadata"]["name"]: (d["spec"]["template"]["metadata"]["labels"], containers(d)[0]) for d in workloads()}
     services = {}
     for service in by_kind("Service"):
         selector = service["spec"]["selector"]
@@ -120,9 +132,27 @@ def test_services_select_pods_and_ingress_points_at_services() -> None:
     assert paths["/webhooks/"]["name"] == "enlist-rasa" and paths["/"]["name"] == "enlist-bot"
 
 
+def test_bot_behind_the_tls_ingress_has_secure_cookies_the_proxy_count_and_a_persistent_outbox() -> None:
+    """Issue 13 item 6: without these the session cookie goes out without Secure, every client
+    counts as the Ingress address for the login limit, and pending leads die with the pod."""
+    bot = workload("enlist-bot")
+    (container,) = containers(bot)
+    env = environment_of(container)
+    assert Settings.from_env(env).secure_cookies
+    assert env["SANIC_PROXIES_COUNT"] == "1"
+    var_dir = env["ENLIST_VAR_DIR"]
+    (mount,) = [m for m in container["volumeMounts"] if m["mountPath"] == var_dir]
+    volumes = {v["name"]: v for v in bot["spec"]["template"]["spec"].get("volumes", [])}
+    assert mount["name"] not in volumes, "the outbox must not live on a pod volume (emptyDir)"
+    claims = {c["metadata"]["name"]: c["spec"] for c in bot["spec"].get("volumeClaimTemplates", [])}
+    assert mount["name"] in claims and claims[mount["name"]]["resources"]["requests"]["storage"]
+    assert bot["kind"] == "StatefulSet" and bot["spec"]["serviceName"] == "enlist-bot"
+    assert not any("emptyDir" in v for doc in workloads() for v in doc["spec"]["template"]["spec"].get("volumes", []))
+
+
 def test_commands_exist_in_the_cli() -> None:
     parser = build_parser()
-    for doc in by_kind("Deployment") + by_kind("CronJob"):
+    for doc in workloads() + by_kind("CronJob"):
         for container in containers(doc):
             program, *argv = container["command"]
             assert program == "enlist"

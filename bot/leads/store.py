@@ -42,6 +42,18 @@ class Purged:
     sender_ids: List[str]
 
 
+# Lead ids are an ``Integer`` column: 32-bit on PostgreSQL, so no stored id is larger. Checking
+# before the query keeps a huge id in a URL a 404 instead of an OverflowError/DataError (500/503).
+MAX_LEAD_ID = 2**31 - 1
+
+
+def _in_range(lead_id: int) -> int:
+    """Return ``lead_id`` if a stored lead could have it, else raise UnknownLead."""
+    if not 0 < lead_id <= MAX_LEAD_ID:
+        raise UnknownLead(lead_id)
+    return lead_id
+
+
 class UnknownLead(LookupError):
     """No lead with that id."""
 
@@ -112,6 +124,7 @@ class LeadStore:
         """Change the status; returns the previous one."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
+        _in_range(lead_id)
         with self.database.begin() as connection:
             previous = connection.execute(select(leads.c.status).where(leads.c.id == lead_id)).scalar()
             if previous is None:
@@ -123,6 +136,7 @@ class LeadStore:
         text = text.strip()
         if not text:
             raise ValueError("empty note")
+        _in_range(lead_id)
         now = utcnow()
         with self.database.begin() as connection:
             if connection.execute(select(leads.c.id).where(leads.c.id == lead_id)).first() is None:
@@ -150,6 +164,7 @@ class LeadStore:
     # --- reading ------------------------------------------------------------------------
 
     def get(self, lead_id: int) -> Lead:
+        _in_range(lead_id)
         with self.database.begin() as connection:
             row = connection.execute(select(leads).where(leads.c.id == lead_id)).first()
         if row is None:
