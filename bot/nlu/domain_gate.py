@@ -1,0 +1,152 @@
+"""Domain gate: an FAQ answer only for messages about military service.
+
+Questions about 驾照体检, 考研报名, 婚姻登记 or an ordinary 助学贷款 share many words with our
+entries, and DIET (trained mostly on in-domain phrasings) calls them ``faq`` with near
+certainty. This component is a second, independent opinion: a binary logistic regression
+over the same TF-IDF character n-grams and jieba words as the FAQ selector, trained on
+every in-domain phrasing (positive) against the ``out_of_scope`` phrasings, hard
+negatives included (negative), with balanced class weights. Its vocabulary covers both
+sides, so words that only off-topic text uses (驾, 婚, 落户) count as evidence against.
+
+When the intent is ``faq`` and the probability of "about military service" is below
+``threshold``, the intent becomes ``out_of_scope``: Rasa's rules then decline politely and
+the turn is queued for review. The probability is written to the parse as ``domain``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+import scipy.sparse
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.faq_selector import Vectorizer, char_features, word_features
+
+DOMAIN = "domain"
+GATE_FILE = "domain_gate.json"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class DomainGate(GraphComponent):
+    """Turns ``faq`` into ``out_of_scope`` for messages not about military service."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "gated_intent": "faq",
+            "negative_intent": "out_of_scope",
+            # Intents that are not about the domain either way (greetings, yes/no, …).
+            "neutral_intents": ["greet", "goodbye", "thanks", "bot_challenge", "affirm", "deny",
+                                "stop_form", "skip_field", "not_understood"],
+            "char_ngrams": [1, 3],
+            "regularization_c": 4.0,
+            "threshold": 0.5,
+        }
+
+    @staticmethod
+    def required_packages() -> List[str]:
+        return ["sklearn", "scipy"]
+
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 vectorizers: Optional[Tuple[Vectorizer, Vectorizer]] = None,
+                 weights: Optional[np.ndarray] = None, bias: float = 0.0) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vectorizers = vectorizers
+        self._weights = weights
+        self._bias = bias
+
+    @classmethod
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "DomainGate":
+        return cls(config, model_storage, resource)
+
+    def _documents(self, messages: List[Message]) -> Tuple[List[Any], List[Any]]:
+        low, high = self._config["char_ngrams"]
+        chars = [char_features(m.get(TEXT) or "", (low, high)) for m in messages]
+        words = [word_features([t.text for t in m.get(TOKENS_NAMES[TEXT]) or []]) for m in messages]
+        return chars, words
+
+    def _matrix(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+        assert self._vectorizers is not None
+        chars, words = self._documents(messages)
+        return scipy.sparse.hstack([self._vectorizers[0].transform(chars), self._vectorizers[1].transform(words)]).tocsr()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.linear_model import LogisticRegression
+
+        neutral = set(self._config["neutral_intents"])
+        examples = [m for m in training_data.intent_examples
+                    if m.get(TEXT) and m.get(INTENT) and m.get(INTENT) not in neutral]
+        targets = np.array([0 if m.get(INTENT) == self._config["negative_intent"] else 1 for m in examples])
+        if len(set(targets.tolist())) == 2:
+            chars, words = self._documents(examples)
+            self._vectorizers = (Vectorizer.fit(chars), Vectorizer.fit(words))
+            classifier = LogisticRegression(C=self._config["regularization_c"], class_weight="balanced", max_iter=5000)
+            classifier.fit(self._matrix(examples), targets)
+            self._weights = classifier.coef_[0].astype(np.float64)
+            self._bias = float(classifier.intercept_[0])
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as directory:
+            meta: Dict[str, Any] = {"trained": self._vectorizers is not None, "bias": self._bias}
+            if self._vectorizers is not None:
+                for block, vectorizer in zip(("chars", "words"), self._vectorizers):
+                    meta[f"{block}_vocabulary"] = vectorizer.vocabulary
+                    np.save(directory / f"{block}_idf.npy", vectorizer.idf)
+                np.save(directory / "weights.npy", self._weights)
+            (directory / GATE_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "DomainGate":
+        try:
+            with model_storage.read_from(resource) as directory:
+                meta = json.loads((directory / GATE_FILE).read_text(encoding="utf-8"))
+                if not meta.get("trained"):
+                    return cls(config, model_storage, resource)
+                vectorizers = tuple(Vectorizer(meta[f"{block}_vocabulary"], np.load(directory / f"{block}_idf.npy"))
+                                    for block in ("chars", "words"))
+                return cls(config, model_storage, resource, vectorizers, np.load(directory / "weights.npy"), meta["bias"])
+        except ValueError:  # no resource: nothing was trained
+            return cls(config, model_storage, resource)
+
+    def probabilities(self, messages: List[Message]) -> np.ndarray:
+        """P(about military service) for each message."""
+        scores = np.asarray(self._matrix(messages) @ self._weights).ravel() + self._bias
+        return 1.0 / (1.0 + np.exp(-scores))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._vectorizers is None or not messages:
+            return messages
+        for message, probability in zip(messages, self.probabilities(messages)):
+            message.set(DOMAIN, float(probability), add_to_output=True)
+            intent = message.get(INTENT) or {}
+            if intent.get("name") == self._config["gated_intent"] and probability < self._config["threshold"]:
+                self._decline(message, float(probability))
+        return messages
+
+    def _decline(self, message: Message, probability: float) -> None:
+        """``out_of_scope`` with confidence 1 − p, ahead of the gated intent at p, so the
+        FallbackClassifier's ambiguity check compares the two opinions that disagree."""
+        negative = {"name": self._config["negative_intent"], "confidence": 1.0 - probability}
+        ranking = [dict(item) for item in message.get(INTENT_RANKING_KEY) or []
+                   if item.get("name") != negative["name"]]
+        for item in ranking:
+            if item.get("name") == self._config["gated_intent"]:
+                item["confidence"] = probability
+        message.set(INTENT, negative, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [negative] + ranking, add_to_output=True)
