@@ -17,7 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import runtime
 from bot.config import Settings
 from bot.contact import contact_block
-from bot.fallbacks import ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, miss_metadata, previous_turn
+from bot.fallbacks import (ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, is_rephrase, miss_metadata,
+                           previous_turn)
 from bot.faq.answering import FaqDecision, decide
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
@@ -48,6 +49,7 @@ class ActionAnswerFaq(Action):
         settings = runtime.settings()
         snapshot = runtime.faq_catalog().snapshot()
         decision = decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence)
+        queue_if_rephrased(tracker)
         if self.may_answer and decision.answers:
             entry = snapshot.by_id[decision.entry_id]
             reply = render_answer(entry, snapshot, settings.policy_year, contact_block(settings))
@@ -121,6 +123,24 @@ class ActionAnswerSensitive(Action):
         dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(None))
         recorder.turn(tracker.sender_id, "sensitive")
         return []
+
+
+def queue_if_rephrased(tracker: Tracker) -> None:
+    """An FAQ answer followed by the same question in other words was probably not the
+    answer: both messages go to the review queue, the first with the entry it got."""
+    before = previous_turn(tracker.events)
+    if not before["faq_id"] or before["user"] is None:
+        return
+    earlier, now = _text(before["user"]), _typed_text(tracker)
+    if is_rephrase(earlier, now):
+        parse_data = before["user"].get("parse_data") or {}
+        recorder.review("rephrased", tracker.sender_id, earlier, guesses_of(parse_data), answered_faq=before["faq_id"])
+        recorder.review("rephrased", tracker.sender_id, now, guesses_of(tracker.latest_message))
+
+
+def _typed_text(tracker: Tracker) -> str:
+    """The latest user message as typed (the parse's text is normalised for NLU)."""
+    return next((str(e.get("text") or "") for e in reversed(tracker.events) if e.get("event") == "user"), "")
 
 
 def suggest(dispatcher: CollectingDispatcher, snapshot: CatalogSnapshot, suggestions: Sequence[str], intro: str = NOT_UNDERSTOOD) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from bot.feedback import MESSAGE_META_KEY
+from bot.text import comparison_key, similarity
 
 MISS_MARK = "miss"
 
@@ -77,3 +78,19 @@ def _turn(user: Optional[Mapping[str, Any]], bot_events: List[Mapping[str, Any]]
     metas = [_custom(event) for event in bot_events]
     faq_id = next((meta.get("faq_id") for meta in metas if meta.get("faq_id")), None)
     return {"user": user, "missed": any(meta.get(MISS_MARK) for meta in metas), "faq_id": faq_id}
+
+
+#: Two consecutive questions this alike (Jaccard of character bigrams) count as one
+#: question asked twice ("学费补偿能补多少" → "当兵学费补偿最多补多少钱": 0.38). A follow-up
+#: on the same topic can pass too ("学费补偿多少" → "学费补偿怎么申请": 0.33); that costs an
+#: editor one "忽略" click, while a missed rephrase hides a wrong answer.
+REPHRASE_SIMILARITY = 0.3
+
+
+def is_rephrase(previous: str, current: str) -> bool:
+    """True when ``current`` asks ``previous`` again in other words (not a button, not a repeat)."""
+    if not previous or not current or previous.startswith("/") or current.startswith("/"):
+        return False
+    if comparison_key(previous) == comparison_key(current):
+        return False
+    return similarity(previous, current) >= REPHRASE_SIMILARITY

@@ -56,3 +56,16 @@ def test_filler_before_the_question_is_dropped(typed: str, seen: str) -> None:
 ])
 def test_long_messages_are_read_for_their_question(typed: str, seen: str) -> None:
     assert normalize_for_nlu(typed) == seen
+
+
+@pytest.mark.parametrize("previous, current, rephrased", [
+    ("学费补偿能补多少", "当兵学费补偿最多补多少钱", True),
+    ("女生可以当兵吗", "女生能当兵吗", True),
+    ("体检查什么", "考研加分吗", False),
+    ("女生可以当兵吗", "女生可以当兵吗？", False),  # the same message again (a retry), not a rephrase
+    ("/faq{\"faq_id\": \"vision\"}", "近视能当兵吗", False),
+])
+def test_rephrase_detection(previous: str, current: str, rephrased: bool) -> None:
+    from bot.fallbacks import is_rephrase
+
+    assert is_rephrase(previous, current) is rephrased

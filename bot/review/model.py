@@ -9,12 +9,13 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from bot.faq.answering import faq_ranking
 
 #: Why a message was recorded.
-KINDS: Tuple[str, ...] = ("low_confidence", "out_of_scope", "downvote", "not_understood")
+KINDS: Tuple[str, ...] = ("low_confidence", "out_of_scope", "downvote", "not_understood", "rephrased")
 KIND_NAMES_ZH: Dict[str, str] = {
     "low_confidence": "没把握",
     "out_of_scope": "超出范围",
     "downvote": "学生点踩",
     "not_understood": "学生说没听懂",
+    "rephrased": "学生换了说法再问",
 }
 #: open → accepted (as a phrasing of ``faq_id``) → applied (written to faq/ by a patch);
 #: open → new_faq_needed / ignored.

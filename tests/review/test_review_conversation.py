@@ -117,3 +117,20 @@ def test_a_sensitive_request_gets_a_firm_lawful_answer(stack: Settings, chat: Ch
     assert any("refuse_service" in b["payload"] for b in buttons)
     assert [kind for kind, _ in wait_for(counted_turns(stack, sender))] == ["sensitive"]
     assert wait_for(queued(stack, sender), timeout=1.0) == []  # not a gap in the FAQ
+
+
+def test_an_answer_followed_by_the_same_question_in_other_words_is_queued(stack: Settings, chat: Chat, sender: str) -> None:
+    """Learn from misses: the student asking again in other words says the answer missed."""
+    first, again = "纹身能当兵吗", "有纹身可以去当兵吗"
+    assert "文身" in chat.text(sender, first)
+    chat.text(sender, again)
+    items = [i for i in wait_for(queued(stack, sender), count=2) if i.kind == "rephrased"]
+    assert [i.text for i in items] == [first, again]
+    assert items[0].answered_faq is not None
+
+
+def test_a_new_question_after_an_answer_is_not_queued(stack: Settings, chat: Chat, sender: str) -> None:
+    chat.text(sender, "女生可以当兵吗")
+    chat.text(sender, "考研加分有哪些条件")
+    time.sleep(1.0)
+    assert not [i for i in queued(stack, sender)() if i.kind == "rephrased"]
