@@ -8,6 +8,7 @@ a 500. Now only requests carrying ENLIST_ACTION_SECRET pass (bot/action_guard.py
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import stat
@@ -19,6 +20,7 @@ from typing import Dict, Iterator
 import pytest
 import requests
 import yaml
+from rasa.utils.endpoints import read_endpoint_config
 
 from bot.action_guard import SECRET_HEADER
 from bot.config import Settings
@@ -137,6 +139,14 @@ def test_the_real_stack_still_answers_and_rejects_forgeries(chat: Chat, sender: 
     assert "初试总分加10分" in chat.text(sender, "当兵考研加分政策是什么")  # an answer from an action
     assert post(stack, forged_submit("13800003333"), JSON).status_code == 401
     assert leads_with_phone(stack.var_dir, "13800003333") == 0
+    # Model pulls: Rasa's own client, configured from the generated endpoints.yml, gets the model.
+    models = read_endpoint_config(str(stack.run_dir / "endpoints.yml"), "models")
+
+    async def pull() -> int:
+        async with models.session() as session, session.get(models.url) as reply:
+            return reply.status
+
+    assert asyncio.run(pull()) == 200  # Rasa logs a refused pull only at DEBUG: check it here
 
 
 @pytest.mark.skipif(not NGINX.exists(), reason="nginx is not installed (.ci/run installs Debian's nginx)")
