@@ -173,3 +173,14 @@ def test_nginx_config_does_not_expose_the_internal_routes(service: Settings, tmp
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("command", ["serve-bot", "serve-rasa"])
+def test_lone_processes_refuse_to_start_without_the_secret(command: str, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    """`enlist run`'s per-start secret cannot reach a separately started process."""
+    from bot.cli import main
+
+    monkeypatch.delenv("ENLIST_ACTION_SECRET", raising=False)
+    assert main([command]) == 1
+    assert "ENLIST_ACTION_SECRET" in capsys.readouterr().err
