@@ -281,7 +281,7 @@ class Production:
         env = {
             "ENLIST_HOME": str(home), "ENLIST_PROFILE": "production", "ENLIST_VAR_DIR": str(work / "var"),
             "ENLIST_DATABASE_URL": self.leads_url, "ENLIST_TRACKER_STORE_URL": self.leads_url,
-            "ENLIST_REDIS_URL": redis_url, "ENLIST_SECRET_KEY": secrets.token_hex(16),
+            "ENLIST_REDIS_URL": redis_url, "ENLIST_SECRET_KEY": secrets.token_hex(16), "ENLIST_ACTION_SECRET": secrets.token_hex(16),
             "ENLIST_RASA_PORT": str(free_port()), "ENLIST_BOT_PORT": str(free_port()),
         }
         self._saved = {key: os.environ.get(key) for key in env}

@@ -2,12 +2,12 @@
 
 It does what ``rasa_sdk.endpoint.create_app`` does, inside our own app, with two
 differences: errors are mapped to status codes without echoing the request (which holds
-the whole conversation, i.e. personal data) and without logging it.
+the whole conversation, i.e. personal data) and without logging it. Only Rasa may call it:
+bot/action_guard.py checks the shared secret and the content type first.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import zlib
 from typing import Any, Dict
@@ -20,16 +20,24 @@ from rasa_sdk import utils as sdk_utils
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 
+from bot.errors import RequestRejected
+from bot.json_body import json_object
+
 logger = logging.getLogger(__name__)
 
 
 def _action_call(request: Request) -> Dict[str, Any]:
+    """The action call in the body; :class:`RequestRejected` (Chinese 400) for anything else,
+    including JSON nested too deep for the parser (RecursionError, formerly a 500)."""
     body = request.body
     if request.headers.get("Content-Encoding") == "deflate":
-        body = zlib.decompress(body)
-    payload = json.loads(body)
-    if not isinstance(payload, dict) or not isinstance(payload.get("next_action"), str):
-        raise ValueError("not an action call")
+        try:
+            body = zlib.decompress(body)
+        except zlib.error:
+            raise RequestRejected(400, "bad_encoding", "请求体无法解压（Content-Encoding: deflate）。") from None
+    payload = json_object(body, '{"next_action": ..., "tracker": ..., "domain": ...}')
+    if not isinstance(payload.get("next_action"), str):
+        raise RequestRejected(400, "not_an_action_call", "请求体缺少 next_action（动作名称）。")
     return payload
 
 
@@ -43,8 +51,8 @@ def create_action_blueprint(package: str = "actions") -> Blueprint:
     async def webhook(request: Request) -> HTTPResponse:
         try:
             action_call = _action_call(request)
-        except (ValueError, zlib.error):
-            return response.json({"error": "invalid action call: expected a JSON object with next_action"}, status=400)
+        except RequestRejected as rejected:
+            return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
         sdk_utils.check_version_compatibility(action_call.get("version"))
         name = action_call["next_action"]
         try:

@@ -7,7 +7,7 @@ import sys
 from typing import Callable, Dict, List, Optional
 
 from bot.config import Settings, describe_settings
-from bot.errors import EnlistError
+from bot.errors import ConfigError, EnlistError
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -263,6 +263,13 @@ def cmd_settings(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def require_action_secret(settings: Settings, command: str) -> None:
+    """A lone Rasa server or bot service cannot share `enlist run`'s random secret."""
+    if not settings.action_secret:
+        raise ConfigError(f"`enlist {command}` needs ENLIST_ACTION_SECRET (the same value for the Rasa servers and "
+                          "the bot services: Rasa sends it on every action call, the bot service refuses calls without it)")
+
+
 def cmd_serve_rasa(settings: Settings, args: argparse.Namespace) -> int:
     """Only the Rasa server (for extra replicas and container deployments)."""
     import os
@@ -271,6 +278,7 @@ def cmd_serve_rasa(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runner import rasa_command, write_run_files
     from bot.training import fingerprint, latest_model, model_path_for, subprocess_env
 
+    require_action_secret(settings, "serve-rasa")
     model = model_path_for(settings, fingerprint(settings))
     if not model.exists():
         model = latest_model(settings)
@@ -295,6 +303,7 @@ def cmd_nginx_config(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve_bot(settings: Settings, args: argparse.Namespace) -> int:
     from bot.server import main as serve
 
+    require_action_secret(settings, "serve-bot")
     serve()
     return 0
 

@@ -107,6 +107,13 @@ class Settings:
         str,
         "where Rasa reaches the bot service's /webhook; empty = derived from ENLIST_BOT_HOST/PORT",
     )
+    action_secret: str = _setting(
+        "ENLIST_ACTION_SECRET",
+        "",
+        str,
+        "shared secret Rasa sends to the bot service's /webhook, /actions and /models/ (header X-Enlist-Action-Secret); "
+        "empty = random per `enlist run` (embedded), required in production",
+    )
     rasa_api_token: str = _setting(
         "ENLIST_RASA_API_TOKEN",
         "",
@@ -284,6 +291,7 @@ class Settings:
             ("ENLIST_TRACKER_STORE_URL", self.tracker_store_url),
             ("ENLIST_REDIS_URL", self.redis_url),
             ("ENLIST_SECRET_KEY", self.secret_key),
+            ("ENLIST_ACTION_SECRET", self.action_secret),
         ) if not value]
         if missing:
             raise ConfigError(f"ENLIST_PROFILE=production needs {', '.join(missing)}")

@@ -3,12 +3,15 @@
 `enlist nginx-config` prints it; the replica tests run nginx with exactly this output.
 The chat REST channel is balanced round-robin across Rasa replicas (any replica can take
 any turn: SQL tracker store + Redis lock store); socket.io needs the same replica for a
-connection's lifetime, so its location uses a sticky (ip_hash) upstream; everything else
-(widget, portal, health) goes to the bot service replicas.
+connection's lifetime, so its location uses a sticky (ip_hash) upstream; the bot service's
+public routes (demo page, widget, feedback, portal, health) go to the bot service replicas.
+Nothing else is routed: the action webhook, /actions and the model route are for Rasa only
+(bot/action_guard.py) and answer 404 at the public address.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Sequence
 
 NGINX_TEMPLATE = """\
@@ -61,13 +64,31 @@ http {{
             proxy_pass http://enlist_rasa_sticky;
         }}
 
-        location / {{
+        # The bot service's public routes only (PUBLIC_BOT_EXACT, PUBLIC_BOT_PREFIXES).
+        location ~ ^({public_bot_pattern})$ {{
             proxy_set_header Connection "";
             proxy_pass http://enlist_bot;
+        }}
+
+        location / {{
+            default_type application/json;
+            return 404 '{{"error": "not_found", "message": "页面不存在。"}}';
         }}
     }}
 }}
 """
+
+
+#: Bot service paths reachable from the public address (the k8s Ingress routes the same).
+PUBLIC_BOT_EXACT = ("/", "/demo.css", "/widget.css", "/widget.js", "/feedback", "/health")
+PUBLIC_BOT_PREFIXES = ("/portal",)
+
+
+def public_bot_pattern() -> str:
+    """A regex alternation for nginx matching exactly the public bot paths."""
+    exact = [re.escape(path) for path in PUBLIC_BOT_EXACT]
+    prefixes = [re.escape(path) + "(/.*)?" for path in PUBLIC_BOT_PREFIXES]
+    return "|".join(exact + prefixes)
 
 
 def nginx_config(
@@ -103,4 +124,5 @@ def nginx_config(
         rasa_servers="\n".join(f"        server {address} max_fails=1 fail_timeout=5s;" for address in rasa),
         bot_servers="\n".join(f"        server {address} max_fails=1 fail_timeout=5s;" for address in bot),
         listen=listen,
+        public_bot_pattern=public_bot_pattern(),
     )

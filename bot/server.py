@@ -16,6 +16,7 @@ from sanic.response import HTTPResponse
 
 from bot import runtime
 from bot.action_endpoint import create_action_blueprint
+from bot.action_guard import install_action_guard
 from bot.config import Settings
 from bot.leads.outbox import Outbox
 from bot.logging_setup import configure_logging
@@ -38,6 +39,7 @@ def create_app(settings: Settings) -> Sanic:
     app = Sanic(APP_NAME, configure_logging=False)
     app.config.REQUEST_MAX_SIZE = 2 * 1024 * 1024
     app.ctx.settings = settings
+    install_action_guard(app, settings.action_secret)
     app.blueprint(create_action_blueprint("actions"))
     app.blueprint(create_widget_blueprint(settings))
     app.blueprint(create_portal_blueprint(settings))

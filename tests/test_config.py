@@ -68,6 +68,7 @@ PRODUCTION_ENV = {
     "ENLIST_TRACKER_STORE_URL": "postgresql://enlist@127.0.0.1/enlist",
     "ENLIST_REDIS_URL": "redis://127.0.0.1:6379/0",
     "ENLIST_SECRET_KEY": "k" * 32,
+    "ENLIST_ACTION_SECRET": "a" * 32,
 }
 
 

@@ -9,15 +9,16 @@ the image does not have.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, FrozenSet, List
 
 import pytest
 import yaml
 
 from bot.cli import build_parser
 from bot.config import Settings
-from bot.deploy import nginx_config
+from bot.deploy import PUBLIC_BOT_EXACT, PUBLIC_BOT_PREFIXES, nginx_config
 
 K8S = Path(__file__).resolve().parent.parent / "deploy" / "k8s"
 KNOWN_SETTINGS = {spec.metadata["env"] for spec in dataclasses.fields(Settings)}
@@ -69,6 +70,14 @@ def environment_of(container: dict) -> Dict[str, str]:
     return env
 
 
+@functools.lru_cache(maxsize=None)
+def bot_routes() -> FrozenSet[str]:
+    """The bot service's route paths (the app is built once: Sanic app names are unique)."""
+    from bot.server import create_app
+
+    return frozenset("/" + route.path.strip("/") for route in create_app(Settings.from_env({})).router.routes)
+
+
 def test_every_document_is_well_formed_and_namespaced() -> None:
     docs = documents()
     assert {d["kind"] for d in docs} >= {"Namespace", "ConfigMap", "Secret", "Deployment", "Service", "Ingress", "CronJob"}
@@ -91,9 +100,7 @@ def test_every_setting_name_exists_and_production_values_start() -> None:
 
 
 def test_deployments_are_replicated_with_probes_on_real_routes() -> None:
-    from bot.server import create_app
-
-    bot_routes = {"/" + route.path.strip("/") for route in create_app(Settings.from_env({})).router.routes}
+    routes = bot_routes()
     expected = {"enlist-rasa": ("/webhooks/rest/", 5005, ["enlist", "serve-rasa"]),
                 "enlist-bot": ("/health", 5055, ["enlist", "serve-bot"])}
     for name, (path, port, command) in expected.items():
@@ -108,7 +115,7 @@ def test_deployments_are_replicated_with_probes_on_real_routes() -> None:
         assert int(env["ENLIST_RASA_PORT" if name == "enlist-rasa" else "ENLIST_BOT_PORT"]) == port
         for probe in ("readinessProbe", "livenessProbe"):
             assert container[probe]["httpGet"]["path"] == path and container[probe]["httpGet"]["port"] in ports
-    assert "/health" in bot_routes and "/webhook" in bot_routes
+    assert "/health" in routes and "/webhook" in routes
     rasa_env = environment_of(containers(workload("enlist-rasa"))[0])
     assert Settings.from_env(rasa_env).action_endpoint_url.startswith("http://enlist-bot.")
 
@@ -126,10 +133,31 @@ def test_services_select_pods_and_ingress_points_at_services() -> None:
         services[service["metadata"]["name"]] = {p["name"] for p in service["spec"]["ports"]}
     (ingress,) = by_kind("Ingress")
     paths = {p["path"]: p["backend"]["service"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
-    assert set(paths) == {"/webhooks/", "/socket.io/", "/"}
+    # Chat to Rasa, and only the bot service's public routes (issue 13 item 1: not / as a prefix).
+    assert set(paths) == {"/webhooks/", "/socket.io/", *PUBLIC_BOT_EXACT, *PUBLIC_BOT_PREFIXES}
     for backend in paths.values():
         assert backend["port"]["name"] in services[backend["name"]]
     assert paths["/webhooks/"]["name"] == "enlist-rasa" and paths["/"]["name"] == "enlist-bot"
+
+
+def test_ingress_and_nginx_do_not_expose_the_internal_bot_routes() -> None:
+    """Issue 13 item 1: /webhook, /actions and /models/ are for the Rasa pods (Service address);
+    every bot route is classified, so a new one cannot become public by accident."""
+    from bot.action_guard import is_internal
+
+    def public(path: str) -> bool:
+        return path in PUBLIC_BOT_EXACT or any(path == p or path.startswith(p + "/") for p in PUBLIC_BOT_PREFIXES)
+
+    unclassified = {path for path in bot_routes() if public(path) == is_internal(path)}
+    assert not unclassified, f"routes neither public nor internal (or both): {unclassified}"
+    (ingress,) = by_kind("Ingress")
+    rules = [(p["path"], p["pathType"]) for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
+    for path, kind in rules:
+        assert kind in ("Exact", "Prefix") and not is_internal(path), path
+        assert not (kind == "Prefix" and any(internal.startswith(path) for internal in ("/webhook", "/actions", "/models/"))), path
+    config = nginx_config(["10.0.0.1:5005"], ["10.0.0.3:5055"])
+    assert "location / {\n            default_type application/json;\n            return 404" in config
+    assert "/webhook" not in config.replace("location /webhooks/", "") and "/models" not in config and "/actions" not in config
 
 
 def test_bot_behind_the_tls_ingress_has_secure_cookies_the_proxy_count_and_a_persistent_outbox() -> None:

@@ -84,6 +84,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> I
     env = {
         "ENLIST_PROFILE": "production", "ENLIST_DATABASE_URL": url, "ENLIST_TRACKER_STORE_URL": url,
         "ENLIST_REDIS_URL": "redis://127.0.0.1:6379/13", "ENLIST_SECRET_KEY": secrets.token_hex(16),
+        "ENLIST_ACTION_SECRET": secrets.token_hex(16),
         "ENLIST_RASA_WORKERS": "1", "ENLIST_BOT_WORKERS": "1", "ENLIST_VAR_DIR": str(tmp_path_factory.mktemp("replica-a")),
         "ENLIST_RASA_PORT": str(free_port()), "ENLIST_BOT_PORT": str(free_port()),
     }

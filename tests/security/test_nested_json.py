@@ -1,5 +1,5 @@
 """Issue 13 item 7: deeply nested JSON on the bot service's /feedback raised RecursionError
-(500); it is a Chinese 400 now. (/webhook, the rasa-sdk action route, is not covered yet.)"""
+(500); it is a Chinese 400 now. (/webhook: tests/security/test_action_endpoint.py.)"""
 
 from __future__ import annotations
 
