@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions.faq import answer_miss
-from bot import runtime
+from bot import clock, runtime
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile, policy_for
 from bot.eligibility.render import (
@@ -242,7 +242,7 @@ class ActionEligibilityResult(Action):
         if profile.gender is None or profile.birth_year is None:
             dispatcher.utter_message(text="信息不全，没法自测。", buttons=[ELIGIBILITY_BUTTON])
             return [SlotSet(RETRIES_SLOT, None)]
-        reply = render_eligibility(profile, policy, year)
+        reply = render_eligibility(profile, policy, year, clock.today())
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
         return [SlotSet(RETRIES_SLOT, None), SlotSet("body_asked", None)]
 
@@ -256,7 +256,7 @@ class ActionBenefitResult(Action):
         policy, _ = policy_for(year)
         slots = tracker.slots
         profile = Profile.from_slots(slots)
-        not_applicable = benefit_not_applicable(profile, policy, year)
+        not_applicable = benefit_not_applicable(profile, policy, year, clock.today())
         if not_applicable is not None:
             dispatcher.utter_message(text=not_applicable.text, buttons=not_applicable.buttons)
             return [SlotSet(RETRIES_SLOT, None)]
@@ -276,7 +276,7 @@ class ActionBenefitResult(Action):
             loan_amount=float(slots.get("loan_amount") or 0),
             programme_years=int(float(slots["program_years"])) if slots.get("program_years") else None,
         )
-        reply = render_benefit(estimate, profile, policy, year)
+        reply = render_benefit(estimate, profile, policy, year, clock.today())
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
         return [SlotSet(RETRIES_SLOT, None)]
 
@@ -288,7 +288,7 @@ class ActionCompareLocation(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         year = policy_year()
         policy, _ = policy_for(year)
-        reply = render_location(Profile.from_slots(tracker.slots), policy, year)
+        reply = render_location(Profile.from_slots(tracker.slots), policy, year, clock.today())
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
         return []
 

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import runtime
+from bot import clock, runtime
 from bot.config import Settings
 from bot.contact import contact_block
 from bot.fallbacks import (ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, is_rephrase, miss_metadata,
@@ -52,7 +52,7 @@ class ActionAnswerFaq(Action):
         queue_if_rephrased(tracker)
         if self.may_answer and decision.answers:
             entry = snapshot.by_id[decision.entry_id]
-            reply = render_answer(entry, snapshot, settings.policy_year, contact_block(settings))
+            reply = render_answer(entry, snapshot, settings.policy_year, contact_block(settings), clock.today(settings))
             buttons = list(reply.buttons)
             if SIGN_UP_TOPICS.intersection(entry.tags) and tracker.active_loop.get("name") is None:
                 buttons.append(SIGN_UP_BUTTON)

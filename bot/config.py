@@ -9,6 +9,7 @@ configuration. A value that is present but malformed fails loudly with a
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,18 @@ _parse_positive_int = _number_in(int, 1, 10**9, "a positive integer")
 _parse_non_negative_int = _number_in(int, 0, 64, "an integer from 0 to 64")
 _parse_non_negative_int_large = _number_in(int, 0, 10**7, "a non-negative integer")
 _parse_year = _number_in(int, 2000, 2100, "a year between 2000 and 2100")
+
+
+def _parse_today(raw: str) -> Optional[dt.date]:
+    """"" = the real date; otherwise an ISO date (tests set the clock with it)."""
+    if not raw.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValueError("must be a date like 2023-06-01, or empty for today's date") from None
+
+
 _parse_fraction = _number_in(float, 0.0, 1.0, "a number between 0 and 1")
 _parse_positive_float = _number_in(float, 1e-9, 1e9, "a positive number")
 
@@ -140,6 +153,9 @@ class Settings:
     )
     policy_year: int = _setting(
         "ENLIST_POLICY_YEAR", 2023, _parse_year, "conscription year the answers describe"
+    )
+    today: Optional[dt.date] = _setting(
+        "ENLIST_TODAY", None, _parse_today, "the date answers take as today (tests); empty = the real date in China"
     )
     faq_dir: Path = _setting("ENLIST_FAQ_DIR", Path("faq"), Path, "FAQ source files")
     var_dir: Path = _setting("ENLIST_VAR_DIR", Path("var"), Path, "runtime data and logs")

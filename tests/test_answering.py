@@ -96,3 +96,12 @@ def test_sources_without_url_are_plain_text() -> None:
 
 def test_sources_link_only_official_sites() -> None:
     assert format_sources(["x — https://a.example/p"]) == "x"
+
+
+def test_answers_after_the_policy_year_say_so_once_and_not_before() -> None:
+    line = "以下为2023年政策，现行政策可能已调整，请以全国征兵网和区人武部公告为准"
+    later = render_answer(entry(), snapshot(entry()), 2023, "", today=dt.date(2026, 12, 2)).text
+    assert later.startswith(f"**{line}。**") and later.count(line) == 1
+    assert line not in render_answer(entry(), snapshot(entry()), 2023, "", today=dt.date(2023, 6, 1)).text
+    old = render_answer(entry(policy_year=2022), snapshot(entry(policy_year=2022)), 2023, "", today=dt.date(2026, 12, 2)).text
+    assert old.count("以下为2022年政策") == 1 and "注意" not in old

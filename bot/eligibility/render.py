@@ -7,8 +7,11 @@ links only) close the answer, then "以上为参考，以征兵办审核为准".
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Dict, List, Optional, Sequence
 
+from bot import clock
 from bot.eligibility import age as age_check
 from bot.eligibility import benefit as money
 from bot.eligibility.location import can_choose, location_rule
@@ -27,10 +30,12 @@ UNIVERSITY = ("专科", "本科", "研究生")
 
 
 class Sources:
-    """Collects the cites of the rules used in one answer, for the closing 依据 line."""
+    """One answer's context: the policy, the day it is given (None: not known, the answer
+    is not dated) and the cites of the rules used, for the closing 依据 line."""
 
-    def __init__(self, policy: PolicyYear) -> None:
+    def __init__(self, policy: PolicyYear, today: Optional[dt.date] = None) -> None:
         self.policy = policy
+        self.today = today
         self.codes: List[str] = []
 
     def cite(self, rule: Rule) -> str:
@@ -55,6 +60,9 @@ class Sources:
 def _close(parts: List[str], sources: Sources, notice: str) -> str:
     if notice:
         parts.insert(0, notice)
+    past = clock.past_year_line(sources.policy.year, sources.today)
+    if past:
+        parts.insert(0, f"**{past}。**")
     parts.append(sources.line())
     parts.append(FOOTER)
     return "\n\n".join(parts)
@@ -68,12 +76,23 @@ def year_notice(requested_year: int, policy: PolicyYear) -> str:
             f"{requested_year}年可能已有调整，请以全国征兵网和区人武部的最新公告为准。")
 
 
-def describe(profile: Profile, year: int) -> str:
-    """"男，2002年出生（2023年21周岁），本科，在校生（大三）"."""
+def age_phrase(year: int, birth_year: int, today: Optional[dt.date]) -> str:
+    """"2023年21周岁", or once that year is over "2023年时21周岁（今年24周岁）"."""
+    age = age_check.age_in(year, birth_year)
+    if not clock.is_past(year, today):
+        return f"{year}年{age}周岁"
+    return f"{year}年时{age}周岁（今年{age_check.age_in(today.year, birth_year)}周岁）"
+
+
+def describe(profile: Profile, year: int, today: Optional[dt.date] = None) -> str:
+    """"男，2002年出生（2023年21周岁），本科，在校生（大三）"; once 2023 is over the age
+    reads "2002年出生，2023年时21周岁（今年24周岁）"."""
     bits = []
     if profile.gender:
         bits.append(profile.gender)
-    if profile.birth_year:
+    if profile.birth_year and clock.is_past(year, today):
+        bits.append(f"{profile.birth_year}年出生，{age_phrase(year, profile.birth_year, today)}")
+    elif profile.birth_year:
         bits.append(f"{profile.birth_year}年出生（{year}年{age_check.age_in(year, profile.birth_year)}周岁）")
     if profile.education_level:
         bits.append(profile.education_level)
@@ -89,12 +108,16 @@ def describe(profile: Profile, year: int) -> str:
 
 # --- eligibility ------------------------------------------------------------------------------
 
-def render_eligibility(profile: Profile, policy: PolicyYear, requested_year: int) -> ChatReply:
+def render_eligibility(profile: Profile, policy: PolicyYear, requested_year: int,
+                       today: Optional[dt.date] = None) -> ChatReply:
     """The whole eligibility answer for a profile with gender, birth year and education."""
-    sources = Sources(policy)
+    sources = Sources(policy, today)
     verdict = age_check.check_age(profile, policy, requested_year)
     year = requested_year
-    parts = [f"**{_headline(verdict, year)}**", f"按{year}年征兵政策自测，您提供的信息：{describe(profile, year)}。"]
+    headline = _headline(verdict, year)
+    if profile.birth_year:
+        headline = headline.replace(f"您{year}年{verdict.age}周岁", f"您{age_phrase(year, profile.birth_year, today)}")
+    parts = [f"**{headline}**", f"按{year}年征兵政策自测，您提供的信息：{describe(profile, year, today)}。"]
     parts.append("**年龄**\n" + "\n".join(_age_lines(verdict, profile, policy, sources)))
     parts.append("**应征地**\n" + "\n".join(_location_lines(profile, policy, sources)))
     parts.append("**身体条件**\n" + "\n".join(_body_lines(profile, policy, sources)))
@@ -150,8 +173,21 @@ def _age_lines(verdict: age_check.AgeVerdict, profile: Profile, policy: PolicyYe
 
 
 def _round_text(round_, sources: Sources) -> str:
-    return (f"{round_.name}征兵{round_.start.month}月{round_.start.day}日—{round_.end.month}月{round_.end.day}日，"
+    ended = "（已结束）" if clock.has_ended(round_.end, sources.today) else ""
+    return (f"{round_.name}征兵{round_.start.month}月{round_.start.day}日—{round_.end.month}月{round_.end.day}日{ended}，"
             f"{round_.approval_month}月{round_.approval_day}日批准入伍，侧重{round_.focus}{sources.cite(round_)}")
+
+
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def window_ended(closes: Optional[str], policy_year: int, today: Optional[dt.date]) -> bool:
+    """A window is over after its closing day; one without a known closing day once its
+    policy year is over (a past year's window is never presented as open)."""
+    match = _DATE.search(closes or "")
+    if match is None:
+        return clock.is_past(policy_year, today)
+    return clock.has_ended(dt.date(*map(int, match.groups())), today)
 
 
 def _other_path(profile: Profile, policy: PolicyYear, sources: Sources) -> str:
@@ -212,7 +248,10 @@ def _next_lines(profile: Profile, verdict: age_check.AgeVerdict, policy: PolicyY
         verdict.rule.rounds if verdict.rule else ("上半年", "下半年"))
     windows = [w for w in policy.windows if w.gender == profile.gender and w.round in rounds]
     for window in windows:
-        if window.opens is None:
+        if window_ended(window.closes, policy.year, sources.today):
+            dates = f"{window.opens}—{window.closes}" if window.opens else "起止时间未找到公开来源"
+            lines.append(f"- {window.text}：{dates}，已结束{sources.cite(window)}；新的报名时间请关注全国征兵网公告或咨询区人武部。")
+        elif window.opens is None:
             lines.append(f"- {window.text}：未找到公开来源，请关注全国征兵网公告或咨询区人武部。")
         else:
             lines.append(f"- {window.text}：{window.opens}—{window.closes}{sources.cite(window)}，请以全国征兵网公告为准。")
@@ -221,11 +260,12 @@ def _next_lines(profile: Profile, verdict: age_check.AgeVerdict, policy: PolicyY
 
 # --- benefit --------------------------------------------------------------------------------
 
-def benefit_not_applicable(profile: Profile, policy: PolicyYear, requested_year: int) -> Optional[ChatReply]:
+def benefit_not_applicable(profile: Profile, policy: PolicyYear, requested_year: int,
+                           today: Optional[dt.date] = None) -> Optional[ChatReply]:
     """For students outside higher education there is no tuition money: say so, or None."""
     if profile.education_level in UNIVERSITY or profile.student_status == "新生":
         return None
-    sources = Sources(policy)
+    sources = Sources(policy, today)
     rule = policy.tuition_rules["higher_of"]
     later = policy.tuition_rules["veteran_student"]
     parts = [f"**入伍时的学费补偿、代偿是给普通高校学生的，您的学历层次是{profile.education_level or '未知'}，现在不适用。**",
@@ -235,9 +275,10 @@ def benefit_not_applicable(profile: Profile, policy: PolicyYear, requested_year:
     return ChatReply(_close(parts, sources, year_notice(requested_year, policy)), [SIGN_UP_BUTTON, ELIGIBILITY_BUTTON])
 
 
-def render_benefit(est: money.Estimate, profile: Profile, policy: PolicyYear, requested_year: int) -> ChatReply:
+def render_benefit(est: money.Estimate, profile: Profile, policy: PolicyYear, requested_year: int,
+                   today: Optional[dt.date] = None) -> ChatReply:
     """The benefit estimate with its one-line arithmetic."""
-    sources = Sources(policy)
+    sources = Sources(policy, today)
     rules = policy.tuition_rules
     mapping = rules["round_to_cap"]
     when = f"{est.enlist_year}年{est.enlist_half}入伍（{est.approval.month}月{est.approval.day}日批准入伍）"
@@ -311,9 +352,10 @@ def _benefit_line(policy: PolicyYear, benefit_id: str, sources: Sources) -> str:
 
 # --- 学校所在地 vs 户籍地 --------------------------------------------------------------------------
 
-def render_location(profile: Profile, policy: PolicyYear, requested_year: int) -> ChatReply:
+def render_location(profile: Profile, policy: PolicyYear, requested_year: int,
+                    today: Optional[dt.date] = None) -> ChatReply:
     """Side-by-side of 学校所在地 and 户籍地 for those who may choose; the rule for the others."""
-    sources = Sources(policy)
+    sources = Sources(policy, today)
     status, education = profile.student_status, profile.education_level
     known = status is not None
     rule = location_rule(status, education, policy) if known else policy.locations[0]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
+from bot import clock
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.compiler import button_payload, follow_up_buttons
 from bot.faq.model import FaqEntry
@@ -21,11 +23,16 @@ class ChatReply:
 
 
 def render_answer(
-    entry: FaqEntry, snapshot: CatalogSnapshot, policy_year: int, contact: str
+    entry: FaqEntry, snapshot: CatalogSnapshot, policy_year: int, contact: str,
+    today: Optional[dt.date] = None,
 ) -> ChatReply:
-    """The answer with its placeholders filled, the policy year stated and sources linked."""
+    """The answer with its placeholders filled, the policy year stated and sources linked;
+    once that year is over (``today``, from :mod:`bot.clock`) it says so first."""
     parts = []
-    if entry.policy_year != policy_year:
+    past = clock.past_year_line(entry.policy_year, today)
+    if past:
+        parts.append(f"**{past}。**")
+    elif entry.policy_year != policy_year:  # the past-year line already says the same
         parts.append(
             f"**注意：以下是{entry.policy_year}年的政策**，{policy_year}年可能已有调整，"
             "请以全国征兵网和区人武部的最新公告为准。"
