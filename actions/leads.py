@@ -375,9 +375,9 @@ class SubmitLead(Action):
         loop = asyncio.get_running_loop()
         outcome = await loop.run_in_executor(None, lambda: submit_lead(submission, _store_or_none(), outbox))
         if outcome.committed:
-            again = "（您之前登记过，本次信息已更新。）" if outcome.updated_existing else ""
+            # The same words for a new and a known phone: the reply must not reveal who signed up.
             text = (
-                f"**已记录**，您的登记编号是 **{outcome.reference}**。{again}\n\n"
+                f"**已记录**，您的登记编号是 **{outcome.reference}**。\n\n"
                 "接下来：\n"
                 "1. 区人武部工作人员会通过您留下的手机号与您联系，请留意来电。\n"
                 "2. 正式报名需要本人在[全国征兵网](https://www.gfbzb.gov.cn)完成兵役登记和应征报名。\n"
