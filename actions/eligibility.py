@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions.faq import answer_miss
+from actions.turns import fresh_user_text
 from bot import clock, runtime
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile, policy_for
@@ -62,22 +63,6 @@ WEIGHT_UNIT_HINT = "体重请带上单位：公斤（kg）还是斤？例如“7
 
 def policy_year() -> int:
     return runtime.settings().policy_year
-
-
-def fresh_user_text(tracker: Tracker, form_name: str) -> Optional[str]:
-    """The user message this validation run should read; None when the form is resumed
-    after another action (e.g. an FAQ answer) and there is no new message for it."""
-    skipped_marker = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            return event.get("text") or ""
-        if kind == "action":
-            if not skipped_marker and event.get("name") == form_name:
-                skipped_marker = True  # the marker Rasa adds before calling the validation
-                continue
-            return None
-    return None
 
 
 def is_activation(tracker: Tracker, form_name: str) -> bool:

@@ -22,6 +22,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.turns import fresh_user_text
 from bot import runtime
 from bot.faq.answering import decide
 from bot.leads.consent import consent_text
@@ -132,13 +133,19 @@ class ValidateLeadForm(FormValidationAction):
     def _field_value(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
                      intent: Optional[str], confidence: float) -> List[EventType]:
         field = FIELDS_BY_SLOT[slot]
-        text = tracker.latest_message.get("text") or ""
+        # Store what the student typed ("Ma Li", "TYUT", "臺北"); the NLU's normalised text
+        # (lower-cased, 繁→简, corrected) is only for matching (issue 13 item 9).
+        normalised = tracker.latest_message.get("text") or ""
+        typed = fresh_user_text(tracker, FORM)
+        text = normalised if typed is None else typed
         if field.free_text and slot != "main_concern":
             if intent in NOT_AN_ANSWER and confidence >= NOT_AN_ANSWER_CONFIDENCE:
                 return []  # a greeting, thanks, ...: the rules answer it and resume
-            if looks_like_question(text):
+            if looks_like_question(normalised):
                 return []  # a question, not a name/school/place: answered by intent, then resume
         checked = field.check(text)
+        if not checked.ok and not field.free_text and normalised != text:
+            checked = field.check(normalised)  # a choice or phone matched after normalising (e.g. 應屆)
         retries = _retries(tracker)
         if checked.ok:
             retries.pop(slot, None)
@@ -375,9 +382,9 @@ class SubmitLead(Action):
         loop = asyncio.get_running_loop()
         outcome = await loop.run_in_executor(None, lambda: submit_lead(submission, _store_or_none(), outbox))
         if outcome.committed:
-            again = "（您之前登记过，本次信息已更新。）" if outcome.updated_existing else ""
+            # The same words for a new and a known phone: the reply must not reveal who signed up.
             text = (
-                f"**已记录**，您的登记编号是 **{outcome.reference}**。{again}\n\n"
+                f"**已记录**，您的登记编号是 **{outcome.reference}**。\n\n"
                 "接下来：\n"
                 "1. 区人武部工作人员会通过您留下的手机号与您联系，请留意来电。\n"
                 "2. 正式报名需要本人在[全国征兵网](https://www.gfbzb.gov.cn)完成兵役登记和应征报名。\n"

@@ -16,6 +16,11 @@ STATUSES: Dict[str, str] = {
     "ineligible": "不符合条件",
     "not_interested": "无意向",
 }
+#: The fields a submission keeps as the student submitted them -> label shown to recruiters.
+SUBMITTED_FIELDS: Dict[str, str] = {
+    "name": "姓名", "school": "学校", "student_status": "身份", "education_level": "学历层次",
+    "hukou_place": "户籍所在地", "enlist_place": "拟应征地", "main_concern": "最关心的问题",
+}
 STUDENT_STATUSES: Tuple[str, ...] = ("在校生", "应届毕业生", "往届毕业生", "其他")
 EDUCATION_LEVELS: Tuple[str, ...] = ("专科", "本科", "研究生")
 ENLIST_PLACES: Tuple[str, ...] = ("学校所在地", "户籍所在地", "未定")
@@ -123,6 +128,7 @@ class Submission:
     source_channel: str
     submitted_at: dt.datetime
     via_outbox: bool
+    values: Dict[str, Optional[str]] = field(default_factory=dict)  # as submitted (SUBMITTED_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,15 @@ logger = logging.getLogger(__name__)
 class SubmitOutcome:
     reference: str
     committed: bool  # True only after the database commit succeeded
-    updated_existing: bool = False  # the phone number had signed up before
+    # Deliberately no "this phone signed up before": the reply must not tell (issue 13 item 4).
 
 
 def submit_lead(submission: LeadSubmission, store: Optional[LeadStore], outbox: Outbox) -> SubmitOutcome:
     """Save to the database; on a database error keep it in the outbox (never lose it)."""
     if store is not None:
         try:
-            result = store.save(submission)
-            return SubmitOutcome(submission.reference, committed=True, updated_existing=not result.created)
+            store.save(submission)
+            return SubmitOutcome(submission.reference, committed=True)
         except SQLAlchemyError as exc:
             logger.warning("database unavailable for lead %s: %s", submission.reference, type(exc).__name__)
     outbox.put(submission)

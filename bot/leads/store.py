@@ -1,8 +1,10 @@
 """LeadStore: leads on SQLAlchemy (SQLite by default, PostgreSQL in production).
 
-Saving is an upsert on the phone number: the same number signing up again updates the
-existing lead and records the new submission (its own reference number), never a second
-lead. Saving the same submission twice (an outbox flush retried after a crash) is a
+Saving is keyed on the phone number: the first submission creates the lead; the same number
+signing up again is recorded as a new submission on that lead (its own reference number and
+the values it submitted) for a recruiter to review, and never overwrites the lead's name,
+school, ... — anyone can type any phone number, so a repeat must not change someone else's
+record (issue 13 item 4). Every submission keeps what it submitted. Saving the same submission twice (an outbox flush retried after a crash) is a
 no-op, because submission references are unique. Every query is parameterised.
 """
 
@@ -18,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.leads.model import (
     STATUSES,
+    SUBMITTED_FIELDS,
     Lead,
     LeadFilter,
     LeadSubmission,
@@ -32,7 +35,7 @@ from bot.storage.database import Database
 from bot.storage.schema import lead_notes, lead_submissions, leads
 
 MAX_PER_PAGE = 200
-_UPDATABLE = ("name", "school", "student_status", "education_level", "hukou_place", "enlist_place", "main_concern",
+_LEAD_VALUES = ("name", "school", "student_status", "education_level", "hukou_place", "enlist_place", "main_concern",
               "consent_version", "consent_at", "sender_id", "source_channel")
 
 
@@ -93,13 +96,14 @@ class LeadStore:
                     lead_id=lead_id, reference=submission.reference, sender_id=submission.sender_id,
                     source_channel=submission.source_channel, submitted_at=submission.submitted_at,
                     stored_at=utcnow(), via_outbox=via_outbox,
+                    submitted={name: getattr(submission, name) for name in SUBMITTED_FIELDS},
                 )
             )
         return SaveResult(lead_id, submission.reference, created)
 
     def _upsert_lead(self, connection: Connection, submission: LeadSubmission) -> tuple:
         now = utcnow()
-        values: Dict[str, Any] = {name: getattr(submission, name) for name in _UPDATABLE}
+        values: Dict[str, Any] = {name: getattr(submission, name) for name in _LEAD_VALUES}
         row = connection.execute(select(leads.c.id).where(leads.c.phone == submission.phone)).first()
         if row is None:
             try:
@@ -111,13 +115,12 @@ class LeadStore:
                         )
                     )
                 return result.inserted_primary_key[0], True
-            except IntegrityError:  # the same phone, inserted concurrently: update it instead
+            except IntegrityError:  # the same phone, inserted concurrently: add to that lead instead
                 row = connection.execute(select(leads.c.id).where(leads.c.phone == submission.phone)).first()
                 if row is None:
                     raise
-        # Keep what the student said before when the new submission skipped a field.
-        values = {k: v for k, v in values.items() if v not in (None, "")}
-        connection.execute(update(leads).where(leads.c.id == row.id).values(updated_at=now, **values))
+        # A known phone: the lead keeps its values; this submission's are kept on the submission.
+        connection.execute(update(leads).where(leads.c.id == row.id).values(updated_at=now))
         return row.id, False
 
     def set_status(self, lead_id: int, status: str) -> str:
@@ -188,7 +191,8 @@ class LeadStore:
             rows = connection.execute(
                 select(lead_submissions).where(lead_submissions.c.lead_id == lead_id).order_by(lead_submissions.c.submitted_at)
             ).all()
-        return [Submission(r.reference, r.sender_id, r.source_channel, r.submitted_at, r.via_outbox) for r in rows]
+        return [Submission(r.reference, r.sender_id, r.source_channel, r.submitted_at, r.via_outbox, dict(r.submitted or {}))
+                for r in rows]
 
     def search(self, criteria: LeadFilter, page: int = 1, per_page: int = 20) -> Page:
         """Leads matching ``criteria``, newest first, one page."""

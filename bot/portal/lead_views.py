@@ -12,7 +12,7 @@ from sanic.response import HTTPResponse
 
 from bot.errors import RequestRejected
 from bot.leads.export import leads_csv
-from bot.leads.model import ENLIST_PLACES, STATUSES, STUDENT_STATUSES, Lead
+from bot.leads.model import ENLIST_PLACES, STATUSES, STUDENT_STATUSES, SUBMITTED_FIELDS, Lead
 from bot.portal.lead_query import parse_query
 from bot.portal.services import blocking, services
 from bot.portal.web import NO_STORE, PREFIX, form_value, redirect, render, require_role
@@ -46,7 +46,8 @@ def register(blueprint: Blueprint) -> None:
         conversations = await blocking(_conversations, portal.settings.tracker_store, lead, [s.sender_id for s in submissions])
         saved = {"status": "状态已更新。", "note": "备注已保存。"}.get(request.args.get("saved", ""), "")
         return render(request, "lead.html", lead=lead, submissions=submissions, notes=notes, conversations=conversations,
-                      statuses=STATUSES, saved=saved, max_note_chars=MAX_NOTE_CHARS, list_path=LIST_PATH)
+                      statuses=STATUSES, saved=saved, max_note_chars=MAX_NOTE_CHARS, list_path=LIST_PATH,
+                      submitted_fields=SUBMITTED_FIELDS)
 
     @blueprint.post("/leads/<lead_id:int>/status")
     @require_role(*LEAD_ROLES)

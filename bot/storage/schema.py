@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    JSON,
     MetaData,
     SmallInteger,
     String,
@@ -60,6 +61,9 @@ lead_submissions = Table(
     Column("submitted_at", DateTime, nullable=False),
     Column("stored_at", DateTime, nullable=False),
     Column("via_outbox", Boolean, nullable=False, default=False),
+    # What this submission said (name, school, ...): a repeat sign-up with a known phone never
+    # overwrites the lead, so a recruiter reviews these values on the lead page instead.
+    Column("submitted", JSON),
 )
 
 lead_notes = Table(

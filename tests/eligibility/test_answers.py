@@ -13,9 +13,9 @@ from actions.eligibility import (
     ActionEligibilityResult,
     ValidateBenefitForm,
     ValidateEligibilityForm,
-    fresh_user_text,
     is_activation,
 )
+from actions.turns import fresh_user_text
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile
 from bot.eligibility.policy_2023 import POLICY_2023 as P
