@@ -1,9 +1,10 @@
 """The rasa-sdk action webhook as a Sanic blueprint of the bot service.
 
-It does what ``rasa_sdk.endpoint.create_app`` does, inside our own app, with two
+It does what ``rasa_sdk.endpoint.create_app`` does, inside our own app, with these
 differences: errors are mapped to status codes without echoing the request (which holds
-the whole conversation, i.e. personal data) and without logging it. Only Rasa may call it:
-bot/action_guard.py checks the shared secret and the content type first.
+the whole conversation, i.e. personal data) and without logging it; each call is marked
+as inside a form or not, so that form answers never reach the review queue. Only Rasa may
+call it: bot/action_guard.py checks the shared secret and the content type first.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 
 from bot.errors import RequestRejected
 from bot.json_body import json_object
+from bot.review.recorder import form_turn
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,8 @@ def create_action_blueprint(package: str = "actions") -> Blueprint:
         sdk_utils.check_version_compatibility(action_call.get("version"))
         name = action_call["next_action"]
         try:
-            result = await executor.run(action_call)
+            with form_turn(action_call.get("tracker") or {}):
+                result = await executor.run(action_call)
         except ActionExecutionRejection as exc:
             return response.json({"error": exc.message, "action_name": exc.action_name}, status=400)
         except ActionNotFoundException as exc:

@@ -5,14 +5,21 @@ unavailable database never delays or breaks a reply. Failures are logged by type
 (never with the message text, which may contain personal data). If the database is so
 slow that jobs pile up, new ones are dropped with a warning rather than using memory
 without bound.
+
+Nothing typed while a form is active (the lead form's names, schools, 户籍, phones; the
+eligibility forms' answers) is ever queued: editors may not see personal data. The action
+endpoint marks each action call that runs inside a form (:func:`form_turn`); the guard is
+here, in the one place every review item passes, not in each action.
 """
 
 from __future__ import annotations
 
 import logging
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence
 
 from bot import runtime
 from bot.review.model import Guess, guesses_of
@@ -29,6 +36,18 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enlist-record"
 _pending = 0
 _pending_lock = threading.Lock()
 _idle = threading.Condition(_pending_lock)
+_in_form: ContextVar[bool] = ContextVar("enlist_in_form", default=False)
+
+
+@contextlib.contextmanager
+def form_turn(tracker_state: Mapping[str, Any]) -> Iterator[None]:
+    """Run an action call knowing whether a form was active (no review items then)."""
+    active_loop = tracker_state.get("active_loop") if isinstance(tracker_state, Mapping) else None
+    token = _in_form.set(bool(isinstance(active_loop, Mapping) and active_loop.get("name")))
+    try:
+        yield
+    finally:
+        _in_form.reset(token)
 
 
 def submit(what: str, job: Callable[[], None]) -> bool:
@@ -65,6 +84,8 @@ def review(kind: str, sender_id: str, text: str, guesses: Sequence[Guess] = (), 
     """Queue ``text`` for the editors' review (see bot/review/store.py)."""
     if not text or text.startswith("/"):
         return  # a button payload, not something the student typed
+    if _in_form.get():
+        return  # a form answer: personal data, never for the editors
     submit(f"review item ({kind})", lambda: runtime.review_store().record(kind, sender_id, text, guesses, answered_faq))
 
 
@@ -75,16 +96,19 @@ def turn(sender_id: str, kind: str, faq_id: Optional[str] = None, confidence: Op
 
 def queue_downvote(settings: "Settings", vote: "Vote") -> None:
     """A 👎: queue the student's question that led to the voted answer (read from the
-    tracker store), or the voted bot text when the question cannot be found."""
+    tracker store), or the voted bot text when the question cannot be found; nothing
+    for a message of a form."""
 
     def job() -> None:
-        from bot.review.transcript import question_before
+        from bot.review.transcript import voted_turn
 
-        question = None
+        question, in_form = None, False
         try:
-            question = question_before(settings.tracker_store, vote.sender_id, vote.message_id)
+            question, in_form = voted_turn(settings.tracker_store, vote.sender_id, vote.message_id)
         except Exception as exc:  # noqa: BLE001 - fall back to the bot text
             logger.warning("question of a vote not found in the tracker store (%s)", type(exc).__name__)
+        if in_form:
+            return  # a form turn: its question and the bot text hold personal data
         text = str((question or {}).get("text") or "")
         if not text or text.startswith("/"):  # not found, or a button: the bot text says what was shown
             text = vote.bot_text or ""
