@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from bot.config import Settings
 from bot.faq.compiler import button_payload
 from bot.feedback import MESSAGE_META_KEY
-from tests.conftest import Chat, HttpReply, http
+from tests.conftest import Chat, HttpReply, bot_service, http
 from tests.review.test_review_conversation import queued, wait_for
 from tests.widget.votes import stored_votes
 
@@ -90,3 +91,14 @@ def test_a_vote_in_a_conversation_that_never_happened_is_refused(stack: Settings
     sender = new_sender()
     reply = vote(stack, sender_id=sender, message_id=uuid.uuid4().hex, vote=1)
     assert reply.status == 404 and stored_votes(stack, sender) == []
+
+
+def test_a_vote_that_cannot_be_checked_gets_503_and_is_not_stored(tmp_path: Path) -> None:
+    """A tracker store that cannot be read: the vote is refused (503), never taken unchecked."""
+    unreachable = "postgresql://enlist@127.0.0.1:5432/enlist_no_such_database"
+    with bot_service(tmp_path, ENLIST_TRACKER_STORE_URL=unreachable) as settings:
+        sender = new_sender()
+        reply = vote(settings, sender_id=sender, message_id=uuid.uuid4().hex, vote=-1, bot_text=FORGED_TEXT)
+        assert reply.status == 503 and reply.json()["error"] == "tracker_store_unavailable"
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in reply.json()["message"])
+        assert stored_votes(settings, sender) == []
