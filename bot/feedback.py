@@ -9,8 +9,10 @@ the answer's text; the widget attaches it to that answer and sends ``message_id`
 out-of-scope) carry no metadata: the widget gives them its own id and ``faq_id`` is empty.
 
 Votes are anonymous and unauthenticated, a signal for the FAQ review, never a decision:
-the endpoint checks their shape (the faq_id must be a well-formed FAQ id) and limits how
-many one client sends, nothing more. A changed vote replaces the earlier one: one row
+the endpoint checks their shape, limits how many one client sends, and accepts a vote only
+for a message the bot sent in that conversation (looked up in Rasa's tracker store, see
+bot/review/transcript.py). The ``faq_id`` and ``bot_text`` a client sends are checked for
+shape but not believed: what is stored comes from the tracker store. A changed vote replaces the earlier one: one row
 per (sender_id, message_id). Phone numbers in the voted text are masked before storing.
 """
 
@@ -91,10 +93,10 @@ def parse_vote(body: bytes) -> Vote:
         raise RequestRejected(400, "bad_bot_text", "bot_text 必须是文字或省略。")
     if bot_text is not None and len(bot_text) > MAX_BOT_TEXT_CHARS:
         raise RequestRejected(413, "bot_text_too_long", f"bot_text 太长（{len(bot_text)}字），最多{MAX_BOT_TEXT_CHARS}字。")
-    return Vote(sender_id, message_id, vote, faq_id, _storable(bot_text))
+    return Vote(sender_id, message_id, vote, faq_id, storable_text(bot_text))
 
 
-def _storable(bot_text: Optional[str]) -> Optional[str]:
+def storable_text(bot_text: Optional[str]) -> Optional[str]:
     """The text as stored: phone numbers masked, control characters (PostgreSQL refuses
     NUL in text) dropped."""
     if not bot_text:

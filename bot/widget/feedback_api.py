@@ -1,9 +1,12 @@
 """``POST /feedback``: the widget's 👍/👎, checked, rate-limited and stored.
 
 Answers ``{"status": "ok"}``, or ``{"error": code, "message": 中文说明}`` with 400 (bad
-shape), 403 (a page from an origin not allowed), 413 (too large), 415 (not JSON), 429
-(too many votes from one address, with ``Retry-After``; the count is per process) or 503
-(the database is unavailable; the vote is not kept). Browsers may call it from the
+shape), 403 (a page from an origin not allowed), 404 (the bot never sent that message in
+that conversation), 413 (too large), 415 (not JSON), 429 (too many votes from one address,
+with ``Retry-After``; the count is per process) or 503 (the database or the tracker store
+is unavailable; the vote is not kept). A vote is believed only for a message found in
+Rasa's tracker store; the stored vote (and a 👎's review item) carries the text and FAQ id
+found there, never what the client sent. Browsers may call it from the
 origins of bot/cors.py.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 from typing import Optional
 
 from sanic import Blueprint, response
@@ -21,8 +25,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from bot.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
 from bot.errors import RequestRejected
-from bot.feedback import DOWN, FeedbackStore, Vote, parse_vote
+from bot.feedback import DOWN, FeedbackStore, Vote, parse_vote, storable_text
 from bot.review.recorder import queue_downvote
+from bot.review.transcript import sent_message
 from bot.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -51,7 +56,7 @@ def create_feedback_blueprint(settings: Settings) -> Blueprint:
             if wait > 0:
                 headers["Retry-After"] = str(math.ceil(wait))
                 raise RequestRejected(429, "too_many_votes", "评价提交得太频繁了，请稍后再试。")
-            vote = parse_vote(request.body)
+            vote = await _verified(settings, request, parse_vote(request.body))
             await _record(request, vote)
         except RequestRejected as rejected:
             return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers)
@@ -61,6 +66,19 @@ def create_feedback_blueprint(settings: Settings) -> Blueprint:
         return response.json({"status": "ok"}, headers=headers)
 
     return blueprint
+
+
+async def _verified(settings: Settings, request: Request, vote: Vote) -> Vote:
+    """``vote`` with the text and FAQ id of the bot message it names, as Rasa stored them."""
+    try:
+        sent = await request.app.loop.run_in_executor(
+            None, sent_message, settings.tracker_store, vote.sender_id, vote.message_id)
+    except SQLAlchemyError as exc:
+        logger.error("vote not checked, tracker store unavailable (%s)", type(exc).__name__)
+        raise RequestRejected(503, "tracker_store_unavailable", "评价暂时无法核对，请稍后再试。") from None
+    if sent is None:
+        raise RequestRejected(404, "unknown_message", "找不到这条消息：只能评价助手在本次对话中发出的回答。")
+    return replace(vote, faq_id=sent.faq_id, bot_text=storable_text(sent.text))
 
 
 async def _record(request: Request, vote: Vote) -> None:

@@ -1,5 +1,6 @@
 """POST /feedback on the running bot service: stored votes, 4xx for bad input, CORS,
-and the rate limit (on a private bot service with a small limit)."""
+and the rate limit (on a private bot service with a small limit that reads the shared
+stack's tracker store, so that votes name messages the bot really sent)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlalchemy import func, select, text
 from bot.config import Settings
 from bot.storage.database import Database
 from bot.storage.schema import feedback
-from tests.conftest import HttpReply, bot_service, http
+from bot.feedback import MESSAGE_META_KEY
+from tests.conftest import Chat, HttpReply, bot_service, http
 from tests.widget.votes import stored_votes
 
 pytestmark = pytest.mark.stack
@@ -40,15 +42,24 @@ def vote_count(settings: Settings) -> int:
         db.dispose()
 
 
-def test_a_vote_from_the_demo_page_origin_is_stored_and_can_be_changed(stack: Settings) -> None:
+def bot_message(settings: Settings) -> Dict[str, str]:
+    """A fresh conversation with one real FAQ answer: its sender, message id, FAQ id and text."""
     sender = "w-" + uuid.uuid4().hex[:24]
-    vote = {"sender_id": sender, "message_id": "m-1", "vote": -1, "faq_id": "height_weight", "bot_text": "身高体重……"}
+    messages = Chat(settings).say(sender, "当兵学费能补偿吗")
+    meta = next(m["custom"][MESSAGE_META_KEY] for m in messages if MESSAGE_META_KEY in (m.get("custom") or {}))
+    return {"sender_id": sender, "message_id": meta["message_id"], "faq_id": meta["faq_id"], "text": messages[0]["text"]}
+
+
+def test_a_vote_from_the_demo_page_origin_is_stored_and_can_be_changed(stack: Settings) -> None:
+    sent = bot_message(stack)
+    sender = sent["sender_id"]
+    vote = {"sender_id": sender, "message_id": sent["message_id"], "vote": -1, "faq_id": sent["faq_id"]}
     reply = post_vote(stack, vote, origin=stack.bot_url)
     assert reply.status == 200 and reply.json() == {"status": "ok"}
     assert reply.header("Access-Control-Allow-Origin") == stack.bot_url
     assert post_vote(stack, {**vote, "vote": 1}, origin=stack.bot_url).status == 200
     rows = stored_votes(stack, sender)
-    assert [(r.message_id, r.vote, r.faq_id, r.bot_text) for r in rows] == [("m-1", 1, "height_weight", "身高体重……")]
+    assert [(r.message_id, r.vote, r.faq_id, r.bot_text) for r in rows] == [(sent["message_id"], 1, sent["faq_id"], sent["text"])]
 
 
 def test_preflight_is_answered_only_for_allowed_origins(stack: Settings) -> None:
@@ -94,28 +105,30 @@ def test_bad_requests_get_a_clear_4xx_and_change_nothing(stack: Settings, raw: b
 
 
 @pytest.fixture()
-def strict_bot_service(tmp_path: Path) -> Iterator[Settings]:
+def strict_bot_service(tmp_path: Path, stack: Settings) -> Iterator[Settings]:
     """A private bot service that accepts three votes a minute per client."""
-    with bot_service(tmp_path, ENLIST_FEEDBACK_PER_MINUTE="3") as settings:
+    with bot_service(tmp_path, ENLIST_FEEDBACK_PER_MINUTE="3", ENLIST_TRACKER_STORE_URL=stack.tracker_store) as settings:
         yield settings
 
 
-def test_too_many_votes_from_one_address_get_429_with_retry_after(strict_bot_service: Settings) -> None:
-    sender = "w-" + uuid.uuid4().hex[:24]
-    statuses = [post_vote(strict_bot_service, {"sender_id": sender, "message_id": f"m{i}", "vote": 1}).status for i in range(4)]
+def test_too_many_votes_from_one_address_get_429_with_retry_after(stack: Settings, strict_bot_service: Settings) -> None:
+    sent = bot_message(stack)
+    sender, message_id = sent["sender_id"], sent["message_id"]
+    statuses = [post_vote(strict_bot_service, {"sender_id": sender, "message_id": message_id, "vote": v}).status for v in (1, -1, 1, -1)]
     assert statuses == [200, 200, 200, 429]
-    refused = post_vote(strict_bot_service, {"sender_id": sender, "message_id": "m9", "vote": 1})
+    refused = post_vote(strict_bot_service, {"sender_id": sender, "message_id": message_id, "vote": -1})
     assert refused.json()["error"] == "too_many_votes" and 0 < int(refused.header("Retry-After")) <= 60
-    assert len(stored_votes(strict_bot_service, sender)) == 3
+    assert [r.vote for r in stored_votes(strict_bot_service, sender)] == [1]  # the third vote, the last let in
 
 
-def test_a_vote_the_database_cannot_take_gets_503_and_the_service_goes_on(strict_bot_service: Settings) -> None:
+def test_a_vote_the_database_cannot_take_gets_503_and_the_service_goes_on(stack: Settings, strict_bot_service: Settings) -> None:
+    sent = bot_message(stack)
     db = Database(strict_bot_service.database)
     try:
         with db.begin() as connection:
             connection.execute(text("DROP TABLE feedback"))  # the database breaks under the running service
     finally:
         db.dispose()
-    reply = post_vote(strict_bot_service, {"sender_id": "w-1", "message_id": "m1", "vote": -1})
+    reply = post_vote(strict_bot_service, {"sender_id": sent["sender_id"], "message_id": sent["message_id"], "vote": -1})
     assert reply.status == 503 and reply.json()["error"] == "database_unavailable"
     assert http("GET", f"{strict_bot_service.bot_url}/health").status == 200

@@ -538,7 +538,8 @@
       });
       item.appendChild(buttons);
     }
-    if (message.kind !== 'notice') item.appendChild(this.renderVotes(message));
+    // Only a message the server named can be voted on: /feedback refuses other ids.
+    if (message.kind !== 'notice' && message.serverId) item.appendChild(this.renderVotes(message));
     return item;
   };
 
@@ -708,7 +709,7 @@
     try {
       const reply = await postJson(this.config.feedbackUrl, {
         sender_id: this.state.senderId, message_id: message.id, vote: value,
-        faq_id: message.faqId || null, bot_text: (message.text || '').slice(0, 10000)
+        faq_id: message.faqId || null
       });
       ok = reply.ok;
     } catch (e) {
