@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions.faq import answer_miss
-from actions.turns import fresh_user_text
+from actions.turns import fresh_user_text, typed_text
 from bot import clock, runtime
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile, policy_for
@@ -286,7 +286,7 @@ class ActionRememberFacts(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         # The typed text: the parse's text is only the question part of a long message.
-        text = next((e.get("text") or "" for e in reversed(tracker.events) if e.get("event") == "user"), "")
+        text = typed_text(tracker)
         updates = fact_updates(extract(text, policy_year()))
         if not updates:  # "inform" with nothing we can use: the message was not understood
             settings, snapshot = runtime.settings(), runtime.faq_catalog().snapshot()

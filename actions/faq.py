@@ -131,16 +131,11 @@ def queue_if_rephrased(tracker: Tracker) -> None:
     before = previous_turn(tracker.events)
     if not before["faq_id"] or before["user"] is None:
         return
-    earlier, now = _text(before["user"]), _typed_text(tracker)
+    earlier, now = _text(before["user"]), typed_text(tracker)
     if is_rephrase(earlier, now):
         parse_data = before["user"].get("parse_data") or {}
         recorder.review("rephrased", tracker.sender_id, earlier, guesses_of(parse_data), answered_faq=before["faq_id"])
         recorder.review("rephrased", tracker.sender_id, now, guesses_of(tracker.latest_message))
-
-
-def _typed_text(tracker: Tracker) -> str:
-    """The latest user message as typed (the parse's text is normalised for NLU)."""
-    return next((str(e.get("text") or "") for e in reversed(tracker.events) if e.get("event") == "user"), "")
 
 
 def suggest(dispatcher: CollectingDispatcher, snapshot: CatalogSnapshot, suggestions: Sequence[str], intro: str = NOT_UNDERSTOOD) -> None:

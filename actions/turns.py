@@ -26,3 +26,8 @@ def fresh_user_text(tracker: Tracker, form_name: str) -> Optional[str]:
                 continue
             return None
     return None
+
+
+def typed_text(tracker: Tracker) -> str:
+    """The latest user message as typed ("" before the first one)."""
+    return next((str(event.get("text") or "") for event in reversed(tracker.events) if event.get("event") == "user"), "")
