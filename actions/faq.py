@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.turns import typed_text
 from bot import clock, runtime
 from bot.config import Settings
 from bot.contact import contact_block

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.runner import Stack
 
 PROJECT_HOME = Path(__file__).resolve().parent.parent
+TESTS_TODAY = "2023-01-10"
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -48,6 +49,9 @@ def stack_environment(var_dir: Path, **overrides: str) -> Dict[str, str]:
         "ENLIST_RASA_PORT": str(free_port()),
         "ENLIST_BOT_PORT": str(free_port()),
         "ENLIST_VAR_DIR": str(var_dir),
+        # The conversations describe 2023's policy as seen during 2023 (before any window
+        # closed); tests/test_today_conversation.py runs a stack on the real date.
+        "ENLIST_TODAY": TESTS_TODAY,
     }
     env.update(overrides)
     return env

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.nlu.spelling import Lexicon, split_syllables
@@ -13,8 +15,14 @@ PHRASINGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
+@pytest.fixture(scope="module", params=["default dictionary", "project dictionary"])
+def lexicon(request: pytest.FixtureRequest, project_home: Path) -> Lexicon:
+    """Learned with jieba's own dictionary and with the project's (which the model's
+    JiebaTokenizer loads, and which makes 近视手术 and 学费补偿 single words)."""
+    if request.param == "project dictionary":
+        import jieba
+
+        jieba.load_userdict(str(project_home / "data" / "jieba" / "userdict.txt"))
     return Lexicon.learn(PHRASINGS)
 
 

@@ -77,14 +77,17 @@ class Lexicon:
 
     @classmethod
     def learn(cls, phrasings: Iterable[str], min_count: int = 2) -> "Lexicon":
-        """The jieba words of 2–4 Chinese characters used at least ``min_count`` times."""
+        """The jieba words (and words within words) of 2–4 Chinese characters used at least
+        ``min_count`` times."""
         import jieba
 
         counts: Counter = Counter()
         characters: Counter = Counter()
         for text in phrasings:
             characters.update(_CJK.findall(text))
-            for word in jieba.cut(text):
+            # cut_for_search also yields the words inside longer ones (学费补偿 → 学费, 补偿),
+            # so a typo of a part still finds its word whatever user dictionary is loaded.
+            for word in jieba.cut_for_search(text):
                 if 2 <= len(word) <= _MAX_WORD and all(_CJK.match(ch) for ch in word):
                     counts[word] += 1
         return cls({word: count for word, count in counts.items() if count >= min_count},

@@ -35,5 +35,5 @@ def test_small_metadata_is_accepted(chat: Chat, sender: str) -> None:
 def test_deeply_nested_json_body_is_a_chinese_400(chat: Chat) -> None:
     reply = chat.post(raw=('{"a":' * 5000).encode())
     assert reply.status == 400, reply.status
-    assert reply.json()["error"] == "too_deep" and "嵌套" in reply.json()["message"]
+    assert reply.json()["error"] == "nested_json" and "嵌套" in reply.json()["message"]
     json.dumps(reply.json())

@@ -17,7 +17,7 @@ from tests.test_leads_conversation import start_form
 pytestmark = pytest.mark.stack
 
 UNUSUAL_NAME = "欧阳叽里呱啦"
-IN_FORM = (UNUSUAL_NAME, "13912345678", "咕噜咕噜啵啵职业学院", "户口在咕噜咕噜啵啵", NONSENSE, "学费怎么退啊啊啊哦", "没听懂")
+IN_FORM = (UNUSUAL_NAME, "13912345678", "咕噜咕噜啵啵职业学院", "户口在咕噜咕噜啵啵", NONSENSE, "当兵学费补偿怎么申请啊啊啊", "没听懂")
 
 
 def downvote(stack: Settings, sender: str, message: Dict[str, Any]) -> None:
