@@ -25,10 +25,10 @@ NEAR_MISS = Path("tests/nlu/real_near_miss.yml")
 RESULTS = Path("tests/nlu/real_wording.results.json")
 
 # Measured 2026-12-02: main 26a9de6 in-scope 16/29 = 0.552, near-miss rejection 32/66 = 0.485;
-# with hard negatives and the domain gate 15/29 = 0.517, 49/66 = 0.742. Floors: the
+# with hard negatives and the domain gate 15/29 = 0.517, 48–49/66 = 0.727–0.742 (two trainings). Floors: the
 # latter minus about one item. Raise them as the model improves.
 MIN_IN_SCOPE_RIGHT = 0.48
-MIN_NEAR_MISS_REJECTION = 0.72
+MIN_NEAR_MISS_REJECTION = 0.70
 
 
 def _load(home: Path, path: Path) -> List[Dict[str, Any]]:

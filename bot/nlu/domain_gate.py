@@ -27,12 +27,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.faq_selector import Vectorizer, char_features, word_features
+from bot.nlu.faq_selector import Vectorizer, feature_matrix, message_features
 
 DOMAIN = "domain"
 GATE_FILE = "domain_gate.json"
@@ -79,16 +78,9 @@ class DomainGate(GraphComponent):
                execution_context: ExecutionContext) -> "DomainGate":
         return cls(config, model_storage, resource)
 
-    def _documents(self, messages: List[Message]) -> Tuple[List[Any], List[Any]]:
-        low, high = self._config["char_ngrams"]
-        chars = [char_features(m.get(TEXT) or "", (low, high)) for m in messages]
-        words = [word_features([t.text for t in m.get(TOKENS_NAMES[TEXT]) or []]) for m in messages]
-        return chars, words
-
     def _matrix(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         assert self._vectorizers is not None
-        chars, words = self._documents(messages)
-        return scipy.sparse.hstack([self._vectorizers[0].transform(chars), self._vectorizers[1].transform(words)]).tocsr()
+        return feature_matrix(messages, self._vectorizers, self._config["char_ngrams"])
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
@@ -98,7 +90,7 @@ class DomainGate(GraphComponent):
                     if m.get(TEXT) and m.get(INTENT) and m.get(INTENT) not in neutral]
         targets = np.array([0 if m.get(INTENT) == self._config["negative_intent"] else 1 for m in examples])
         if len(set(targets.tolist())) == 2:
-            chars, words = self._documents(examples)
+            chars, words = message_features(examples, self._config["char_ngrams"])
             self._vectorizers = (Vectorizer.fit(chars), Vectorizer.fit(words))
             classifier = LogisticRegression(C=self._config["regularization_c"], class_weight="balanced", max_iter=5000)
             classifier.fit(self._matrix(examples), targets)

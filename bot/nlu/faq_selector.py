@@ -51,6 +51,22 @@ def word_features(tokens: Sequence[str]) -> Counter:
     return Counter(token.strip() for token in tokens if token.strip())
 
 
+def message_features(messages: Sequence[Message], char_ngrams: Sequence[int]) -> Tuple[List[Counter], List[Counter]]:
+    """Character n-gram and jieba word counts of each message (two feature blocks)."""
+    low, high = char_ngrams
+    chars = [char_features(m.get(TEXT) or "", (low, high)) for m in messages]
+    words = [word_features([t.text for t in m.get(TOKENS_NAMES[TEXT]) or []]) for m in messages]
+    return chars, words
+
+
+def feature_matrix(messages: Sequence[Message], vectorizers: Tuple["Vectorizer", "Vectorizer"],
+                   char_ngrams: Sequence[int], word_weight: float = 1.0) -> scipy.sparse.csr_matrix:
+    """The two blocks, each TF-IDF weighted and L2-normalised on its own, side by side."""
+    chars, words = message_features(messages, char_ngrams)
+    char_vectorizer, word_vectorizer = vectorizers
+    return scipy.sparse.hstack([char_vectorizer.transform(chars), word_weight * word_vectorizer.transform(words)]).tocsr()
+
+
 class Vectorizer:
     """Sublinear TF-IDF with L2 normalisation over a fixed vocabulary."""
 
@@ -135,18 +151,11 @@ class FaqSelector(GraphComponent):
     # --- training -----------------------------------------------------------------------
 
     def _features(self, messages: List[Message]) -> Tuple[List[Counter], List[Counter]]:
-        low, high = self._config["char_ngrams"]
-        chars = [char_features(m.get(TEXT) or "", (low, high)) for m in messages]
-        words = [word_features([t.text for t in m.get(TOKENS_NAMES[TEXT]) or []]) for m in messages]
-        return chars, words
+        return message_features(messages, self._config["char_ngrams"])
 
     def _matrix(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         assert self._vectorizers is not None
-        chars, words = self._features(messages)
-        char_vectorizer, word_vectorizer = self._vectorizers
-        return scipy.sparse.hstack(
-            [char_vectorizer.transform(chars), self._config["word_weight"] * word_vectorizer.transform(words)]
-        ).tocsr()
+        return feature_matrix(messages, self._vectorizers, self._config["char_ngrams"], self._config["word_weight"])
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
