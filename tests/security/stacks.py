@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from bot.config import Settings
-from tests.conftest import environment, stack_environment
+from tests.conftest import running_stack
 from tests.databases import migrated_database
 
 
@@ -15,14 +15,7 @@ from tests.databases import migrated_database
 def stack_on(backend: str, var_dir: Path, model: Path) -> Iterator[Settings]:
     """A running stack whose lead database is SQLite (in ``var_dir``) or a temporary
     PostgreSQL database (created and dropped by :func:`migrated_database`)."""
-    from bot.runner import Stack
-
     with migrated_database(backend, var_dir) as database:
         overrides = {} if backend == "sqlite" else {"ENLIST_DATABASE_URL": database.url}
-        with environment(stack_environment(var_dir / "var", **overrides)):
-            running = Stack(Settings.from_env(), model, echo=False)
-            try:
-                running.start()
-                yield running.settings
-            finally:
-                running.stop()
+        with running_stack(var_dir / "var", model, **overrides) as settings:
+            yield settings

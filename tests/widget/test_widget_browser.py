@@ -325,6 +325,8 @@ def test_server_down_shows_retry_and_keeps_the_message_then_continues(browser, l
     settings = live_stack.settings
     widgets = [new_widget_page(browser, settings, viewport).open() for viewport in VIEWPORTS]
     question = "当过兵回来考研能加几分"
+    sent: list = []  # the chat requests of the first page: the retry must carry the same message id
+    widgets[0].page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/webhooks/rest/webhook") else None)
     try:
         live_stack.rasa.stop()
         try:
@@ -349,6 +351,10 @@ def test_server_down_shows_retry_and_keeps_the_message_then_continues(browser, l
             assert "初试总分加10分" in answer.inner_text()
             assert widget.page.locator(".enlist-failed").count() == 0
             assert "全国征兵网" in widget.ask("当兵报名在哪个网站").inner_text()
+        attempts = [body["metadata"]["client_message_id"] for body in sent if body.get("message") == question]
+        assert len(attempts) == 2 and attempts[0] == attempts[1], attempts
+        others = {body["metadata"]["client_message_id"] for body in sent if body.get("message") != question}
+        assert attempts[0] not in others
     finally:
         for widget in widgets:
             widget.page.context.close()
