@@ -24,6 +24,7 @@ from bot.eligibility.policy import Profile, policy_for
 from bot.eligibility.render import (
     BENEFIT_BUTTON,
     ELIGIBILITY_BUTTON,
+    SIGN_UP_BUTTON,
     benefit_not_applicable,
     facts_summary,
     render_benefit,
@@ -46,6 +47,7 @@ HISTORY_SLOTS = ("gender", "birth_year", "student_status", "education_level", "g
 #: Intents handled by rules while a form waits (the form resumes afterwards, or stops).
 PASS_THROUGH_INTENTS = {"faq", "out_of_scope", "stop_form", "deny", "greet", "goodbye", "thanks", "bot_challenge", "sign_up"}
 RETRIES_SLOT = "form_retries"
+DETAILS_SLOT = "result_details"  # the reasoning of the latest result, sent by "查看计算过程和依据"
 
 HINTS = {
     "gender": "没听明白您的性别，请回答“男”或“女”。",
@@ -229,7 +231,7 @@ class ActionEligibilityResult(Action):
             return [SlotSet(RETRIES_SLOT, None)]
         reply = render_eligibility(profile, policy, year, clock.today())
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
-        return [SlotSet(RETRIES_SLOT, None), SlotSet("body_asked", None)]
+        return [SlotSet(RETRIES_SLOT, None), SlotSet("body_asked", None), SlotSet(DETAILS_SLOT, reply.details)]
 
 
 class ActionBenefitResult(Action):
@@ -263,7 +265,22 @@ class ActionBenefitResult(Action):
         )
         reply = render_benefit(estimate, profile, policy, year, clock.today())
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
-        return [SlotSet(RETRIES_SLOT, None)]
+        return [SlotSet(RETRIES_SLOT, None), SlotSet(DETAILS_SLOT, reply.details)]
+
+
+class ActionShowDetails(Action):
+    """"查看计算过程和依据": the reasoning of the latest personal result, as a second message."""
+
+    def name(self) -> Text:
+        return "action_show_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        details = tracker.get_slot(DETAILS_SLOT)
+        if details:
+            dispatcher.utter_message(text=details, buttons=[SIGN_UP_BUTTON])
+        else:
+            dispatcher.utter_message(text="还没有可以展开的计算过程。先做个自测或估算吧：", buttons=[ELIGIBILITY_BUTTON, BENEFIT_BUTTON])
+        return []
 
 
 class ActionCompareLocation(Action):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -18,10 +19,18 @@ from actions.eligibility import (
 from actions.turns import fresh_user_text
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile
-from bot.eligibility.policy_2023 import POLICY_2023 as P
-from bot.eligibility.render import FOOTER, benefit_not_applicable, render_benefit, render_eligibility, render_location
+from bot.eligibility.policy import policy_for
+
+P, _ = policy_for(2023)
+from bot.faq.render import ChatReply
+from bot.eligibility.render import DETAILS_BUTTON, FOOTER, SUMMARY_MAX_CHARS, benefit_not_applicable, render_benefit, render_eligibility, render_location
 
 SHARED = ("gender", "birth_year", "student_status", "education_level")
+
+
+def both(reply: ChatReply) -> str:
+    """The short result and the reasoning sent behind "查看计算过程和依据"."""
+    return reply.text + "\n\n" + reply.details
 
 
 def test_eligibility_answer_ends_with_the_notice_and_offers_the_lead_form() -> None:
@@ -30,27 +39,30 @@ def test_eligibility_answer_ends_with_the_notice_and_offers_the_lead_form() -> N
     assert {"title": "我想报名", "payload": "/sign_up"} in reply.buttons
     assert "年龄条件：符合" in reply.text and "上限22周岁" in reply.text
     assert "学校所在地或入学前户籍所在地" in reply.text
-    assert "依据：2023年全国征兵工作会议；" in reply.text and "；《兵役法》；" in reply.text  # A-grade first, named without mirror links
-    assert "github.com" not in reply.text and "careyatlantaproperties" not in reply.text
+    assert "依据：2023年全国征兵工作会议；" in reply.details and "；《兵役法》；" in reply.details  # A-grade first, named without mirror links
+    assert "github.com" not in both(reply) and "careyatlantaproperties" not in both(reply)
+    assert reply.details.endswith(FOOTER) and "依据" not in reply.text
 
 
 def test_body_numbers_are_computed() -> None:
     reply = render_eligibility(Profile(gender="男", birth_year=2003, education_level="高中", student_status="应届毕业生",
                                        height_cm=175, weight_kg=70, vision=(4.6,)), P, 2023)
-    assert "BMI = 70 ÷ 1.75² ≈ 22.9" in reply.text and "17.5≤BMI<30" in reply.text
-    assert "4.6" in reply.text and "需查矫正视力" in reply.text
+    assert "BMI = 70 ÷ 1.75² ≈ 22.9符合" in reply.text and "裸眼视力4.6（按两眼都是此值）需进一步检查" in reply.text
+    assert "17.5≤BMI<30" in reply.details and "需查矫正视力" in reply.details
 
 
 def test_another_policy_year_says_so_first_and_counts_age_in_that_year() -> None:
     reply = render_eligibility(Profile(gender="男", birth_year=2003, education_level="本科", student_status="在校生", grade="大二"), P, 2025)
     assert reply.text.startswith("**注意：本助手还没有2025年的政策表，以下按2023年政策计算**")
-    assert "您2025年22周岁" in reply.text and "2003年出生（2025年22周岁）" in reply.text
+    assert "您2025年22周岁" in reply.text and "您提供的信息：男，2003年出生，本科" in reply.text
 
 
 def test_benefit_answer_shows_the_arithmetic_and_the_inference() -> None:
     est = money.estimate(P, "本科", "应届毕业生", 2023, "下半年", 5000, 4)
-    text = render_benefit(est, Profile(education_level="本科", student_status="应届毕业生"), P, 2023).text
-    assert "共20000元" in text and "5000元/年 × 4年 = 20000元" in text
+    reply = render_benefit(est, Profile(education_level="本科", student_status="应届毕业生"), P, 2023)
+    assert "共20000元" in reply.text and "本专科每年16000元" in reply.text and reply.text.endswith(FOOTER)
+    text = reply.details
+    assert "5000元/年 × 4年 = 20000元" in text
     assert "16000元" in text and "（这是按条文推算的，请以区人武部答复为准）" in text and "【推断】" not in text
     assert text.endswith(FOOTER)
 
@@ -227,3 +239,46 @@ def test_students_never_read_grading_words_or_unofficial_links() -> None:
         assert not student_jargon(text) and "【" not in text, text
         for url in re.findall(r"https?://[^\s)）]+", text):
             assert is_official(url), url
+
+
+# --- one screen on a phone (issue 12 §3) ----------------------------------------------------
+
+def _profiles():
+    import itertools
+
+    for gender, born, education, status, height, weight, vision in itertools.product(
+        ["男", "女"], [1994, 1998, 2001, 2003, 2005, 2007], ["初中", "高中", "专科", "本科", "研究生"],
+        ["在校生", "应届毕业生", "往届毕业生", "新生", None], [None, 155, 175], [None, 45, 100], [(), (4.4,), (4.6, 4.9)],
+    ):
+        yield Profile(gender=gender, birth_year=born, education_level=education, student_status=status, height_cm=height,
+                      weight_kg=weight, vision=vision, myopia_degree=700 if len(vision) == 2 else None,
+                      grade="大五" if status == "在校生" else None)
+
+
+@pytest.mark.parametrize("today", [None, dt.date(2023, 1, 10), dt.date(2026, 12, 2)])
+@pytest.mark.parametrize("year", [2023, 2025])
+def test_every_eligibility_result_fits_one_phone_screen_and_keeps_its_reasoning(today: Optional[dt.date], year: int) -> None:
+    longest = ""
+    for profile in _profiles():
+        reply = render_eligibility(profile, P, year, today)
+        assert reply.buttons[0] == DETAILS_BUTTON and reply.details.startswith("**计算过程和依据**")
+        assert "依据：" in reply.details and "（" in reply.details  # every rule cited there, none in the summary
+        longest = max(longest, reply.text, key=len)
+    assert len(longest) <= SUMMARY_MAX_CHARS, (len(longest), longest)
+    assert len(longest) > SUMMARY_MAX_CHARS - 100  # the grid does reach long answers: the bound is tested near its edge
+
+
+@pytest.mark.parametrize("today", [None, dt.date(2026, 12, 2)])
+def test_every_benefit_estimate_fits_one_phone_screen(today: Optional[dt.date]) -> None:
+    import itertools
+
+    longest = ""
+    for education, status, year, half, tuition, paid, loan in itertools.product(
+        ["专科", "本科", "研究生"], ["在校生", "应届毕业生", "往届毕业生", "新生"], [2020, 2021, 2023],
+        ["上半年", "下半年"], [0, 5000, 30000], [0, 1, 4], [0, 60000],
+    ):
+        est = money.estimate(P, education, status, year, half, tuition, paid, loan)
+        reply = render_benefit(est, Profile(education_level=education, student_status=status), P, 2025, today)
+        assert reply.buttons[0] == DETAILS_BUTTON and "依据：" in reply.details and "依据" not in reply.text
+        longest = max(longest, reply.text, key=len)
+    assert len(longest) <= SUMMARY_MAX_CHARS, (len(longest), longest)
