@@ -67,6 +67,12 @@ def policy_year() -> int:
     return runtime.settings().policy_year
 
 
+def speaking_year() -> int:
+    """The year a student's "我21岁", "去年毕业", "今年下半年入伍" refer to: today's, not the
+    policy year's (in 2026 a 21-year-old was born in 2005, though the table is 2023's)."""
+    return clock.today().year
+
+
 def is_activation(tracker: Tracker, form_name: str) -> bool:
     """True when the form was activated by the latest user message (not a later turn)."""
     for event in reversed(tracker.events):
@@ -120,13 +126,13 @@ class FactFormValidation(FormValidationAction):
         updates: Dict[str, Any] = {}
         notes: List[str] = []
         if text is not None:
-            facts = extract(text, year, expect=requested)
+            facts = extract(text, speaking_year(), expect=requested)
             updates.update(fact_updates(facts))
             self.answered(requested, text, facts, updates)
             notes = facts.notes
         if activating:
             for earlier in earlier_self_descriptions(tracker):
-                for slot, value in fact_updates(extract(earlier, year)).items():
+                for slot, value in fact_updates(extract(earlier, speaking_year())).items():
                     if slot in HISTORY_SLOTS and slots.get(slot) is None and slot not in updates:
                         updates[slot] = value
         corrected = {k: v for k, v in updates.items() if k in HISTORY_SLOTS and slots.get(k) not in (None, v)}
@@ -304,7 +310,7 @@ class ActionRememberFacts(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         # The typed text: the parse's text is only the question part of a long message.
         text = typed_text(tracker)
-        updates = fact_updates(extract(text, policy_year()))
+        updates = fact_updates(extract(text, speaking_year()))
         if not updates:  # "inform" with nothing we can use: the message was not understood
             settings, snapshot = runtime.settings(), runtime.faq_catalog().snapshot()
             answer_miss(dispatcher, tracker, snapshot, settings, decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence))

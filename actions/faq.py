@@ -20,7 +20,8 @@ from bot.config import Settings
 from bot.contact import contact_block
 from bot.fallbacks import (ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, is_rephrase, miss_metadata,
                            previous_turn)
-from bot.faq.answering import FaqDecision, decide
+from bot.faq.answering import FaqDecision, decide, other_questions
+from bot.faq.compiler import button_payload
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
 from bot.feedback import message_metadata
@@ -35,6 +36,7 @@ NOT_UNDERSTOOD = "抱歉，我没有完全理解您的问题，请换个说法�
 DID_YOU_MEAN = "您是想问下面这些问题吗？点击即可查看："
 CAN_ASK = "您可以问我这些常见问题："
 SORRY_MISSED = "抱歉，刚才的回答没有答到点子上。"
+ASKED_TOO = "\n\n**您还问了别的问题**，点下面的按钮查看。"
 
 
 class ActionAnswerFaq(Action):
@@ -54,10 +56,14 @@ class ActionAnswerFaq(Action):
         if self.may_answer and decision.answers:
             entry = snapshot.by_id[decision.entry_id]
             reply = render_answer(entry, snapshot, settings.policy_year, contact_block(settings), clock.today(settings))
-            buttons = list(reply.buttons)
+            text, buttons = reply.text, list(reply.buttons)
+            asked_too = [i for i in other_questions(tracker.latest_message, snapshot.by_id) if i != entry.id]
+            if asked_too:  # several questions in one message: this one answered, the others one tap away
+                text += ASKED_TOO
+                buttons = topic_buttons(snapshot, asked_too) + [b for b in buttons if b["payload"] not in {button_payload(i) for i in asked_too}]
             if SIGN_UP_TOPICS.intersection(entry.tags) and tracker.active_loop.get("name") is None:
                 buttons.append(SIGN_UP_BUTTON)
-            dispatcher.utter_message(text=reply.text, buttons=buttons, json_message=message_metadata(entry.id))
+            dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(entry.id))
             recorder.turn(tracker.sender_id, "answer", entry.id, decision.confidence)
             return []
         answer_miss(dispatcher, tracker, snapshot, settings, decision)

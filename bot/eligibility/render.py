@@ -95,7 +95,7 @@ def year_notice(requested_year: int, policy: PolicyYear) -> str:
     if requested_year == policy.year:
         return ""
     return (f"**注意：本助手还没有{requested_year}年的政策表，以下按{policy.year}年政策计算**，"
-            "可能已有调整，请以全国征兵网和区人武部的最新公告为准。")
+            "请以全国征兵网和区人武部的最新公告为准。")
 
 
 def age_phrase(year: int, birth_year: int, today: Optional[dt.date]) -> str:
@@ -142,7 +142,8 @@ def render_eligibility(profile: Profile, policy: PolicyYear, requested_year: int
     headline = _headline(verdict, year)
     if profile.birth_year:
         headline = headline.replace(f"您{year}年{verdict.age}周岁", f"您{age_phrase(year, profile.birth_year, today)}")
-    summary = [f"**{headline}**", f"您提供的信息：{describe(profile, year, today, with_age=False)}。",
+    summary = [f"**{headline}**", *_aged_since(profile, verdict, year, today),
+               f"您提供的信息：{describe(profile, year, today, with_age=False)}。",
                "\n".join(_key_lines(profile, verdict, policy, sources.today))]
     details = [
         "**年龄**\n" + "\n".join(_age_lines(verdict, profile, policy, sources)),
@@ -158,6 +159,17 @@ def render_eligibility(profile: Profile, policy: PolicyYear, requested_year: int
     return _two_messages(summary, details, sources, year_notice(requested_year, policy), buttons)
 
 
+def _aged_since(profile: Profile, verdict: age_check.AgeVerdict, year: int, today: Optional[dt.date]) -> List[str]:
+    """Once the policy year is over, a student within its limit then may be over it now."""
+    limit = verdict.conditional or verdict.rule
+    if not (profile.birth_year and limit and clock.is_past(year, today)) or verdict.age > limit.max_age:
+        return []
+    now = age_check.age_in(today.year, profile.birth_year)
+    if now <= limit.max_age:
+        return []
+    return [f"注意：您今年{now}周岁，已超过这一上限。"]
+
+
 def _key_lines(profile: Profile, verdict: age_check.AgeVerdict, policy: PolicyYear, today: Optional[dt.date]) -> List[str]:
     """The eligibility verdict's key facts, one short line each (no citations: those are in
     the details)."""
@@ -165,7 +177,9 @@ def _key_lines(profile: Profile, verdict: age_check.AgeVerdict, policy: PolicyYe
     if profile.student_status is None and profile.education_level in UNIVERSITY:
         lines.append("- 应征地：户籍所在地；普通高校在校生和应届毕业生也可选学校所在地。")
     else:
-        lines.append(f"- 应征地：{'或'.join(location_rule(profile.student_status, profile.education_level, policy).options)}。")
+        options = location_rule(profile.student_status, profile.education_level, policy).options
+        short = [o.split("（")[0] + ("（须符合条件）" if "（" in o else "") for o in options]  # conditions: in the details
+        lines.append(f"- 应征地：{'或'.join(short)}。")
     results = check_body(profile.gender, profile.height_cm, profile.weight_kg, profile.vision, profile.myopia_degree, policy.physical)
     if results:
         lines.append("- 身体：" + "；".join(f"{r.text.split('：')[0]}{r.level.value}" for r in results) + "，以体检实测为准。")
