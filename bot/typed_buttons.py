@@ -8,8 +8,8 @@ buttons, a message is that button when, after :func:`bot.text.comparison_key`
 - a button's title ("確認提交 " → 确认提交), or a unique beginning of at least two
   characters of one ("确认" → 确认提交, "同意" → 同意并继续);
 - its number: "2", "２", "二", "第2个", "第二个", "第二项", "选2" (1-based, in the order shown).
-  A bare number means a position only when no title of that message says another number:
-  with buttons "2年"/"5年", "2" is an answer, not the first button.
+  A bare number means a position only when no title of that message says another small
+  number: with buttons "2年"/"5年", "2" is an answer, not the second button.
 
 Numbers count in the latest message of the turn that has buttons (the list a client
 numbers); titles in every message of the latest bot turn, the latest first. This module
@@ -32,6 +32,9 @@ MIN_PREFIX = 2
 
 _ORDINAL = re.compile(r"^(?:我)?(?:选)?(第)?([1-9][0-9]?|[一二三四五六七八九十两]{1,3})(?:个|项|条|个选项)?$")
 _DIGITS_IN_TITLE = re.compile(r"[0-9]+")
+#: Numbers in titles below this are quantities ("2年") a bare number may answer; larger
+#: ones ("2023年征兵时间") are not.
+SMALL_NUMBER = 100
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _by_number(key: str, menu: Sequence[Button]) -> Optional[Button]:
         return None  # out of range: an answer ("5" years), not a button
     chosen = menu[n - 1]
     if not explicit:
-        numbers = [set(map(int, _DIGITS_IN_TITLE.findall(comparison_key(b.title)))) for b in menu]
+        numbers = [{int(d) for d in _DIGITS_IN_TITLE.findall(comparison_key(b.title)) if int(d) < SMALL_NUMBER} for b in menu]
         if any(numbers) and n not in numbers[n - 1]:
             return None  # titles say numbers, and not this one at this place: ambiguous
     return chosen

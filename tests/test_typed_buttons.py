@@ -75,6 +75,8 @@ def test_a_bare_number_means_a_title_number_when_titles_have_numbers() -> None:
     assert payload("2", menu) is None  # the first button says 2, the second is at 2: an answer
     assert payload("5年", menu) == "5年"
     assert payload("第2个", menu) == "5年"  # an ordinal is always a position
+    years = [Button("网上报名", "/a"), Button("2023年征兵时间", "/b")]
+    assert payload("2", years) == "/b" and payload("1", years) == "/a"  # a year is no quantity
 
 
 def test_numbers_use_the_latest_menu_and_titles_any_menu_of_the_turn() -> None:
