@@ -107,3 +107,18 @@ def test_meant_text_reads_the_typed_button() -> None:
     assert meant_text({"text": "２", "parse_data": {"typed_button": {"title": "本科", "payload": "本科"}}}) == "本科"
     assert meant_text({"text": "本科", "parse_data": {}}) == "本科"
     assert meant_text({"text": None}) == ""
+
+
+def test_only_the_latest_bot_turn_counts() -> None:
+    from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, UserUttered
+
+    from bot.typed_button_parse import latest_menus
+
+    old = BotUttered("请核对", data={"buttons": [{"title": "确认提交", "payload": "/affirm"}]})
+    note = BotUttered("好的，学校这一项跳过。")
+    ask = BotUttered("您的身份是？", data={"buttons": [{"title": "在校生", "payload": "在校生"}]})
+    assert latest_menus([old, UserUttered("修改"), note, ask, ActionExecuted("action_listen")]) == [
+        [Button("在校生", "在校生")], []]
+    assert latest_menus([old, UserUttered("学校"), BotUttered("请问学校？")]) == [[]]
+    assert latest_menus([old, Restarted()]) == []
+    assert latest_menus([]) == [] and latest_menus(None) == []

@@ -17,7 +17,9 @@ from bot.leads.model import EDUCATION_LEVELS, ENLIST_PLACES, STUDENT_STATUSES
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
 from bot.transcripts import read_transcript
+from bot.fallbacks import is_rephrase
 from tests.conftest import PROJECT_HOME, Chat
+from tests.review.test_review_conversation import queued, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -237,3 +239,21 @@ def test_every_faq_follow_up_button_works_typed(chat: Chat, sender: str) -> None
         expected = [target for source, target in edges if source == current]
         assert {payload.match(b["payload"]).group(1) for b in buttons if payload.match(b["payload"])} == set(expected)
     assert count == len(edges)
+
+
+# --- what the editors see ----------------------------------------------------------------------
+
+def test_a_typed_follow_up_button_is_no_rephrased_question_for_review(chat: Chat, sender: str, stack: Settings) -> None:
+    """学费补偿 typed after "学费补偿标准是多少" is the follow-up button, not the question asked
+    again in other words (the two are alike enough to count as a rephrase if typed freely)."""
+    question = "学费补偿标准是多少"
+    _, buttons, faq_ids = reply(chat, sender, question)
+    assert faq_ids == ["tuition_limits"] and "学费补偿" in titles(buttons)
+    assert is_rephrase(question, "学费补偿")
+    _, _, faq_ids = reply(chat, sender, "学费补偿")
+    assert faq_ids == ["tuition_compensation"]
+    # A real rephrase afterwards is queued (recording is asynchronous: this is the barrier).
+    chat.text(sender, "纹身能当兵吗")
+    chat.text(sender, "有纹身可以去当兵吗")
+    items = [i for i in wait_for(queued(stack, sender), count=2) if i.kind == "rephrased"]
+    assert [i.text for i in items] == ["纹身能当兵吗", "有纹身可以去当兵吗"]
