@@ -18,6 +18,7 @@ is pure; bot/typed_button_parse.py applies it where Rasa parses a message.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
@@ -30,11 +31,15 @@ PARSE_KEY = "typed_button"
 #: The shortest beginning of a title that stands for it ("确认" for "确认提交").
 MIN_PREFIX = 2
 
-_ORDINAL = re.compile(r"^(?:我)?(?:选)?(第)?([1-9][0-9]?|[一二三四五六七八九十两]{1,3})(?:个|项|条|个选项)?$")
+_ORDINAL = re.compile(r"^(?:我?选)?(第)?([1-9][0-9]?|[一二三四五六七八九十两]{1,3})(?:个|项|条|个选项)?$")
 _DIGITS_IN_TITLE = re.compile(r"[0-9]+")
 #: Numbers in titles below this are quantities ("2年") a bare number may answer; larger
 #: ones ("2023年征兵时间") are not.
 SMALL_NUMBER = 100
+
+
+#: Titles repeat (the same questions, the same topics): their keys are kept.
+_title_key = functools.lru_cache(maxsize=2048)(comparison_key)
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ def _by_number(key: str, menu: Sequence[Button]) -> Optional[Button]:
         return None  # out of range: an answer ("5" years), not a button
     chosen = menu[n - 1]
     if not explicit:
-        numbers = [{int(d) for d in _DIGITS_IN_TITLE.findall(comparison_key(b.title)) if int(d) < SMALL_NUMBER} for b in menu]
+        numbers = [{int(d) for d in _DIGITS_IN_TITLE.findall(_title_key(b.title)) if int(d) < SMALL_NUMBER} for b in menu]
         if any(numbers) and n not in numbers[n - 1]:
             return None  # titles say numbers, and not this one at this place: ambiguous
     return chosen
@@ -84,12 +89,12 @@ def _by_number(key: str, menu: Sequence[Button]) -> Optional[Button]:
 def _by_title(key: str, menus: Sequence[Sequence[Button]]) -> Optional[Button]:
     for menu in menus:
         for button in menu:
-            if comparison_key(button.title) == key:
+            if _title_key(button.title) == key:
                 return button
     if len(key) < MIN_PREFIX:
         return None
     for menu in menus:
-        starting = {b.payload: b for b in menu if comparison_key(b.title).startswith(key)}
+        starting = {b.payload: b for b in menu if _title_key(b.title).startswith(key)}
         if len(starting) == 1:
             return next(iter(starting.values()))
         if starting:

@@ -84,7 +84,7 @@ def test_numbers_use_the_latest_menu_and_titles_any_menu_of_the_turn() -> None:
     assert payload("1", latest, earlier) == "跳过"
     assert payload("2", latest, earlier) is None
     assert payload("考研加分", latest, earlier) == "/faq_b"
-    assert payload("1", [], earlier) == "/faq_a"  # a latest message without buttons does not number
+    assert payload("1", [], earlier) == "/faq_a"  # a message without buttons takes no numbers
 
 
 def test_the_latest_menu_wins_a_title_offered_twice() -> None:
