@@ -5,6 +5,7 @@ buttons, the title (also full-width, 繁體, spaced, punctuated) or the number i
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Dict, List, Sequence, Set, Tuple
 
@@ -18,8 +19,8 @@ from bot.leads.store import LeadStore
 from bot.storage.database import Database
 from bot.transcripts import read_transcript
 from bot.fallbacks import is_rephrase
-from tests.conftest import PROJECT_HOME, Chat
-from tests.review.test_review_conversation import queued, wait_for
+from tests.conftest import PROJECT_HOME, Chat, http
+from tests.review.test_review_conversation import NONSENSE, queued, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -257,3 +258,28 @@ def test_a_typed_follow_up_button_is_no_rephrased_question_for_review(chat: Chat
     chat.text(sender, "有纹身可以去当兵吗")
     items = [i for i in wait_for(queued(stack, sender), count=2) if i.kind == "rephrased"]
     assert [i.text for i in items] == ["纹身能当兵吗", "有纹身可以去当兵吗"]
+
+
+def test_not_understood_after_a_typed_button_queues_no_number(chat: Chat, sender: str, stack: Settings) -> None:
+    """"没听懂" after a typed topic button is like after a tap: the bot offers other topics,
+    and "第二个" never reaches the editors as a question (it is no question)."""
+    chat.text(sender, "你好")
+    _, _, faq_ids = reply(chat, sender, "第二个")
+    assert faq_ids == ["postgrad_bonus"]
+    text = chat.text(sender, "答非所问")
+    assert "抱歉" in text
+    chat.text(sender, NONSENSE)  # queued: the barrier for the asynchronous recording
+    items = wait_for(queued(stack, sender))
+    assert [i.text for i in items] == [NONSENSE]
+
+
+def test_a_downvote_after_a_typed_button_queues_the_answer_not_the_number(chat: Chat, sender: str, stack: Settings) -> None:
+    chat.text(sender, "你好")
+    messages = chat.say(sender, "２")
+    meta = next(m["custom"][MESSAGE_META_KEY] for m in messages if "custom" in m)
+    assert meta["faq_id"] == "postgrad_bonus"
+    vote = {"sender_id": sender, "message_id": meta["message_id"], "vote": -1, "faq_id": meta["faq_id"], "bot_text": messages[0]["text"]}
+    answer = http("POST", f"{stack.bot_url}/feedback", json.dumps(vote, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
+    assert answer.status == 200, answer.body
+    (item,) = wait_for(queued(stack, sender))
+    assert item.kind == "downvote" and item.text != "２" and "初试总分加10分" in item.text
