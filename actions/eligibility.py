@@ -33,6 +33,7 @@ from bot.eligibility.render import (
 )
 from bot.extract import Facts, extract, speaks_about_self
 from bot.faq.answering import decide
+from bot.typed_buttons import meant_text
 
 UNIVERSITY = ("专科", "本科", "研究生")
 #: Slots a message can fill (Facts field → slot); age is kept only as birth_year.
@@ -86,7 +87,7 @@ def is_activation(tracker: Tracker, form_name: str) -> bool:
 
 def earlier_self_descriptions(tracker: Tracker) -> List[str]:
     """Earlier user messages in which the student describes themselves, newest first."""
-    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    texts = [meant_text(e) for e in tracker.events if e.get("event") == "user"]
     return [t for t in reversed(texts[:-1]) if t and not t.startswith("/") and speaks_about_self(t)]
 
 

@@ -28,6 +28,7 @@ from bot.feedback import message_metadata
 from bot.leads.model import SIGN_UP_BUTTON, SIGN_UP_TOPICS
 from bot.review import recorder
 from bot.review.model import guesses_of
+from bot.typed_buttons import meant_text
 
 #: Topics offered when the bot has no idea what was meant.
 DEFAULT_TOPICS = ("process_overview", "tuition_compensation", "age_limits")
@@ -181,4 +182,5 @@ def escalate(dispatcher: CollectingDispatcher, settings: Settings, tracker: Trac
 
 
 def _text(message: Optional[Mapping[str, Any]]) -> str:
-    return str((message or {}).get("text") or "")
+    """The text of a parse or a user event; a typed button reads as its payload, like a tap."""
+    return meant_text(message or {})

@@ -29,6 +29,7 @@ from bot.leads.fields import FIELDS, FIELDS_BY_SLOT, SKIPPED, display_phone, fin
 from bot.leads.model import CONSENT_VERSION, LeadSubmission, utcnow
 from bot.leads.outbox import Outbox
 from bot.leads.service import submit_lead_in_time
+from bot.typed_buttons import meant_text
 
 logger = logging.getLogger(__name__)
 
@@ -180,8 +181,9 @@ def _earlier_user_texts(tracker: Tracker) -> List[str]:
     for event in tracker.events:
         if event.get("event") == "active_loop" and event.get("name") == FORM:
             break
-        if event.get("event") == "user" and event.get("text") and not str(event.get("text")).startswith("/"):
-            texts.append(str(event["text"]))
+        text = meant_text(event) if event.get("event") == "user" else ""
+        if text and not text.startswith("/"):
+            texts.append(text)
     return texts
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Se
 from bot import runtime
 from bot.review.model import Guess, guesses_of
 from bot.turns import record_turn
+from bot.typed_buttons import meant_text
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -109,7 +110,7 @@ def queue_downvote(settings: "Settings", vote: "Vote") -> None:
             logger.warning("question of a vote not found in the tracker store (%s)", type(exc).__name__)
         if in_form:
             return  # a form turn: its question and the bot text hold personal data
-        text = str((question or {}).get("text") or "")
+        text = meant_text(question or {})  # a typed button reads as its payload, like a tap
         if not text or text.startswith("/"):  # not found, or a button: the bot text says what was shown
             text = vote.bot_text or ""
         found = guesses_of((question or {}).get("parse_data") or {})
