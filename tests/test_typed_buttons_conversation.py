@@ -160,7 +160,7 @@ def test_eligibility_form_by_typed_buttons(chat: Chat, sender: str) -> None:
     text, buttons = chat.buttons(sender, "　在校生！")  # a full-width space, full-width punctuation
     assert titles(buttons) == ["跳过"]
     text, buttons = chat.buttons(sender, full_width("1"))
-    assert "年龄条件：符合" in text and "男，2002年出生（2023年21周岁），本科，在校生" in text and text.endswith(FOOTER), text[-300:]
+    assert "年龄条件：符合" in text and "您2023年21周岁" in text and "男，2002年出生，本科，在校生" in text and text.endswith(FOOTER), text[-300:]
     assert "学校所在地还是户籍地" in titles(buttons)
     side_by_side = chat.text(sender, "学校所在地还是户籍地？")
     assert "两地都可以选" in side_by_side
