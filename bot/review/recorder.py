@@ -36,7 +36,6 @@ MAX_PENDING = 1000
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enlist-record")
 _pending = 0
 _pending_lock = threading.Lock()
-_idle = threading.Condition(_pending_lock)
 _in_form: ContextVar[bool] = ContextVar("enlist_in_form", default=False)
 
 
@@ -72,13 +71,6 @@ def _run(what: str, job: Callable[[], None]) -> None:
     finally:
         with _pending_lock:
             _pending -= 1
-            _idle.notify_all()
-
-
-def wait_idle(timeout: float = 10.0) -> bool:
-    """Block until every submitted job ran (tests, shutdown); False on timeout."""
-    with _pending_lock:
-        return _idle.wait_for(lambda: _pending == 0, timeout)
 
 
 def review(kind: str, sender_id: str, text: str, guesses: Sequence[Guess] = (), answered_faq: Optional[str] = None) -> None:
