@@ -145,7 +145,8 @@ def test_queue_groups_similar_questions_most_frequent_first_and_escapes_text(ser
     assert "<b>4</b> 次" in first and "没把握 3" in first and "学生点踩 1" in first
     assert "当兵学费能退多少钱啊" in first  # the second wording is listed as an example
     assert re.search(r"学费补偿（41%）", first)  # best guess with its title and confidence
-    assert group_form(page, "当兵了学费能退多少钱")["selected"] == "tuition_compensation"  # preselected
+    assert group_form(page, "当兵了学费能退多少钱")["selected"] == ""  # nothing preselected (issue 16 §2)
+    assert '<option value="tuition_compensation">学费补偿</option>' in first  # chosen by its Chinese title
 
 
 def test_decisions_change_state_and_are_audited(service: Settings, database: Database) -> None:
@@ -188,8 +189,10 @@ def test_bad_decisions_are_refused_in_chinese_and_change_nothing(service: Settin
 def test_accepted_phrasings_are_written_to_the_faq_copy_and_marked_applied(service: Settings, database: Database) -> None:
     client = logged_in(service)
     form = group_form(client.get("/review").text, "当兵了学费能退多少钱")
+    unchosen = client.submit("/review/decide", {"items": form["items"], "state": "open", "decision": "accepted"}, page="/review")
+    assert unchosen.status_code == 400 and "“加为问法”需要选择一个FAQ条目" in unchosen.text
     reply = client.submit("/review/decide", {"items": form["items"], "state": "open", "decision": "accepted",
-                                             "faq_id": form["selected"]}, page="/review")
+                                             "faq_id": "tuition_compensation"}, page="/review")
     assert reply.status_code == 303
     accepted = client.get("/review?state=accepted").text
     assert "当兵了学费能退多少钱" in accepted and "预览补丁" in accepted and "faq: tuition_compensation" in accepted
