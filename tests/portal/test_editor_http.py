@@ -288,13 +288,13 @@ def test_a_second_reload_is_refused_while_another_worker_holds_the_lock(service:
     fd = os.open(service.var_dir / "reload.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        status_path.write_text(json.dumps({"state": "running", "started_by": "另一位编辑", "steps": ["training (finetune) x ..."]}),
+        status_path.write_text(json.dumps({"state": "running", "started_by": "另一位编辑", "steps": ["第2步：训练新模型（在当前模型基础上更新，约2分钟）…"]}),
                                encoding="utf-8")
         reply = client.submit("/model/reload", {}, page="/model")
         assert reply.status_code == 409 and "另一个模型更新或回滚正在进行" in reply.text
         assert client.get("/model/status.json").json()["status"]["state"] == "running"
         page = client.get("/model").text
-        assert "正在更新" in page and "training (finetune) x ..." in page and 'http-equiv="refresh"' in page
+        assert "正在更新" in page and "第2步：训练新模型（在当前模型基础上更新，约2分钟）…" in page and 'http-equiv="refresh"' in page
         reply = client.submit("/model/rollback", {"confirm": "yes"}, page="/model")
         assert reply.status_code == 409 and "另一个模型更新或回滚正在进行" in reply.text
     finally:
