@@ -20,7 +20,7 @@ from typing import Dict, List, Tuple
 from sqlalchemy import select
 
 from bot.storage.database import Database
-from bot.storage.schema import feedback, lead_submissions, leads, turns
+from bot.storage.schema import feedback, lead_submissions, turns
 from bot.timefmt import CHINA
 from bot.turns import MISS_KINDS
 
@@ -112,19 +112,25 @@ def analytics(database: Database, start: dt.date, end: dt.date, top: int = 10) -
                 figures.up += 1
             else:
                 figures.down += 1
-        for (at,) in connection.execute(select(leads.c.created_at).where(leads.c.created_at >= low, leads.c.created_at < high)):
-            days[china_day(at)].leads += 1
-        lead_senders = {
-            sender for (sender,) in connection.execute(
-                select(lead_submissions.c.sender_id).where(lead_submissions.c.submitted_at >= low, lead_submissions.c.submitted_at < high)
-            )
-        }
+        # One definition everywhere: a lead is a conversation that submitted the sign-up form;
+        # it counts on the day of its first submission in the range.
+        first_submission: Dict[str, dt.datetime] = {}
+        for sender, at in connection.execute(
+            select(lead_submissions.c.sender_id, lead_submissions.c.submitted_at)
+            .where(lead_submissions.c.submitted_at >= low, lead_submissions.c.submitted_at < high)
+        ):
+            if sender not in first_submission or at < first_submission[sender]:
+                first_submission[sender] = at
+    for sender, at in first_submission.items():
+        days[china_day(at)].leads += 1
+        senders_by_day.setdefault(china_day(at), set()).add(sender)
+        senders.add(sender)
     for day, members in senders_by_day.items():
         days[day].conversations = len(members)
     result.days = list(days.values())
     result.top_faqs = hits.most_common(top)
     result.conversations = len(senders)
-    result.converted = len(senders & lead_senders)
+    result.converted = len(first_submission)  # == total("leads"): the same leads
     return result
 
 

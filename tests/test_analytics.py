@@ -80,3 +80,29 @@ def test_an_empty_range_and_bad_ranges(database: Database) -> None:
         analytics(database, dt.date(2026, 1, 2), dt.date(2026, 1, 1))
     with pytest.raises(ValueError, match="最多"):
         analytics(database, dt.date(2024, 1, 1), dt.date(2026, 1, 1))
+
+
+def test_one_definition_of_a_lead_in_every_figure(database: Database) -> None:
+    """Issue 16 §6: "新线索" and the conversion use the same leads. A conversation that signed
+    up without a counted question (it went straight to 我想报名), one that submitted twice, and
+    a lead created by the CLI without a conversation in the range: the figures agree."""
+    seed(database)
+    with database.begin() as connection:
+        for reference, sender, at in [("R2", "d", DAY1), ("R3", "d", DAY2), ("R4", "e", DAY2)]:
+            lead_id = connection.execute(leads.insert().values(
+                reference=reference, phone=f"1390000000{reference[-1]}", name="测试", consent_version="1", consent_at=at,
+                sender_id=sender, source_channel="rest", status="new", created_at=at, updated_at=at,
+            )).inserted_primary_key[0]
+            connection.execute(lead_submissions.insert().values(
+                lead_id=lead_id, reference=reference, sender_id=sender, source_channel="rest", submitted_at=at, stored_at=at,
+                via_outbox=False,
+            ))
+        connection.execute(leads.insert().values(  # an old lead touched today, no submission in the range
+            reference="R9", phone="13900000009", name="旧", consent_version="1", consent_at=BEFORE, sender_id="old",
+            source_channel="rest", status="new", created_at=DAY1, updated_at=DAY1,
+        ))
+    report = analytics(database, dt.date(2026, 11, 2), dt.date(2026, 11, 3))
+    assert report.total("leads") == report.converted == 3  # c, d (once, on its first day), e
+    assert report.conversations == 5 and report.converted <= report.conversations  # a, b, c + d, e
+    by_day = {d.day.isoformat(): d.leads for d in report.days}
+    assert by_day == {"2026-11-02": 1, "2026-11-03": 2}
