@@ -8,6 +8,10 @@ Rasa has no cap of its own, so ``RemoteAction._action_call_format`` is wrapped: 
 events are left out until the call fits :data:`MAX_ACTION_CALL_BYTES`. Slots, the active
 form and the latest message are sent in full (Rasa computes them from the whole
 tracker); actions only lose the oldest turns when they look back through events.
+
+The domain goes without the ``utter_faq/<id>`` responses: the answering action renders FAQ
+answers from the live ``faq/`` files, so the 60 answer texts were sent with every call for
+nothing (:func:`lighter_domain`; the figure is in the README's performance section).
 """
 
 from __future__ import annotations
@@ -44,9 +48,22 @@ def trim_events(call: Dict[str, Any], limit: int = MAX_ACTION_CALL_BYTES) -> Dic
     return call
 
 
+#: Responses the actions never read (FAQ answers come from faq/, see bot/faq/render.py).
+UNUSED_RESPONSE_PREFIX = "utter_faq/"
+
+
+def lighter_domain(call: Dict[str, Any]) -> Dict[str, Any]:
+    """``call`` without the domain's FAQ answer texts."""
+    domain = call.get("domain")
+    if not isinstance(domain, dict) or not isinstance(domain.get("responses"), dict):
+        return call
+    responses = {name: value for name, value in domain["responses"].items() if not name.startswith(UNUSED_RESPONSE_PREFIX)}
+    return {**call, "domain": {**domain, "responses": responses}}
+
+
 def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[str, Any]:
     assert _original is not None
-    return trim_events(_original(self, tracker, domain))
+    return trim_events(lighter_domain(_original(self, tracker, domain)))
 
 
 def install() -> None:
