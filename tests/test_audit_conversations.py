@@ -41,7 +41,8 @@ def test_woman_high_school_student_is_outside_and_not_told_to_register(chat: Cha
 def test_woman_high_school_graduate_is_told_second_round_only_with_doubt(chat: Chat, sender: str) -> None:
     chat.text(sender, "我能当兵吗")
     text, _ = talk(chat, sender, ["女", "18岁", "高中", "应届毕业生", "跳过"])
-    assert "年龄条件：符合" in text and "下半年征集" in text and UNSURE in text
+    assert "年龄条件：符合" in text and "仅下半年征集" in text and UNSURE in text  # in the one-screen result
+    text += chat.text(sender, "/show_details")  # and the reasoning behind 查看计算过程和依据
     assert "女兵上半年网上报名" not in text and "女兵下半年网上报名起止时间" in text
     assert_student_text(text)
 

@@ -95,7 +95,7 @@ def year_notice(requested_year: int, policy: PolicyYear) -> str:
     if requested_year == policy.year:
         return ""
     return (f"**注意：本助手还没有{requested_year}年的政策表，以下按{policy.year}年政策计算**，"
-            "请以全国征兵网和区人武部的最新公告为准。")
+            "请以最新公告为准。")
 
 
 def age_phrase(year: int, birth_year: int, today: Optional[dt.date]) -> str:
@@ -188,13 +188,17 @@ def _key_lines(profile: Profile, verdict: age_check.AgeVerdict, policy: PolicyYe
         lines.append(f"- 身体：{profile.gender}性身高{height:g}cm以上，{bmi.low:g}≤BMI<{bmi.high:g}，视力要求见计算过程。")
     if verdict.outcome in (age_check.Outcome.OVER, age_check.Outcome.TOO_YOUNG) or _not_a_target(verdict):
         return lines
+    limit = verdict.conditional if verdict.outcome is age_check.Outcome.NOT_TARGET else verdict.rule
+    if limit is not None and len(limit.rounds) == 1:
+        lines.append(f"- 批次：仅{limit.rounds[0]}征集{limit.status.plain}。")
     step = "先做兵役登记，再在全国征兵网报名" if profile.gender == "男" else "在全国征兵网报名"
-    windows = [w for w in policy.windows if w.gender == profile.gender]
+    rounds = limit.rounds if limit is not None else ("上半年", "下半年")
+    windows = [w for w in policy.windows if w.gender == profile.gender and w.round in rounds]
     still_open = [w for w in windows if w.closes and not window_ended(w.closes, policy.year, today)]
     if still_open:
         lines.append(f"- 下一步：{step}（{still_open[0].text}截至{still_open[0].closes}）。")
     elif windows and all(window_ended(w.closes, policy.year, today) for w in windows):
-        lines.append(f"- 下一步：{step}；{policy.year}年的报名已结束，新的报名时间请关注全国征兵网公告。")
+        lines.append(f"- 下一步：{step}；{policy.year}年的报名已结束，新时间请看全国征兵网公告。")
     else:
         lines.append(f"- 下一步：{step}，报名时间请关注全国征兵网公告。")
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -215,6 +216,8 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     good, bad = tmp_path / "good", tmp_path / "bad"
     write(good, "a.yml", two_entries())
     write(bad, "a.yml", [entry(answer="")])
+    for directory in (good, bad):  # the policy table is checked too (tests/eligibility/test_policy_file.py)
+        shutil.copytree(Path(__file__).resolve().parents[2] / "faq" / "policy", directory / "policy")
     run = lambda d: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "bot.cli", "faq", "validate"], capture_output=True, text=True,
         env={"ENLIST_FAQ_DIR": str(d), "PATH": "/usr/bin:/bin"},

@@ -28,7 +28,7 @@ def faq_digest(directory: Path) -> str:
 
 def seed_analytics(db: Database) -> None:
     """Day 1: 3 questions (2 answered tuition_compensation, 1 missed) by a and b, 2 👍, a
-    lead from someone without turns. Day 2: 2 questions by c (1 answered age_limits, 1 out
+    lead from someone without turns (a conversation that converted). Day 2: 2 questions by c (1 answered age_limits, 1 out
     of scope), 1 👎, c leaves a lead (converted)."""
     for sender, kind, faq_id, at in [
         ("a", "answer", "tuition_compensation", DAY1), ("a", "answer", "tuition_compensation", DAY1),

@@ -328,21 +328,22 @@ def test_analytics_json_has_the_seeded_figures(service: Settings) -> None:
     assert data["top_faqs"] == [{"id": "tuition_compensation", "title": "学费补偿", "count": 2},
                                 {"id": "age_limits", "title": data["top_faqs"][1]["title"], "count": 1}]
     totals = data["totals"]
-    assert (totals["questions"], totals["conversations"], totals["converted"]) == (5, 3, 1)
-    assert totals["fallback_rate"] == 0.4 and totals["helpful_ratio"] == 0.6667 and totals["conversion"] == 0.3333
+    # One definition of a lead: "other" signed up without a question and counts as a conversation too
+    assert (totals["questions"], totals["conversations"], totals["converted"]) == (5, 4, 2) == (5, 4, sum(data["leads"]))
+    assert totals["fallback_rate"] == 0.4 and totals["helpful_ratio"] == 0.6667 and totals["conversion"] == 0.5
 
 
 def test_analytics_page_and_csv_show_the_same_numbers(service: Settings, database: Database) -> None:
     client = logged_in(service)
     page = client.get("/analytics?from=2026-11-02&to=2026-11-03").text
-    assert '<dd id="total-questions">5</dd>' in page and "40.0%" in page and "33.3%（1/3 个会话）" in page
+    assert '<dd id="total-questions">5</dd>' in page and "40.0%" in page and "50.0%（2/4 个会话）" in page
     assert 'data-src="/portal/analytics.json?from=2026-11-02&amp;to=2026-11-03"' in page
     assert '<script src="/portal/static/vendor/uPlot.iife.min.js"' in page and "<script>" not in page
     reply = client.get("/analytics.csv?from=2026-11-02&to=2026-11-03")
     assert reply.status_code == 200 and reply.headers["Content-Type"].startswith("text/csv")
     assert 'filename="analytics-20261102-20261103.csv"' in reply.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(reply.content.decode("utf-8-sig"))))
-    assert rows[1] == ["2026-11-02", "3", "2", "1", "2", "2", "0", "1"]
+    assert rows[1] == ["2026-11-02", "3", "2", "1", "3", "2", "0", "1"]
     assert rows[3][:2] == ["合计", "5"]
     assert any(e.action == "analytics_export" and e.detail == "2026-11-02 至 2026-11-03" for e in AuditLog(database).recent(5))
 
