@@ -10,26 +10,20 @@ import re
 import time
 import urllib.parse
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator
 
 import pytest
 
 from bot.channels.wechat import NOT_TEXT_REPLY, NO_MORE_REPLY
-from bot.config import Settings
-from tests.channels.wechat_server import ACCOUNT, WECHAT_TIMEOUT, SimulatedWeChat, aes_key, openid, wechat_stack
+from tests.channels.wechat_server import SimulatedWeChat, aes_key, assert_replied, openid, user_texts, wechat_stack
 from tests.conftest import http
 
 pytestmark = pytest.mark.stack
 
-API_TOKEN = "wechat-test-api-token"
-
-
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[SimulatedWeChat]:
-    with wechat_stack(tmp_path_factory.mktemp("wechat-plain"), trained_model, ENLIST_RASA_API_TOKEN=API_TOKEN) as settings:
-        server = SimulatedWeChat(settings)
-        server.settings = settings  # type: ignore[attr-defined]
-        yield server
+    with wechat_stack(tmp_path_factory.mktemp("wechat-plain"), trained_model) as settings:
+        yield SimulatedWeChat(settings)
 
 
 @pytest.fixture(scope="module")
@@ -38,22 +32,6 @@ def safe(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Itera
     with wechat_stack(tmp_path_factory.mktemp("wechat-safe"), trained_model,
                       ENLIST_WECHAT_AES_KEY=key, ENLIST_WECHAT_APP_ID="wx1234567890abcdef") as settings:
         yield SimulatedWeChat(settings, key)
-
-
-def user_texts(settings: Settings, sender: str) -> List[str]:
-    """The texts of the user messages Rasa stored for ``sender`` (Rasa's HTTP API)."""
-    url = f"{settings.rasa_url}/conversations/{urllib.parse.quote(sender)}/tracker?token={API_TOKEN}"
-    reply = http("GET", url)
-    assert reply.status == 200, reply.body[:200]
-    return [event.get("text") for event in reply.json()["events"] if event["event"] == "user"]
-
-
-def assert_replied(reply, sender: str) -> str:
-    assert reply.http.status == 200, reply.http.body[:300]
-    assert reply.seconds < WECHAT_TIMEOUT
-    assert reply.fields["ToUserName"] == sender and reply.fields["FromUserName"] == ACCOUNT
-    assert reply.fields["MsgType"] == "text"
-    return reply.content
 
 
 # Server verification ----------------------------------------------------------------------

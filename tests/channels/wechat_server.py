@@ -12,7 +12,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Dict, Iterator, List, Optional
 
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
@@ -25,6 +25,8 @@ APP_ID = "wx1234567890abcdef"
 ACCOUNT = "gh_0123456789ab"
 #: WeChat gives up on a reply after 5 seconds.
 WECHAT_TIMEOUT = 5.0
+#: The WeChat test stacks enable Rasa's HTTP API to read the stored turns.
+API_TOKEN = "wechat-test-api-token"
 
 
 def aes_key() -> str:
@@ -62,6 +64,7 @@ class SimulatedWeChat:
     """Talks to ``settings``' WeChat webhook as the WeChat server (safe mode with ``aes_key``)."""
 
     def __init__(self, settings: Settings, aes_key: str = "") -> None:
+        self.settings = settings
         self.url = f"{settings.rasa_url}/webhooks/wechat/webhook"
         self.crypto = WeChatCrypto(TOKEN, aes_key, APP_ID) if aes_key else None
 
@@ -121,12 +124,28 @@ def _xml(sender: str, kind: str, **fields: str) -> str:
     return xmltodict.unparse({"xml": message}, full_document=False)
 
 
+def user_texts(settings: Settings, sender: str) -> List[str]:
+    """The texts of the user messages Rasa stored for ``sender`` (Rasa's HTTP API)."""
+    url = f"{settings.rasa_url}/conversations/{urllib.parse.quote(sender)}/tracker?token={API_TOKEN}"
+    reply = http("GET", url)
+    assert reply.status == 200, reply.body[:200]
+    return [event.get("text") for event in reply.json()["events"] if event["event"] == "user"]
+
+
+def assert_replied(reply: Reply, sender: str) -> str:
+    assert reply.http.status == 200, reply.http.body[:300]
+    assert reply.seconds < WECHAT_TIMEOUT
+    assert reply.fields["ToUserName"] == sender and reply.fields["FromUserName"] == ACCOUNT
+    assert reply.fields["MsgType"] == "text"
+    return reply.content
+
+
 @contextlib.contextmanager
 def wechat_stack(var_dir: Path, model: Path, **overrides: str) -> Iterator[Settings]:
     """A running stack with the WeChat channel configured by ``overrides``."""
     from bot.runner import Stack
 
-    with environment(stack_environment(var_dir, ENLIST_WECHAT_TOKEN=TOKEN, **overrides)):
+    with environment(stack_environment(var_dir, ENLIST_WECHAT_TOKEN=TOKEN, ENLIST_RASA_API_TOKEN=API_TOKEN, **overrides)):
         running = Stack(Settings.from_env(), model, echo=False)
         try:
             running.start()
