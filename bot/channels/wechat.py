@@ -6,16 +6,19 @@ seconds. So each text message is handed to Rasa and its answer awaited for
 ``ENLIST_WECHAT_REPLY_SECONDS`` (4.5 s). A slower answer is not lost: the reply says
 正在查询, the turn goes on, and the student's next message (or WeChat's retry of the same
 MsgId) gets the answer. Retries of a MsgId join the turn already running: Rasa sees each
-message once. The openid is the Rasa sender id; it is never logged.
+message once. That state is shared through Redis when ``ENLIST_REDIS_URL`` is set, so
+retries and “更多” work across workers and replicas (bot/channels/wechat_state.py).
+The openid is the Rasa sender id; it is never logged.
 
 The channel is off (no routes) unless ``ENLIST_WECHAT_TOKEN`` is set.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -25,7 +28,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 
 from bot import never_silent
 from bot.channels.wechat_protocol import NO_REPLY, PushQuery, WeChatProtocol
-from bot.channels.wechat_state import ChannelState, Turn
+from bot.channels.wechat_state import MemoryState, RedisState, student_key
 from bot.channels.wechat_text import MORE_WORDS, paginate, render_messages
 from bot.config import Settings
 from bot.errors import RequestRejected
@@ -42,11 +45,10 @@ TOO_LONG_REPLY = "消息太长了（{length}字），请精简到{limit}字以�
 #: The greeting for a new follower: the ``greet`` intent, as if they had said 你好.
 SUBSCRIBE_MESSAGE = "/greet"
 
+#: How often a request waiting for its answer looks at the turn record.
+POLL_SECONDS = 0.05
+
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-
-
-async def _ready(pages: List[str]) -> List[str]:
-    return pages
 
 
 class WeChatInput(InputChannel):
@@ -104,69 +106,82 @@ class _Answers:
     def __init__(self, settings: Settings, on_new_message: OnNewMessage) -> None:
         self.settings = settings
         self.on_new_message = on_new_message
-        self.state = ChannelState()
+        self.state = RedisState(settings.redis_url) if settings.redis_url else MemoryState()
+        self._running: Set["asyncio.Task[None]"] = set()
 
     async def reply_to(self, message: Any) -> str:
+        try:
+            return await self._reply_to(message)
+        except Exception as exc:  # noqa: BLE001 - e.g. Redis down: an apology, never a 500 WeChat shows as 故障
+            logger.error("wechat message not answered (%s)", type(exc).__name__)
+            return never_silent.apology(self.settings)
+
+    async def _reply_to(self, message: Any) -> str:
+        student = student_key(message.source)
         if message.type == "event":
             if message.event in ("subscribe", "subscribe_scan"):
-                return await self._deliver(message.source, self._turn(_event_key(message), message.source, SUBSCRIBE_MESSAGE))
+                return await self._answer(message.source, student, f"event:{student}:{message.time}", SUBSCRIBE_MESSAGE)
             return ""  # unsubscribe, menu clicks, location reports: nothing to say
         text = message.content if message.type == "text" else getattr(message, "recognition", None) if message.type == "voice" else None
         if not text or not text.strip():
             return NOT_TEXT_REPLY
         if len(text) > self.settings.max_message_chars:
             return TOO_LONG_REPLY.format(length=len(text), limit=self.settings.max_message_chars)
-        return await self._deliver(message.source, self._turn(f"msg:{message.id}", message.source, text))
+        return await self._answer(message.source, student, f"msg:{message.id}", text)
 
-    def _turn(self, key: str, openid: str, text: str) -> Turn:
-        """The turn of this MsgId: the one already started, or a new one."""
-        turn = self.state.turns.get(key)
-        if turn is None:
-            turn = self.state.late.get(openid) or self._new_turn(openid, text)
-            self.state.turns.set(key, turn)
-        return turn
+    async def _answer(self, openid: str, student: str, turn: str, text: str) -> str:
+        if await self.state.claim(turn):  # the first request of this message (not a retry)
+            await self._start(openid, student, turn, text)
+        return await self._deliver(student, turn)
 
-    def _new_turn(self, openid: str, text: str) -> Turn:
-        if normalize(text).strip() in MORE_WORDS:
-            rest = self.state.pages.pop(openid)
-            if rest:
-                if len(rest) > 1:
-                    self.state.pages.set(openid, rest[1:])
-                return Turn(_ready([rest[0]]))
-            return Turn(_ready([NO_MORE_REPLY]))
-        self.state.pages.pop(openid)
-        return Turn(self._ask_rasa(openid, text))
+    async def _start(self, openid: str, student: str, turn: str, text: str) -> None:
+        late = await self.state.late(student)
+        if late:  # “请稍后回复任意内容获取答案”: this message fetches that answer
+            await self.state.put(turn, {"alias": late})
+        elif normalize(text).strip() in MORE_WORDS:
+            page = await self.state.next_page(student)
+            await self.state.put(turn, {"pages": [page or NO_MORE_REPLY], "more": True})
+        else:
+            await self.state.set_pages(student, [])
+            task = asyncio.ensure_future(self._ask_rasa(openid, turn, text))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
 
-    async def _deliver(self, openid: str, turn: Turn) -> str:
+    async def _deliver(self, student: str, turn: str) -> str:
         """The turn's first page if it is ready in time, else the 正在查询 reply."""
-        if turn.reply is not None:
-            return turn.reply
-        if not await turn.wait(self.settings.wechat_reply_seconds):
-            waited_before = self.state.late.get(openid) is turn
-            self.state.late.set(openid, turn)
-            return STILL_LATE_REPLY if waited_before else LATE_REPLY
-        if turn.reply is None:  # first delivery: the rest of a long answer waits for “更多”
-            pages = turn.task.result()
-            turn.reply = pages[0] if pages else ""
-            if len(pages) > 1:
-                self.state.pages.set(openid, pages[1:])
-        if self.state.late.get(openid) is turn:
-            self.state.late.pop(openid)
-        return turn.reply
+        deadline = time.monotonic() + self.settings.wechat_reply_seconds
+        record = await self.state.record(turn)
+        for _ in range(3):  # an alias points to a turn that is no alias
+            if not record or "alias" not in record:
+                break
+            turn = record["alias"]
+            record = await self.state.record(turn)
+        while record is not None and "pages" not in record:
+            if time.monotonic() >= deadline:
+                was_late = await self.state.late(student) == turn
+                await self.state.set_late(student, turn)
+                return STILL_LATE_REPLY if was_late else LATE_REPLY
+            await asyncio.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+            record = await self.state.record(turn)
+        if record is None:
+            return ""  # expired long ago: nothing to send
+        pages: List[str] = record["pages"]
+        if await self.state.first_delivery(turn):
+            if not record.get("more"):
+                await self.state.set_pages(student, pages[1:])
+            await self.state.clear_late(student, turn)
+        return pages[0] if pages else ""
 
-    async def _ask_rasa(self, openid: str, text: str) -> List[str]:
+    async def _ask_rasa(self, openid: str, turn: str, text: str) -> None:
         started = time.monotonic()
         collector = CollectingOutputChannel()
+        pages: List[str]
         try:
             await self.on_new_message(UserMessage(text, collector, openid, input_channel=WeChatInput.name()))
+            rendered = render_messages(collector.messages)
+            pages = paginate(rendered) if rendered else []
+            logger.info("wechat turn answered in %.2f s", time.monotonic() - started)
         except Exception as exc:  # noqa: BLE001 - the student gets an apology, not silence
             logger.error("wechat turn failed (%s)", type(exc).__name__)
-            return [never_silent.apology(self.settings)]
-        logger.info("wechat turn answered in %.2f s", time.monotonic() - started)
-        text = render_messages(collector.messages)
-        return paginate(text) if text else []
-
-
-def _event_key(message: Any) -> str:
-    """Events carry no MsgId; WeChat's docs name FromUserName + CreateTime as their id."""
-    return f"event:{message.source}:{message.time}:{message.event}"
+            pages = [never_silent.apology(self.settings)]
+        await self.state.put(turn, {"pages": pages})
