@@ -349,6 +349,9 @@ class Settings:
             raise ConfigError("ENLIST_WECHAT_AES_KEY and ENLIST_WECHAT_APP_ID need ENLIST_WECHAT_TOKEN (the WeChat channel is off without it)")
         if self.wechat_aes_key and not self.wechat_app_id:
             raise ConfigError("ENLIST_WECHAT_AES_KEY (安全模式) needs ENLIST_WECHAT_APP_ID: WeChat encrypts every message for the AppID")
+        if self.wechat_enabled and self.rasa_worker_count > 1 and not self.redis_url:
+            raise ConfigError("the WeChat channel with several Rasa workers needs ENLIST_REDIS_URL: "
+                              "a retry or “更多” may reach another worker than the first message")
 
     def _check_profile(self) -> None:
         """The production profile runs on shared services; refuse to start without them."""

@@ -118,3 +118,11 @@ def test_a_half_configured_wechat_channel_fails_loudly(missing: str, named: str)
 def test_bad_wechat_values_fail_loudly(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({**WECHAT_SAFE_ENV, name: value})
+
+
+def test_wechat_on_several_workers_needs_redis() -> None:
+    several = {**WECHAT_SAFE_ENV, "ENLIST_RASA_WORKERS": "2"}
+    with pytest.raises(ConfigError, match="ENLIST_REDIS_URL"):
+        Settings.from_env(several)
+    assert Settings.from_env({**several, "ENLIST_REDIS_URL": "redis://127.0.0.1:6379/0"}).rasa_worker_count == 2
+    assert Settings.from_env({**PRODUCTION_ENV, **WECHAT_SAFE_ENV}).wechat_enabled

@@ -99,12 +99,19 @@ def test_subscribe_gets_the_greeting_with_numbered_topics(plain: SimulatedWeChat
     assert user_texts(plain.settings, sender)[-1] == "1"
 
 
-@pytest.mark.parametrize("kind", ["image", "location"])
+@pytest.mark.parametrize("kind", ["image", "location", "voice"])
 def test_non_text_messages_get_a_polite_text_reply(plain: SimulatedWeChat, kind: str) -> None:
     sender = openid()
     content = assert_replied(plain.push(getattr(plain, kind)(sender)), sender)
     assert content == NOT_TEXT_REPLY
     assert user_texts(plain.settings, sender) == []
+
+
+def test_a_voice_message_with_wechats_recognition_is_answered_as_text(plain: SimulatedWeChat) -> None:
+    sender = openid()
+    content = assert_replied(plain.push(plain.voice(sender, "当兵学费能补偿多少")), sender)
+    assert "学费" in content and OUT_OF_SCOPE not in content
+    assert user_texts(plain.settings, sender) == ["当兵学费能补偿多少"]
 
 
 def test_a_long_answer_comes_in_pages_on_more(plain: SimulatedWeChat) -> None:

@@ -115,6 +115,12 @@ class SimulatedWeChat:
         return _xml(sender, "location", Location_X="37.5", Location_Y="111.1", Scale="15", Label="离石区", MsgId=str(next(_msg_ids)))
 
     @staticmethod
+    def voice(sender: str, recognition: str = "") -> str:
+        """A voice message; ``Recognition`` carries WeChat's 语音识别 text when it is on."""
+        extra = {"Recognition": recognition} if recognition else {}
+        return _xml(sender, "voice", MediaId="media2", Format="amr", MsgId=str(next(_msg_ids)), **extra)
+
+    @staticmethod
     def subscribe(sender: str) -> str:
         return _xml(sender, "event", Event="subscribe")
 
