@@ -5,7 +5,6 @@ and reads the passive replies within WeChat's 5 seconds."""
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import re
 import time
 import urllib.parse

@@ -16,7 +16,7 @@ from bot.channels.wechat import LATE_REPLY, NO_MORE_REPLY
 from bot.config import Settings
 from bot.runner import ManagedProcess, Stack, rasa_command, write_run_files
 from bot.training import subprocess_env
-from tests.channels.wechat_server import API_TOKEN, TOKEN, SimulatedWeChat, assert_replied, openid, user_texts
+from tests.channels.wechat_server import TOKEN, SimulatedWeChat, assert_replied, openid, user_texts
 from tests.conftest import environment, free_port, stack_environment
 
 pytestmark = pytest.mark.stack
@@ -29,7 +29,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> I
     with socket.create_connection(("127.0.0.1", 6379), timeout=2):
         pass  # the Redis server of the machine (tests/test_locks.py uses it too)
     var_dir = tmp_path_factory.mktemp("wechat-replicas")
-    env = stack_environment(var_dir, ENLIST_WECHAT_TOKEN=TOKEN, ENLIST_RASA_API_TOKEN=API_TOKEN, ENLIST_REDIS_URL=REDIS_URL)
+    env = stack_environment(var_dir, ENLIST_WECHAT_TOKEN=TOKEN, ENLIST_REDIS_URL=REDIS_URL)
     with environment(env):
         stack = Stack(Settings.from_env(), trained_model, echo=False)
         impatient = {**env, "ENLIST_RASA_PORT": str(free_port()), "ENLIST_WECHAT_REPLY_SECONDS": "0.01"}

@@ -3,7 +3,6 @@ way mp.weixin.qq.com does, and checks and decrypts the passive replies with wech
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import secrets
@@ -12,21 +11,19 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import ContextManager, Dict, List, Optional
 
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
 from bot.config import Settings
-from tests.conftest import HttpReply, environment, http, stack_environment
+from tests.conftest import HttpReply, http, running_stack, tracker_events
 
 TOKEN = "enlistTestToken2023"
 APP_ID = "wx1234567890abcdef"
 ACCOUNT = "gh_0123456789ab"
 #: WeChat gives up on a reply after 5 seconds.
 WECHAT_TIMEOUT = 5.0
-#: The WeChat test stacks enable Rasa's HTTP API to read the stored turns.
-API_TOKEN = "wechat-test-api-token"
 
 
 def aes_key() -> str:
@@ -131,11 +128,8 @@ def _xml(sender: str, kind: str, **fields: str) -> str:
 
 
 def user_texts(settings: Settings, sender: str) -> List[str]:
-    """The texts of the user messages Rasa stored for ``sender`` (Rasa's HTTP API)."""
-    url = f"{settings.rasa_url}/conversations/{urllib.parse.quote(sender)}/tracker?token={API_TOKEN}"
-    reply = http("GET", url)
-    assert reply.status == 200, reply.body[:200]
-    return [event.get("text") for event in reply.json()["events"] if event["event"] == "user"]
+    """The texts of the user messages Rasa stored for ``sender``."""
+    return [event.get("text") for event in tracker_events(settings.tracker_store, sender) if event["type"] == "user"]
 
 
 def assert_replied(reply: Reply, sender: str) -> str:
@@ -146,15 +140,6 @@ def assert_replied(reply: Reply, sender: str) -> str:
     return reply.content
 
 
-@contextlib.contextmanager
-def wechat_stack(var_dir: Path, model: Path, **overrides: str) -> Iterator[Settings]:
-    """A running stack with the WeChat channel configured by ``overrides``."""
-    from bot.runner import Stack
-
-    with environment(stack_environment(var_dir, ENLIST_WECHAT_TOKEN=TOKEN, ENLIST_RASA_API_TOKEN=API_TOKEN, **overrides)):
-        running = Stack(Settings.from_env(), model, echo=False)
-        try:
-            running.start()
-            yield running.settings
-        finally:
-            running.stop()
+def wechat_stack(var_dir: Path, model: Path, **overrides: str) -> ContextManager[Settings]:
+    """A running stack with the WeChat channel on."""
+    return running_stack(var_dir, model, ENLIST_WECHAT_TOKEN=TOKEN, **overrides)
