@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 import pytest
 
 from bot.channels.wechat import LATE_REPLY, STILL_LATE_REPLY
+from bot.logging_setup import OPENID_MASK
 from tests.channels.wechat_server import Reply, SimulatedWeChat, assert_replied, openid, user_texts, wechat_stack
 
 pytestmark = pytest.mark.stack
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.stack
 
 @pytest.fixture(scope="module")
 def slow(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[SimulatedWeChat]:
-    with wechat_stack(tmp_path_factory.mktemp("wechat-late"), trained_model, ENLIST_WECHAT_REPLY_SECONDS="0.01") as settings:
+    # Debug logs on both processes: Rasa's print conversation ids (see test_openids_are_masked_in_debug_logs).
+    with wechat_stack(tmp_path_factory.mktemp("wechat-late"), trained_model, ENLIST_WECHAT_REPLY_SECONDS="0.01",
+                      LOG_LEVEL="DEBUG", ENLIST_LOG_LEVEL="DEBUG") as settings:
         yield SimulatedWeChat(settings)
 
 
@@ -52,3 +55,13 @@ def test_a_late_answer_comes_with_wechats_retry_of_the_same_msg_id(slow: Simulat
     assert "女" in answer and "不在我的服务范围" not in answer
     assert assert_replied(slow.push(xml), sender) == answer
     assert user_texts(slow.settings, sender) == ["女生可以当兵吗"]
+
+
+def test_openids_are_masked_in_debug_logs(slow: SimulatedWeChat) -> None:
+    sender = openid()
+    assert assert_replied(slow.push(slow.text(sender, "视力要求多少")), sender) == LATE_REPLY
+    first_answer(lambda: slow.push(slow.text(sender, "好的")), sender)
+    rasa_log = (slow.settings.var_dir / "log" / "rasa.log").read_text(encoding="utf-8")
+    assert "DEBUG" in rasa_log and OPENID_MASK in rasa_log  # Rasa did log the conversation id …
+    for name in ("rasa.log", "bot.log"):
+        assert sender not in (slow.settings.var_dir / "log" / name).read_text(encoding="utf-8")  # … masked
