@@ -90,7 +90,9 @@ class WeChatInput(InputChannel):
             except RequestRejected as rejected:
                 return _rejected(rejected)
             text = await answers.reply_to(message)
-            return response.text(protocol.reply(query, message, text) if text else NO_REPLY, content_type="application/xml")
+            if not text:
+                return response.text(NO_REPLY)
+            return response.text(protocol.reply(query, message, text), content_type="application/xml")
 
         return blueprint
 

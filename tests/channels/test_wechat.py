@@ -98,6 +98,13 @@ def test_subscribe_gets_the_greeting_with_numbered_topics(plain: SimulatedWeChat
     assert user_texts(plain.settings, sender)[-1] == "1"
 
 
+def test_unsubscribe_gets_no_reply(plain: SimulatedWeChat) -> None:
+    sender = openid()
+    reply = plain.push(plain.subscribe(sender, "unsubscribe"))
+    assert reply.http.status == 200 and reply.http.body == b"success"  # WeChat: nothing to show, no retry
+    assert user_texts(plain.settings, sender) == []
+
+
 @pytest.mark.parametrize("kind", ["image", "location", "voice"])
 def test_non_text_messages_get_a_polite_text_reply(plain: SimulatedWeChat, kind: str) -> None:
     sender = openid()
@@ -166,6 +173,12 @@ def test_safe_mode_refuses_plaintext_and_forged_msg_signature(safe: SimulatedWeC
     assert forged.status == 403 and forged.json()["error"] == "bad_msg_signature"
     stale = safe.push(safe.text(sender, "你好"), safe.query(timestamp=int(time.time()) - 400))
     assert stale.http.status == 403
+
+
+def test_safe_mode_refuses_a_message_sealed_with_another_key(safe: SimulatedWeChat) -> None:
+    impostor = SimulatedWeChat(safe.settings, aes_key())  # right Token, wrong EncodingAESKey
+    reply = impostor.push(impostor.text(openid(), "你好"))
+    assert reply.http.status in (400, 403) and reply.http.json()["error"] in ("wrong_app_id", "bad_encrypted_body")
 
 
 def test_safe_mode_subscribe_and_image(safe: SimulatedWeChat) -> None:

@@ -118,8 +118,8 @@ class SimulatedWeChat:
         return _xml(sender, "voice", MediaId="media2", Format="amr", MsgId=str(next(_msg_ids)), **extra)
 
     @staticmethod
-    def subscribe(sender: str) -> str:
-        return _xml(sender, "event", Event="subscribe")
+    def subscribe(sender: str, event: str = "subscribe") -> str:
+        return _xml(sender, "event", Event=event)
 
 
 def _xml(sender: str, kind: str, **fields: str) -> str:
