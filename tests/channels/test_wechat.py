@@ -93,8 +93,10 @@ def test_subscribe_gets_the_greeting_with_numbered_topics(plain: SimulatedWeChat
     content = assert_replied(plain.push(plain.subscribe(sender)), sender)
     assert "征兵咨询助手" in content and "**" not in content
     assert "回复数字：\n1 学费补偿\n2 考研加分\n3 报名流程" in content
-    # The typed number reaches Rasa unchanged (the button matcher maps it to the payload).
-    assert_replied(plain.push(plain.text(sender, "1")), sender)
+    # The typed number reaches Rasa unchanged; the button matcher (bot/typed_buttons.py) maps it
+    # to the payload of the button with that number.
+    tuition = assert_replied(plain.push(plain.text(sender, "1")), sender)
+    assert "学费" in tuition and OUT_OF_SCOPE not in tuition
     assert user_texts(plain.settings, sender)[-1] == "1"
 
 
@@ -118,6 +120,13 @@ def test_a_voice_message_with_wechats_recognition_is_answered_as_text(plain: Sim
     content = assert_replied(plain.push(plain.voice(sender, "当兵学费能补偿多少")), sender)
     assert "学费" in content and OUT_OF_SCOPE not in content
     assert user_texts(plain.settings, sender) == ["当兵学费能补偿多少"]
+
+
+def test_a_typed_ordinal_chooses_the_numbered_topic(plain: SimulatedWeChat) -> None:
+    sender = openid()
+    assert "2 考研加分" in assert_replied(plain.push(plain.subscribe(sender)), sender)
+    postgrad = assert_replied(plain.push(plain.text(sender, "第二个")), sender)
+    assert "研究生" in postgrad and OUT_OF_SCOPE not in postgrad
 
 
 def test_a_long_answer_comes_in_pages_on_more(plain: SimulatedWeChat) -> None:
