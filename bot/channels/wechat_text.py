@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, List, Sequence
 #: WeChat's limit for the Content of a text message, in UTF-8 bytes.
 TEXT_LIMIT_BYTES = 2048
 #: What the student types to get the next page.
-MORE_WORDS = frozenset({"更多", "更多内容", "查看更多", "继续"})
+MORE_WORDS = frozenset({"更多", "更多内容", "查看更多"})  # not 继续: forms may use it
 MORE_HINT = "\n\n（第{page}/{pages}页）回复“更多”查看余下内容"
 BUTTONS_HEADER = "回复数字："
 
