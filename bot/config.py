@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
@@ -94,6 +95,18 @@ def _parse_http_url(raw: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an http:// or https:// URL")
     return url
+
+
+def _pattern(regex: str, what: str) -> Callable[[str], str]:
+    """A parser for a string that must match ``regex`` in full."""
+    compiled = re.compile(regex)
+
+    def parse(raw: str) -> str:
+        if not compiled.fullmatch(raw):
+            raise ValueError(f"must be {what}")
+        return raw
+
+    return parse
 
 
 def _setting(env: str, default: Any, parse: Callable[[str], Any], help: str) -> Any:
@@ -285,6 +298,30 @@ class Settings:
         _number_in(int, 0, 3600, "seconds from 0 to 3600"),
         "Rasa asks the bot service this often for a new current model (`enlist reload`); 0 = off (model fixed at start)",
     )
+    wechat_token: str = _setting(
+        "ENLIST_WECHAT_TOKEN",
+        "",
+        _pattern(r"[A-Za-z0-9]{3,32}", "3-32 letters or digits (the Token set on mp.weixin.qq.com)"),
+        "WeChat Official Account: the Token of 服务器配置; empty = the WeChat channel is off",
+    )
+    wechat_aes_key: str = _setting(
+        "ENLIST_WECHAT_AES_KEY",
+        "",
+        _pattern(r"[A-Za-z0-9]{43}", "the 43-letter EncodingAESKey of 服务器配置"),
+        "WeChat: EncodingAESKey for 安全模式/兼容模式 (needs ENLIST_WECHAT_APP_ID); empty = 明文模式",
+    )
+    wechat_app_id: str = _setting(
+        "ENLIST_WECHAT_APP_ID",
+        "",
+        _pattern(r"wx[0-9A-Za-z]{16}", "an AppID like wx followed by 16 letters or digits"),
+        "WeChat: the account's AppID (开发者ID), needed with ENLIST_WECHAT_AES_KEY",
+    )
+    wechat_reply_seconds: float = _setting(
+        "ENLIST_WECHAT_REPLY_SECONDS",
+        4.5,
+        _number_in(float, 0.01, 4.8, "seconds from 0.01 to 4.8"),
+        "WeChat: how long a message waits for the answer before the reply says 正在查询 (WeChat allows 5 s)",
+    )
     log_level: str = _setting("ENLIST_LOG_LEVEL", "INFO", _parse_log_level, "log level")
 
     @classmethod
@@ -303,7 +340,18 @@ class Settings:
                 raise ConfigError(f"{name}={raw!r} is invalid: {exc}") from None
         settings = cls(**values)._resolved()
         settings._check_profile()
+        settings._check_wechat()
         return settings
+
+    def _check_wechat(self) -> None:
+        """A half-configured WeChat channel would refuse every message: refuse to start instead."""
+        if (self.wechat_aes_key or self.wechat_app_id) and not self.wechat_token:
+            raise ConfigError("ENLIST_WECHAT_AES_KEY and ENLIST_WECHAT_APP_ID need ENLIST_WECHAT_TOKEN (the WeChat channel is off without it)")
+        if self.wechat_aes_key and not self.wechat_app_id:
+            raise ConfigError("ENLIST_WECHAT_AES_KEY (安全模式) needs ENLIST_WECHAT_APP_ID: WeChat encrypts every message for the AppID")
+        if self.wechat_enabled and self.rasa_worker_count > 1 and not self.redis_url:
+            raise ConfigError("the WeChat channel with several Rasa workers needs ENLIST_REDIS_URL: "
+                              "a retry or “更多” may reach another worker than the first message")
 
     def _check_profile(self) -> None:
         """The production profile runs on shared services; refuse to start without them."""
@@ -359,6 +407,11 @@ class Settings:
     @property
     def rasa_api_enabled(self) -> bool:
         return bool(self.rasa_api_token)
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """The WeChat Official Account channel answers only when its Token is set."""
+        return bool(self.wechat_token)
 
     @property
     def is_production(self) -> bool:

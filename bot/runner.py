@@ -305,6 +305,7 @@ def run_stack(settings: Settings, model: Path) -> int:
             f"\nEnlist Assistant is ready after {seconds:.1f} s (model {model.name}):\n"
             f"  chat (REST)     {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  chat (socket)   {settings.rasa_url}/socket.io\n"
+            f"  WeChat          {f'{settings.rasa_url}/webhooks/wechat/webhook' if settings.wechat_enabled else 'off (set ENLIST_WECHAT_TOKEN to enable)'}\n"
             f"  demo page       {settings.bot_url}/  (the chat widget: {settings.bot_url}/widget.js)\n"
             f"  bot service     {settings.bot_url}  (/health, /webhook, /feedback)\n"
             f"  Rasa HTTP API   {'on (token required)' if settings.rasa_api_enabled else 'off (set ENLIST_RASA_API_TOKEN to enable)'}\n"

@@ -91,3 +91,38 @@ def test_readme_settings_table_lists_every_setting() -> None:
     declared = {spec.metadata["env"] for spec in dataclasses.fields(Settings)}
     assert declared - documented == set(), "settings missing from the README's Settings table"
     assert documented - declared == set(), "README documents settings that do not exist"
+
+
+WECHAT_SAFE_ENV = {"ENLIST_WECHAT_TOKEN": "enlistToken1", "ENLIST_WECHAT_AES_KEY": "A" * 43, "ENLIST_WECHAT_APP_ID": "wx1234567890abcdef"}
+
+
+def test_the_wechat_channel_is_off_by_default_and_on_with_a_token() -> None:
+    assert not Settings.from_env({}).wechat_enabled
+    assert Settings.from_env({"ENLIST_WECHAT_TOKEN": "enlistToken1"}).wechat_enabled
+    assert Settings.from_env(WECHAT_SAFE_ENV).wechat_aes_key == "A" * 43
+
+
+@pytest.mark.parametrize("missing, named", [
+    ("ENLIST_WECHAT_TOKEN", "ENLIST_WECHAT_TOKEN"),  # key and AppID without the Token
+    ("ENLIST_WECHAT_APP_ID", "ENLIST_WECHAT_APP_ID"),  # safe mode without the AppID
+])
+def test_a_half_configured_wechat_channel_fails_loudly(missing: str, named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        Settings.from_env({name: value for name, value in WECHAT_SAFE_ENV.items() if name != missing})
+
+
+@pytest.mark.parametrize("name, value", [
+    ("ENLIST_WECHAT_TOKEN", "ab"), ("ENLIST_WECHAT_TOKEN", "has space"), ("ENLIST_WECHAT_AES_KEY", "short"),
+    ("ENLIST_WECHAT_APP_ID", "1234567890abcdef"), ("ENLIST_WECHAT_REPLY_SECONDS", "5"),
+])
+def test_bad_wechat_values_fail_loudly(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({**WECHAT_SAFE_ENV, name: value})
+
+
+def test_wechat_on_several_workers_needs_redis() -> None:
+    several = {**WECHAT_SAFE_ENV, "ENLIST_RASA_WORKERS": "2"}
+    with pytest.raises(ConfigError, match="ENLIST_REDIS_URL"):
+        Settings.from_env(several)
+    assert Settings.from_env({**several, "ENLIST_REDIS_URL": "redis://127.0.0.1:6379/0"}).rasa_worker_count == 2
+    assert Settings.from_env({**PRODUCTION_ENV, **WECHAT_SAFE_ENV}).wechat_enabled
