@@ -97,3 +97,44 @@ def test_a_malformed_client_message_id_is_ignored(private_stack: Settings) -> No
     for _ in range(2):
         send(chat, sender, "你好", "短")  # not a valid id: processed as an ordinary message each time
     assert len(user_turns(private_stack, sender)) == 2
+
+
+def test_a_postgresql_server_that_stops_answering_gets_the_same_honest_reply_in_time(
+    tmp_path: Path, trained_model: Path
+) -> None:
+    """The production database hangs (SIGSTOP: no error, no answer) while the student confirms."""
+    from tests.conftest import free_port
+    from tests.private_postgres import PrivatePostgres, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    server = PrivatePostgres(free_port()).init()
+    server.start()
+    try:
+        with running_stack(tmp_path / "var", trained_model, ENLIST_DATABASE_URL=server.url, ENLIST_OUTBOX_FLUSH_SECONDS="1") as settings:
+            chat, sender = Chat(settings), "t-outage-pg"
+            start_form(chat, sender)
+            fill(chat, sender, phone="13577778888")
+            server.freeze()
+            try:
+                started = time.monotonic()
+                first = send(chat, sender, "/affirm", "w-retry-0000000009")
+                elapsed = time.monotonic() - started
+                assert elapsed < WIDGET_TIMEOUT_SECONDS - 5, f"reply after {elapsed:.1f} s"
+                reply = "\n".join(texts(first))
+                assert "暂时无法写入数据库" in reply and "已记录" not in reply
+                reference = REFERENCE.search(reply).group(0)
+                assert texts(send(chat, sender, "/affirm", "w-retry-0000000009")) == texts(first)
+            finally:
+                server.thaw()
+            store = LeadStore(Database(server.url))
+            deadline = time.monotonic() + 60
+            while store.find_by_phone("13577778888") is None and time.monotonic() < deadline:
+                time.sleep(0.5)
+            time.sleep(2)
+            lead = store.find_by_phone("13577778888")
+            assert lead is not None and lead.reference == reference and store.count() == 1
+            assert [s.reference for s in store.submissions(lead.id)] == [reference]
+    finally:
+        server.destroy()
