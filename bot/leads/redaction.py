@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Iterable, Optional
 
+from pathlib import Path
+
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from bot.leads.fields import find_phone
 from bot.storage.database import create_db_engine
@@ -31,8 +33,9 @@ PERSONAL_SLOTS = frozenset({"lead_name", "lead_phone", "school", "hukou_place", 
 def redact_conversations(tracker_store_url: str, sender_ids: Iterable[str]) -> int:
     """Redact the personal turns of these conversations; returns the number of events changed."""
     senders = sorted(set(sender_ids))
-    if not senders:
-        return 0
+    parsed = make_url(tracker_store_url)
+    if not senders or (parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).exists())):
+        return 0  # no conversation stored yet (and connecting would create an empty file)
     engine = create_db_engine(tracker_store_url)
     try:
         with engine.begin() as connection:
