@@ -136,7 +136,9 @@ def test_each_phrasing_asks_for_confirmation(backend_stack: Settings, sender: st
 def test_withdrawing_inside_the_form_stops_it(backend_stack: Settings, sender: str, stores: tuple) -> None:
     store, _, _ = stores
     chat = Chat(backend_stack)
-    start_form(chat, sender)
+    notice = chat.text(sender, "我想报名")
+    assert "处理者" in notice and "离石区人民武装部" in notice and "“删除我的信息”" in notice
+    chat.text(sender, "/affirm")
     chat.text(sender, "钱多多")
     chat.text(sender, "13811110009")
     assert "已取消登记" in chat.text(sender, "我不想登记了")
