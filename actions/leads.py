@@ -38,7 +38,7 @@ LEAD_SLOTS = ("lead_consent", "lead_name", "lead_phone", "school", "hukou_place"
               "lead_confirmed", "lead_retries", "lead_prefilled")
 #: Intents that, with this confidence, are not an answer to a free-text question.
 NOT_AN_ANSWER = {"greet", "thanks", "goodbye", "bot_challenge", "affirm", "deny", "sign_up", "lead_change",
-                 "confirm_deletion", "cancel_deletion"}
+                 "confirm_deletion", "cancel_deletion", "ask_privacy"}
 #: Intents that end the form whatever was asked (rules in data/rules/leads.yml, privacy.yml).
 STOPPING = ("stop_form", "delete_my_data")
 NOT_AN_ANSWER_CONFIDENCE = 0.7

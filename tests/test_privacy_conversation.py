@@ -122,7 +122,7 @@ def test_the_same_conversation_withdraws_after_confirming(backend_stack: Setting
 
 
 PHRASINGS = {"删除我的信息": "13911110001", "撤回同意": "13911110002", "我不想登记了": "13911110003",
-             "删除我的资料": "13911110004"}
+             "删除我的资料": "13911110004", "删了吧": "13911110005"}  # the last: a confirmation with nothing asked
 
 
 @pytest.mark.parametrize("phrasing", list(PHRASINGS))
@@ -131,6 +131,20 @@ def test_each_phrasing_asks_for_confirmation(backend_stack: Settings, sender: st
     assert "没有登记过信息" in chat.text(f"{sender}-none", phrasing)  # no lead in that conversation
     sign_up(chat, sender, PHRASINGS[phrasing])
     assert "确认要撤回同意并删除" in chat.text(sender, phrasing)
+
+
+def test_privacy_questions_are_answered_from_the_notice(backend_stack: Settings, sender: str, stores: tuple) -> None:
+    store, _, _ = stores
+    chat = Chat(backend_stack)
+    reply = chat.text(sender, "你们会保存我的信息多久")
+    assert f"保存{backend_stack.lead_retention_days}天" in reply and "“删除我的信息”" in reply
+    assert "没有删除" not in reply and "确认要撤回" not in reply
+    start_form(chat, sender)
+    inside = chat.text(sender, "我的个人信息谁能看到")  # asked instead of the name: answered, then the name again
+    assert "离石区人民武装部工作人员" in inside and "姓名" in inside.split("到期删除", 1)[1]
+    assert "手机号" in chat.text(sender, "赵云")
+    summary = fill(chat, sender, ANSWERS[1:], phone="13811110010")
+    assert "姓名：赵云" in summary and "谁能看到" not in summary
 
 
 def test_withdrawing_inside_the_form_stops_it(backend_stack: Settings, sender: str, stores: tuple) -> None:
@@ -155,7 +169,7 @@ def test_another_conversation_cannot_delete_or_learn(backend_stack: Settings, se
     known = chat.text(other, f"删除我的信息 {phone}")
     unknown = chat.text(other, "删除我的信息 13799990000")
     assert "已记录您的删除请求" in known and known == unknown  # nothing revealed
-    assert "请先回复" in chat.text(other, "/confirm_deletion")  # no confirmation was asked here
+    assert "没有登记过信息" in chat.text(other, "/confirm_deletion")  # nothing asked, nothing here to delete
     assert store.find_by_phone(phone).name == "孙尚香"
     pending = [r for r in requests.open_requests() if r.sender_id == other]
     assert sorted(r.phone for r in pending) == sorted([phone, "13799990000"])
