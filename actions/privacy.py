@@ -79,6 +79,28 @@ class RequestDeletion(Action):
         return await request_deletion(dispatcher, tracker)
 
 
+#: A stop request outside a form that is about the sign-up ("我不想登记了", "不想留信息了").
+ABOUT_THE_SIGN_UP = ("登记", "报名", "信息", "资料", "联系")
+
+
+class StopOutsideForm(Action):
+    """"算了" with no form running: nothing to stop. After a sign-up in this conversation,
+    a stop that names the sign-up ("我不想登记了") means withdrawing: ask to confirm."""
+
+    def name(self) -> Text:
+        return "action_stop_outside_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if any(word in typed_text(tracker) for word in ABOUT_THE_SIGN_UP):
+            try:
+                if await _blocking(runtime.lead_store().submitted_in, tracker.sender_id):
+                    return await request_deletion(dispatcher, tracker)
+            except SQLAlchemyError as exc:
+                return _unavailable(dispatcher, exc)
+        dispatcher.utter_message(response="utter_anything_else")
+        return []
+
+
 class DeleteMyData(Action):
     """Erases what this conversation submitted, after the confirmation (without one, asks it)."""
 

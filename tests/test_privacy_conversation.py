@@ -128,9 +128,19 @@ PHRASINGS = {"删除我的信息": "13911110001", "撤回同意": "13911110002",
 @pytest.mark.parametrize("phrasing", list(PHRASINGS))
 def test_each_phrasing_asks_for_confirmation(backend_stack: Settings, sender: str, phrasing: str) -> None:
     chat = Chat(backend_stack)
-    assert "没有登记过信息" in chat.text(f"{sender}-none", phrasing)  # no lead in that conversation
+    fresh = chat.text(f"{sender}-none", phrasing)  # no lead in that conversation: nothing to delete
+    assert "确认要撤回" not in fresh and "已删除" not in fresh
+    if phrasing != "我不想登记了":  # (that one may also just mean "no sign-up for me")
+        assert "没有登记过信息" in fresh
     sign_up(chat, sender, PHRASINGS[phrasing])
     assert "确认要撤回同意并删除" in chat.text(sender, phrasing)
+
+
+def test_a_stop_outside_the_form_asks_to_delete_only_about_the_sign_up(backend_stack: Settings, sender: str) -> None:
+    chat = Chat(backend_stack)
+    sign_up(chat, sender, "13911110006")
+    assert "确认要撤回" not in chat.text(sender, "算了")
+    assert "确认要撤回同意并删除" in chat.text(sender, "不登记了")
 
 
 def test_privacy_questions_are_answered_from_the_notice(backend_stack: Settings, sender: str, stores: tuple) -> None:
