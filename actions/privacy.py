@@ -119,9 +119,11 @@ class DeleteMyData(Action):
             dispatcher.utter_message(text="本次对话没有需要删除的登记信息（可能已经删除过）。")
         else:
             # The same words for a lead this conversation created and for a repeat of a known phone.
+            transcript = ("对话记录中您填写的内容也已清除。" if erased.redacted else
+                          f"对话记录暂时没能清除，请联系区人武部（{contact_line(settings)}）处理。")
             dispatcher.utter_message(text=(
-                f"**已删除**您在本次对话中登记的信息（登记编号 {'、'.join(erased.references)}）：{FIELD_LABELS}，"
-                "对话记录中您填写的内容也已清除。\n\n您已撤回同意，工作人员不会再据此联系您。只保留一条不含个人信息的记录（状态“已撤回”），用于统计人数。"))
+                f"**已删除**您在本次对话中登记的信息（登记编号 {'、'.join(erased.references)}）：{FIELD_LABELS}。"
+                f"{transcript}\n\n您已撤回同意，工作人员不会再据此联系您。只保留一条不含个人信息的记录（状态“已撤回”），用于统计人数。"))
         return [SlotSet("deletion_asked", None)]
 
 

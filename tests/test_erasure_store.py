@@ -112,3 +112,11 @@ def test_deletion_requests_are_unverified_until_handled(database: Database) -> N
     with database.begin() as connection:
         handled = connection.execute(select(deletion_requests).where(deletion_requests.c.id == pending[0].id)).one()
     assert handled.phone is None and handled.state == DONE and handled.handled_by == "recruiter1"
+
+
+def test_an_unreachable_tracker_store_does_not_undo_the_erasure(database: Database) -> None:
+    store = LeadStore(database)
+    lead = add_lead(store, "李雷", PHONE, sender="conv-a")
+    erased = withdraw_conversation(store, "postgresql://postgres@127.0.0.1:1/nothing", "conv-a")
+    assert not erased.redacted and erased.leads == 1  # reported honestly, lead data gone regardless
+    assert store.get(lead.lead_id).phone is None and PHONE not in _everything(database)

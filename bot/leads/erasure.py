@@ -8,12 +8,17 @@ conversations that held them are redacted in the tracker store (bot/leads/redact
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.leads.model import WITHDRAWN
 from bot.leads.redaction import redact_conversations
 from bot.leads.store import LeadStore, Purged
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,7 @@ class Erased:
     references: List[str]  # submissions deleted (their reference numbers)
     conversations: int  # conversations redacted
     events: int  # tracker events redacted
+    redacted: bool = True  # False: the tracker store could not be written (the leads are erased all the same)
 
 
 def erase_leads(store: LeadStore, tracker_store_url: str, lead_ids: Sequence[int], status: Optional[str] = None,
@@ -46,6 +52,10 @@ def purge_expired(store: LeadStore, tracker_store_url: str, older_than_days: int
 
 def _redacted(tracker_store_url: str, purged: List[Purged], also_redact: Sequence[str]) -> Erased:
     senders = sorted({s for p in purged for s in p.sender_ids} | set(also_redact))
-    events = redact_conversations(tracker_store_url, senders)
     references = sorted(r for p in purged for r in p.references)
+    try:
+        events = redact_conversations(tracker_store_url, senders)
+    except SQLAlchemyError as exc:  # the lead data is already erased: say so, and that the transcript is not
+        logger.error("tracker store not redacted for %d conversation(s): %s", len(senders), type(exc).__name__)
+        return Erased(sum(p.leads for p in purged), references, len(senders), 0, redacted=False)
     return Erased(sum(p.leads for p in purged), references, len(senders), events)

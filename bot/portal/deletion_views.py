@@ -43,7 +43,8 @@ def register(blueprint: Blueprint) -> None:
         await blocking(portal.deletion_requests.close, request_id, DONE, request.ctx.session.user.name, pending.lead_id)
         target = f"lead:{pending.lead_id}" if pending.lead_id else f"deletion_request:{request_id}"
         await blocking(portal.audit.record, request.ctx.session.user.name, "deletion_request_done", target,
-                       f"删除请求 {request_id}; 线索 {erased.leads} 条; 提交记录 {len(erased.references)} 条")
+                       f"删除请求 {request_id}; 线索 {erased.leads} 条; 提交记录 {len(erased.references)} 条"
+                       + ("" if erased.redacted else "（对话记录未能清除）"))
         return redirect(f"{PAGE_PATH}?saved=done")
 
     @blueprint.post("/deletion-requests/<request_id:int>/reject")

@@ -87,7 +87,8 @@ def register(blueprint: Blueprint) -> None:
         if not lead.erased:
             erased = await blocking(erase_leads, portal.leads, portal.settings.tracker_store, [lead_id], WITHDRAWN)
             await blocking(portal.audit.record, request.ctx.session.user.name, "lead_erase", f"lead:{lead_id}",
-                           f"{lead.reference}; 提交记录 {len(erased.references)} 条; 对话 {erased.conversations} 个")
+                           f"{lead.reference}; 提交记录 {len(erased.references)} 条; 对话 {erased.conversations} 个"
+                           + ("" if erased.redacted else "（对话记录未能清除）"))
         return redirect(f"{LIST_PATH}/{lead_id}?saved=erased")
 
     @blueprint.post("/leads/export")
