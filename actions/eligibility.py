@@ -24,6 +24,7 @@ from bot.eligibility.policy import Profile, policy_for
 from bot.eligibility.render import (
     BENEFIT_BUTTON,
     ELIGIBILITY_BUTTON,
+    SIGN_UP_BUTTON,
     benefit_not_applicable,
     facts_summary,
     render_benefit,
@@ -32,6 +33,7 @@ from bot.eligibility.render import (
 )
 from bot.extract import Facts, extract, speaks_about_self
 from bot.faq.answering import decide
+from bot.typed_buttons import meant_text
 
 UNIVERSITY = ("专科", "本科", "研究生")
 #: Slots a message can fill (Facts field → slot); age is kept only as birth_year.
@@ -46,6 +48,7 @@ HISTORY_SLOTS = ("gender", "birth_year", "student_status", "education_level", "g
 #: Intents handled by rules while a form waits (the form resumes afterwards, or stops).
 PASS_THROUGH_INTENTS = {"faq", "out_of_scope", "stop_form", "deny", "greet", "goodbye", "thanks", "bot_challenge", "sign_up"}
 RETRIES_SLOT = "form_retries"
+DETAILS_SLOT = "result_details"  # the reasoning of the latest result, sent by "查看计算过程和依据"
 
 HINTS = {
     "gender": "没听明白您的性别，请回答“男”或“女”。",
@@ -65,6 +68,12 @@ def policy_year() -> int:
     return runtime.settings().policy_year
 
 
+def speaking_year() -> int:
+    """The year a student's "我21岁", "去年毕业", "今年下半年入伍" refer to: today's, not the
+    policy year's (in 2026 a 21-year-old was born in 2005, though the table is 2023's)."""
+    return clock.today().year
+
+
 def is_activation(tracker: Tracker, form_name: str) -> bool:
     """True when the form was activated by the latest user message (not a later turn)."""
     for event in reversed(tracker.events):
@@ -78,7 +87,7 @@ def is_activation(tracker: Tracker, form_name: str) -> bool:
 
 def earlier_self_descriptions(tracker: Tracker) -> List[str]:
     """Earlier user messages in which the student describes themselves, newest first."""
-    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    texts = [meant_text(e) for e in tracker.events if e.get("event") == "user"]
     return [t for t in reversed(texts[:-1]) if t and not t.startswith("/") and speaks_about_self(t)]
 
 
@@ -118,13 +127,13 @@ class FactFormValidation(FormValidationAction):
         updates: Dict[str, Any] = {}
         notes: List[str] = []
         if text is not None:
-            facts = extract(text, year, expect=requested)
+            facts = extract(text, speaking_year(), expect=requested)
             updates.update(fact_updates(facts))
             self.answered(requested, text, facts, updates)
             notes = facts.notes
         if activating:
             for earlier in earlier_self_descriptions(tracker):
-                for slot, value in fact_updates(extract(earlier, year)).items():
+                for slot, value in fact_updates(extract(earlier, speaking_year())).items():
                     if slot in HISTORY_SLOTS and slots.get(slot) is None and slot not in updates:
                         updates[slot] = value
         corrected = {k: v for k, v in updates.items() if k in HISTORY_SLOTS and slots.get(k) not in (None, v)}
@@ -229,7 +238,7 @@ class ActionEligibilityResult(Action):
             return [SlotSet(RETRIES_SLOT, None)]
         reply = render_eligibility(profile, policy, year, clock.today())
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
-        return [SlotSet(RETRIES_SLOT, None), SlotSet("body_asked", None)]
+        return [SlotSet(RETRIES_SLOT, None), SlotSet("body_asked", None), SlotSet(DETAILS_SLOT, reply.details)]
 
 
 class ActionBenefitResult(Action):
@@ -263,7 +272,22 @@ class ActionBenefitResult(Action):
         )
         reply = render_benefit(estimate, profile, policy, year, clock.today())
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
-        return [SlotSet(RETRIES_SLOT, None)]
+        return [SlotSet(RETRIES_SLOT, None), SlotSet(DETAILS_SLOT, reply.details)]
+
+
+class ActionShowDetails(Action):
+    """"查看计算过程和依据": the reasoning of the latest personal result, as a second message."""
+
+    def name(self) -> Text:
+        return "action_show_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        details = tracker.get_slot(DETAILS_SLOT)
+        if details:
+            dispatcher.utter_message(text=details, buttons=[SIGN_UP_BUTTON])
+        else:
+            dispatcher.utter_message(text="还没有可以展开的计算过程。先做个自测或估算吧：", buttons=[ELIGIBILITY_BUTTON, BENEFIT_BUTTON])
+        return []
 
 
 class ActionCompareLocation(Action):
@@ -287,7 +311,7 @@ class ActionRememberFacts(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         # The typed text: the parse's text is only the question part of a long message.
         text = typed_text(tracker)
-        updates = fact_updates(extract(text, policy_year()))
+        updates = fact_updates(extract(text, speaking_year()))
         if not updates:  # "inform" with nothing we can use: the message was not understood
             settings, snapshot = runtime.settings(), runtime.faq_catalog().snapshot()
             answer_miss(dispatcher, tracker, snapshot, settings, decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence))

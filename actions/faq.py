@@ -20,13 +20,15 @@ from bot.config import Settings
 from bot.contact import contact_block
 from bot.fallbacks import (ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, is_rephrase, miss_metadata,
                            previous_turn)
-from bot.faq.answering import FaqDecision, decide
+from bot.faq.answering import FaqDecision, decide, other_questions
+from bot.faq.compiler import button_payload
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
 from bot.feedback import message_metadata
 from bot.leads.model import SIGN_UP_BUTTON, SIGN_UP_TOPICS
 from bot.review import recorder
 from bot.review.model import guesses_of
+from bot.typed_buttons import meant_text
 
 #: Topics offered when the bot has no idea what was meant.
 DEFAULT_TOPICS = ("process_overview", "tuition_compensation", "age_limits")
@@ -35,6 +37,7 @@ NOT_UNDERSTOOD = "抱歉，我没有完全理解您的问题，请换个说法�
 DID_YOU_MEAN = "您是想问下面这些问题吗？点击即可查看："
 CAN_ASK = "您可以问我这些常见问题："
 SORRY_MISSED = "抱歉，刚才的回答没有答到点子上。"
+ASKED_TOO = "\n\n**您还问了别的问题**，点下面的按钮查看。"
 
 
 class ActionAnswerFaq(Action):
@@ -54,10 +57,14 @@ class ActionAnswerFaq(Action):
         if self.may_answer and decision.answers:
             entry = snapshot.by_id[decision.entry_id]
             reply = render_answer(entry, snapshot, settings.policy_year, contact_block(settings), clock.today(settings))
-            buttons = list(reply.buttons)
+            text, buttons = reply.text, list(reply.buttons)
+            asked_too = [i for i in other_questions(tracker.latest_message, snapshot.by_id) if i != entry.id]
+            if asked_too:  # several questions in one message: this one answered, the others one tap away
+                text += ASKED_TOO
+                buttons = topic_buttons(snapshot, asked_too) + [b for b in buttons if b["payload"] not in {button_payload(i) for i in asked_too}]
             if SIGN_UP_TOPICS.intersection(entry.tags) and tracker.active_loop.get("name") is None:
                 buttons.append(SIGN_UP_BUTTON)
-            dispatcher.utter_message(text=reply.text, buttons=buttons, json_message=message_metadata(entry.id))
+            dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(entry.id))
             recorder.turn(tracker.sender_id, "answer", entry.id, decision.confidence)
             return []
         answer_miss(dispatcher, tracker, snapshot, settings, decision)
@@ -175,4 +182,5 @@ def escalate(dispatcher: CollectingDispatcher, settings: Settings, tracker: Trac
 
 
 def _text(message: Optional[Mapping[str, Any]]) -> str:
-    return str((message or {}).get("text") or "")
+    """The text of a parse or a user event; a typed button reads as its payload, like a tap."""
+    return meant_text(message or {})

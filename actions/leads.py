@@ -11,7 +11,6 @@ How a turn inside the form is handled (``ValidateLeadForm``):
 from __future__ import annotations
 
 import abc
-import asyncio
 import datetime as dt
 import logging
 import re
@@ -29,7 +28,8 @@ from bot.leads.consent import DELETE_COMMAND, consent_text
 from bot.leads.fields import FIELDS, FIELDS_BY_SLOT, SKIPPED, display_phone, find_phone, looks_like_question
 from bot.leads.model import CONSENT_VERSION, LeadSubmission, utcnow
 from bot.leads.outbox import Outbox
-from bot.leads.service import submit_lead
+from bot.leads.service import submit_lead_in_time
+from bot.typed_buttons import meant_text
 
 logger = logging.getLogger(__name__)
 
@@ -184,8 +184,9 @@ def _earlier_user_texts(tracker: Tracker) -> List[str]:
     for event in tracker.events:
         if event.get("event") == "active_loop" and event.get("name") == FORM:
             break
-        if event.get("event") == "user" and event.get("text") and not str(event.get("text")).startswith("/"):
-            texts.append(str(event["text"]))
+        text = meant_text(event) if event.get("event") == "user" else ""
+        if text and not text.startswith("/"):
+            texts.append(text)
     return texts
 
 
@@ -381,9 +382,8 @@ class SubmitLead(Action):
         if not (tracker.get_slot("lead_consent") and tracker.get_slot("lead_confirmed") and tracker.get_slot("lead_phone")):
             return reset_events()  # consent declined: nothing is stored
         submission = build_submission(tracker)
-        outbox = Outbox(runtime.settings().outbox_dir)
-        loop = asyncio.get_running_loop()
-        outcome = await loop.run_in_executor(None, lambda: submit_lead(submission, _store_or_none(), outbox))
+        settings = runtime.settings()
+        outcome = await submit_lead_in_time(submission, _store_or_none, Outbox(settings.outbox_dir), settings.lead_save_seconds)
         if outcome.committed:
             # The same words for a new and a known phone: the reply must not reveal who signed up.
             text = (

@@ -30,9 +30,18 @@ def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_faq_validate(settings: Settings, args: argparse.Namespace) -> int:
     from bot.faq.validator import validate_dir
 
+    from bot.eligibility.policy_file import policy_dir, validate_policy_dir
+
     result = validate_dir(settings.faq_dir, max_age_days=settings.faq_max_age_days)
     print(result.report(settings.home))
-    return 0 if result.ok else 1
+    tables, problems = validate_policy_dir(policy_dir(settings.faq_dir))
+    for problem in problems:
+        print(problem.describe(settings.home))
+    if problems:
+        print(f"政策表检查未通过：{len(problems)} 个错误。修正之前，机器人继续使用上一次通过检查的政策表。")
+    else:
+        print(f"政策表检查通过：共 {tables} 个年度。")
+    return 0 if result.ok and not problems else 1
 
 
 def cmd_faq_build(settings: Settings, args: argparse.Namespace) -> int:

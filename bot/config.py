@@ -266,6 +266,13 @@ class Settings:
         _parse_positive_float,
         "how often the bot service retries saving leads kept in var/outbox/",
     )
+    lead_save_seconds: float = _setting(
+        "ENLIST_LEAD_SAVE_SECONDS",
+        6.0,
+        _parse_positive_float,
+        "how long a sign-up waits for the database before it keeps the lead in var/outbox/ "
+        "(the widget gives up on a reply after 20 s)",
+    )
     ready_timeout: float = _setting(
         "ENLIST_READY_TIMEOUT",
         180.0,

@@ -471,7 +471,8 @@ def is_skip(text: str) -> bool:
 # --- everything at once ---------------------------------------------------------------------
 
 def extract(text: str, reference_year: int, expect: Optional[str] = None) -> Facts:
-    """All facts a message states. ``expect``: the slot just asked for (allows bare answers)."""
+    """All facts a message states. ``expect``: the slot just asked for (allows bare answers).
+    ``reference_year``: the year the student speaks in ("21岁", "去年", "今年" count from it)."""
     facts = Facts()
     facts.gender = extract_gender(text, expect == "gender")
     age = extract_age(text, expect == "birth_year")

@@ -56,15 +56,18 @@ def _accuracy(settings: Settings, model: Path, progress: Progress) -> float:
         return float(known)
     from bot.evaluation import evaluate_model
 
-    progress(f"evaluating {model.name} on the NLU test set ...")
+    progress(f"检查准确率：用测试问题检验模型 {model.name}（约半分钟）…")
     report = evaluate_model(settings, model)
     remember(settings, model, faq_accuracy=report.faq_accuracy, oos_rejection=report.oos_rejection)
     return report.faq_accuracy
 
 
+TRAINING_ZH = {"finetune": "在当前模型基础上更新", "full": "从头训练"}
+
+
 def reload_model(settings: Settings, progress: Progress = print, evaluate: bool = True) -> ReloadResult:
     """Steps 1-4 of the module docstring; ``progress`` receives one line per step."""
-    progress("validating and building the FAQ training data ...")
+    progress("第1步：检查FAQ内容，生成训练数据…")
     build_faq(settings)
     target = model_path_for(settings, fingerprint(settings))
     structure = fingerprint(settings, phrasings=False)
@@ -76,13 +79,13 @@ def reload_model(settings: Settings, progress: Progress = print, evaluate: bool 
     if not target.exists():
         base = current if current is not None and model_info(settings, current).get("structure") == structure else None
         training = "finetune" if base is not None else "full"
-        progress(f"training ({training}) {target.name} ...")
+        progress(f"第2步：训练新模型（{TRAINING_ZH[training]}，约2分钟）…")
         try:
             train(settings, target, finetune_from=base)
         except TrainingError:
             if base is None:
                 raise
-            progress("fine-tuning failed; training from scratch ...")
+            progress("在原模型基础上训练没有成功，改为从头训练（约3分钟）…")
             training = "full"
             train(settings, target)
     remember(settings, target, structure=structure, trained_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))

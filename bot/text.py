@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import List
 
 # Control and format characters (C0/C1, zero-width, bidi marks) except ordinary whitespace.
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -78,6 +79,18 @@ def focus_question(text: str) -> str:
     last = asking[-1]
     first = last - 1 if last > 0 and len(sentences[last]) < 5 else last
     return "".join(sentences[first:last + 1]).strip() or text
+
+
+_CLAUSE_BREAK = re.compile(r"[。！？!?；;\n]+|(?:还有|另外|以及|顺便问一下|顺便问下|再问一下|再问下|还想问)")
+MIN_CLAUSE_CHARS = 4
+
+
+def split_questions(text: str) -> List[str]:
+    """The separate questions of one message ("学费能补多少？考研加几分？" → two); a message
+    with one question (or none recognisable) gives one item, the whole text."""
+    clauses = [strip_filler(c.strip(" ，,、")) for c in _CLAUSE_BREAK.split(text)]
+    questions = [c for c in clauses if len(c) >= MIN_CLAUSE_CHARS and (_QUESTION_CUE.search(c) or "几" in c)]
+    return questions if len(questions) >= 2 else [text]
 
 
 def normalize_for_nlu(text: str) -> str:

@@ -3,7 +3,8 @@
 Rasa keeps every event of a conversation as a row of its ``events`` table (``sender_id``,
 ``type_name``, ``timestamp``, JSON ``data``). A transcript is the user and bot messages
 in order. A button press is stored as its payload (``/affirm``); it is shown as the
-button's title when the bot message before it offered that button.
+button's title when the bot message before it offered that button. A typed message that
+named a button (bot/typed_buttons.py) is shown as typed, with the button it chose.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage.database import create_db_engine
+from bot.typed_buttons import PARSE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +84,10 @@ def _turns(rows) -> List[Turn]:  # noqa: ANN001 - rows of (type_name, timestamp,
                 titles = " ".join(f"［{b.get('title', '')}］" for b in buttons if isinstance(b, dict))
                 turns.append(Turn("bot", "\n".join(part for part in (message, titles) if part), at))
         elif message:
+            typed = (event.get("parse_data") or {}).get(PARSE_KEY)
+            if isinstance(typed, dict) and typed.get("title"):
+                turns.append(Turn("user", f"{message} → {typed['title']}", at, button=True))
+                continue
             title = offered.get(message)
             turns.append(Turn("user", title or message, at, button=title is not None))
     return turns

@@ -122,6 +122,36 @@ class Chat:
 
 
 @contextlib.contextmanager
+def running_stack(var_dir: Path, model: Path, **overrides: str) -> Iterator[Settings]:
+    """A private stack (Rasa + bot service) with its own var/ directory and ``ENLIST_*``
+    overrides, for tests that must not share the session stack; stopped on exit."""
+    from bot.runner import Stack
+
+    with environment(stack_environment(var_dir, **overrides)):
+        running = Stack(Settings.from_env(), model, echo=False)
+        try:
+            running.start()
+            yield running.settings
+        finally:
+            running.stop()
+
+
+def tracker_events(tracker_store_url: str, sender: str) -> List[Dict[str, Any]]:
+    """The stored Rasa events of one conversation, oldest first: ``{"type": ..., **data}``."""
+    from sqlalchemy import text
+
+    database = Database(tracker_store_url)
+    try:
+        with database.begin() as connection:
+            rows = connection.execute(
+                text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+            ).all()
+        return [{"type": row.type_name, **json.loads(row.data)} for row in rows]
+    finally:
+        database.dispose()
+
+
+@contextlib.contextmanager
 def bot_service(var_dir: Path, **overrides: str) -> Iterator[Settings]:
     """A private bot service (``python -m bot.server``) on a free port with its own var/
     directory and ``ENLIST_*`` overrides; stopped on exit. Its output goes to var/bot.log."""

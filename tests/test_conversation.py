@@ -108,3 +108,27 @@ def test_conversations_are_independent(chat: Chat, sender: str) -> None:
     first = chat.text(sender + "-1", "退役后学费减免怎么算")
     second = chat.text(sender + "-2", "你好")
     assert FOOTER in first and "征兵咨询助手" in second
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("大学生当兵学费能补偿多少钱", "16000元"),
+    ("当兵能把助学贷款还了吗", "16000元"),
+    ("2023年征兵几号批准入伍", "9月1日"),
+    ("退伍后考研能加几分", "10分"),
+    ("男生身高要多少才能当兵", "160cm"),
+])
+def test_the_answer_leads_with_the_number_asked(chat, sender: str, question: str, wanted: str) -> None:  # noqa: ANN001
+    """Issue 11 §5: the first paragraph gives the number the usual question wants."""
+    first = chat.text(sender, question).split("\n")[0]
+    assert wanted in first, first
+
+
+def test_several_questions_in_one_message_answer_one_and_offer_the_others(chat, sender: str) -> None:  # noqa: ANN001
+    """Issue 11 §3: the main question is answered, the others are buttons (their titles)."""
+    text, buttons = chat.buttons(sender, "女生能当兵吗？身高要求多少？")
+    assert "您还问了别的问题" in text
+    first_line, first_button = text.split("\n")[0], buttons[0]["title"]
+    # either question may be taken as the main one; the other is the first button
+    assert ("158cm" in first_line and first_button == "女兵报名") or ("女兵征集对象" in first_line and first_button == "身高体重标准"), (first_line, first_button)
+    text, _ = chat.buttons(sender, "女生能当兵吗")  # one question: no such line
+    assert "您还问了别的问题" not in text

@@ -24,11 +24,14 @@ IN_SCOPE = Path("tests/nlu/real_wording.yml")
 NEAR_MISS = Path("tests/nlu/real_near_miss.yml")
 RESULTS = Path("tests/nlu/real_wording.results.json")
 
-# Measured 2026-12-02: main 26a9de6 in-scope 16/29 = 0.552, near-miss rejection 32/66 = 0.485;
-# with hard negatives and the domain gate 15/29 = 0.517, 48–49/66 = 0.727–0.742 (two trainings). Floors: the
-# latter minus about one item. Raise them as the model improves.
-MIN_IN_SCOPE_RIGHT = 0.48
-MIN_NEAR_MISS_REJECTION = 0.70
+# Measured 2026-12-02 on the first, PARTIAL set (29 in-scope, 66 near-miss): main 26a9de6 in-scope
+# 16/29 = 0.552, near-miss rejection 32/66 = 0.485; with hard negatives and the domain gate 15/29 = 0.517,
+# 48–49/66 = 0.727–0.742 (two trainings).
+# Measured 2026-12-02 on the full set (151 in-scope of which 36 `uncovered`, 75 near-miss) with the model
+# of main a92c89d: in-scope 79/151 = 0.523 (79/115 = 0.687 of the covered items), near-miss rejection
+# 52/75 = 0.693. Floors: these minus about one item. Raise them as the model improves.
+MIN_IN_SCOPE_RIGHT = 0.51
+MIN_NEAR_MISS_REJECTION = 0.68
 
 
 def _load(home: Path, path: Path) -> List[Dict[str, Any]]:

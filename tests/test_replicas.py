@@ -8,7 +8,6 @@ reason, only when PostgreSQL or Redis does not answer).
 
 from __future__ import annotations
 
-import json
 import secrets
 import signal
 import socket
@@ -26,7 +25,7 @@ from bot.leads.store import LeadStore
 from bot.runner import ManagedProcess, Stack, http_ok, rasa_command, write_run_files
 from bot.storage.database import Database
 from bot.training import subprocess_env
-from tests.conftest import Chat, environment, free_port, http
+from tests.conftest import Chat, environment, free_port, http, tracker_events
 from tests.test_leads_conversation import ANSWERS, start_form
 
 pytestmark = pytest.mark.stack
@@ -56,15 +55,7 @@ class Replicas:
         self.database_url = database_url
 
     def events(self, sender: str) -> List[dict]:
-        database = Database(self.database_url)
-        try:
-            with database.begin() as connection:
-                rows = connection.execute(
-                    text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
-                ).all()
-            return [{"type": row.type_name, **json.loads(row.data)} for row in rows]
-        finally:
-            database.dispose()
+        return tracker_events(self.database_url, sender)
 
 
 @pytest.fixture(scope="module")

@@ -69,3 +69,14 @@ def test_rephrase_detection(previous: str, current: str, rephrased: bool) -> Non
     from bot.fallbacks import is_rephrase
 
     assert is_rephrase(previous, current) is rephrased
+
+
+def test_split_questions_finds_each_question_of_a_message() -> None:
+    from bot.text import normalize, split_questions
+
+    assert split_questions(normalize("学费能补多少？考研加几分？")) == ["学费能补多少", "考研加几分"]
+    assert split_questions(normalize("你好。请问体检查什么？另外视力要求多少？还有纹身可以吗")) == ["体检查什么", "视力要求多少", "纹身可以吗"]
+    # one question, or statements around one question: the message stays whole
+    assert split_questions(normalize("当兵学费怎么补偿")) == ["当兵学费怎么补偿"]
+    assert split_questions(normalize("我大二，20岁。想问一下能不能保留学籍")) == ["我大二,20岁。想问一下能不能保留学籍"]
+    assert split_questions(normalize("学费补偿。考研加分")) == ["学费补偿。考研加分"]  # no question cue: not split

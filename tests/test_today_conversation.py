@@ -9,8 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.config import Settings
-from tests.conftest import Chat, environment, stack_environment
+from tests.conftest import Chat, running_stack
 
 PAST_YEAR_LINE = "以下为2023年政策，现行政策可能已调整，请以全国征兵网和区人武部公告为准"
 
@@ -19,15 +18,8 @@ pytestmark = pytest.mark.stack
 
 @pytest.fixture(scope="module")
 def real_date_chat(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Chat]:
-    from bot.runner import Stack
-
-    with environment(stack_environment(tmp_path_factory.mktemp("today-var"), ENLIST_TODAY="")):
-        running = Stack(Settings.from_env(), trained_model, echo=False)
-        try:
-            running.start()
-            yield Chat(running.settings)
-        finally:
-            running.stop()
+    with running_stack(tmp_path_factory.mktemp("today-var"), trained_model, ENLIST_TODAY="") as settings:
+        yield Chat(settings)
 
 
 @pytest.mark.parametrize("question", ["大学生当兵学费能补偿多少", "女生可以当兵吗"])

@@ -24,12 +24,14 @@ from bot.config import Settings
 from bot.errors import RequestRejected
 from bot.json_body import json_object
 from bot.senders import SENDER_RULE, is_valid_sender
-from bot import action_call, never_silent, rasa_speedups
+from bot import action_call, idempotent_turns, never_silent, rasa_speedups, typed_button_parse
 
 # Rasa imports this module when it loads credentials.yml, before it forks workers.
 rasa_speedups.install(Settings.from_env().parse_cache_size)
 never_silent.install()
+idempotent_turns.install()
 action_call.install()
+typed_button_parse.install()
 
 logger = logging.getLogger(__name__)
 

@@ -99,8 +99,3 @@ def check_age(profile: Profile, policy: PolicyYear, year: Optional[int] = None) 
     if maybe is not None and age <= maybe.max_age and maybe.max_age > primary.max_age:
         return AgeVerdict(Outcome.CONDITIONAL, age, primary, maybe, condition_text(maybe, year))
     return AgeVerdict(Outcome.OVER, age, primary, maybe, condition_text(maybe, year) if maybe else "")
-
-
-def birth_years_within(rule: AgeRule, year: int) -> tuple:
-    """(earliest, latest) birth year within 18..max_age for ``rule`` in ``year``."""
-    return year - rule.max_age, year - 18

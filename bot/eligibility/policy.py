@@ -2,22 +2,67 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.eligibility.model import PolicyYear
-from bot.eligibility.policy_2023 import POLICY_2023
+from bot.eligibility.policy_file import PolicyFileError, load_tables, policy_dir, policy_files
 
-TABLES: Dict[int, PolicyYear] = {POLICY_2023.year: POLICY_2023}
+logger = logging.getLogger(__name__)
+
+
+class PolicyTables:
+    """The tables of ``faq/policy/``, read again when a file changes (as the FAQ catalog
+    is); a file that stops validating keeps the last good tables and logs why."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._stamp: Optional[Tuple[Tuple[str, float], ...]] = None
+        self._tables: Dict[int, PolicyYear] = {}
+        self._lock = threading.Lock()
+
+    def tables(self) -> Dict[int, PolicyYear]:
+        stamp = tuple((p.name, p.stat().st_mtime) for p in policy_files(self.directory))
+        with self._lock:
+            if stamp != self._stamp:
+                try:
+                    self._tables = load_tables(self.directory)
+                except PolicyFileError as error:
+                    if not self._tables:
+                        raise
+                    logger.error("policy table not reloaded, keeping the last good one: %s", error)
+                self._stamp = stamp
+            return self._tables
+
+    def policy_for(self, year: int) -> Tuple[PolicyYear, bool]:
+        """(table, exact): the table of ``year``, else the newest one before it (exact False)."""
+        tables = self.tables()
+        if year in tables:
+            return tables[year], True
+        older = [y for y in tables if y < year]
+        chosen = max(older) if older else min(tables)
+        return tables[chosen], False
+
+
+_shared: Dict[Path, PolicyTables] = {}
+
+
+def tables_in(faq_dir: Path) -> PolicyTables:
+    """The (shared, reloading) tables of ``faq_dir/policy``."""
+    directory = policy_dir(faq_dir)
+    if directory not in _shared:
+        _shared[directory] = PolicyTables(directory)
+    return _shared[directory]
 
 
 def policy_for(year: int) -> Tuple[PolicyYear, bool]:
-    """(table, exact): the table of ``year``, else the newest one before it (exact False)."""
-    if year in TABLES:
-        return TABLES[year], True
-    older = [y for y in TABLES if y < year]
-    chosen = max(older) if older else min(TABLES)
-    return TABLES[chosen], False
+    """:meth:`PolicyTables.policy_for` over the configured ``ENLIST_FAQ_DIR``."""
+    from bot import runtime
+
+    return tables_in(runtime.settings().faq_dir).policy_for(year)
 
 
 @dataclass(frozen=True)

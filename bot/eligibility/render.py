@@ -3,6 +3,11 @@
 Every statement comes from a rule of the policy table and is followed by its short source
 name (and plain words where the fact sheet marks 推断/存疑/未找到); the full sources (official
 links only) close the answer, then "以上为参考，以征兵办审核为准".
+
+The eligibility and benefit results come in two messages, because the whole reasoning is
+four to six phone screens: the verdict with the key numbers (at most
+:data:`SUMMARY_MAX_CHARS`), and behind :data:`DETAILS_BUTTON` the rules, the arithmetic
+and the sources (``ChatReply.details``).
 """
 
 from __future__ import annotations
@@ -15,14 +20,16 @@ from bot import clock
 from bot.eligibility import age as age_check
 from bot.eligibility import benefit as money
 from bot.eligibility.location import can_choose, location_rule
-from bot.eligibility.model import Cite, PolicyYear, Rule, Status
+from bot.eligibility.model import Cite, PolicyYear, Rule
 from bot.faq.sources import student_source
 from bot.eligibility.physical import check_body
 from bot.eligibility.policy import Profile
 from bot.faq.render import ChatReply
+from bot.leads.model import SIGN_UP_BUTTON
 
 FOOTER = "以上为参考，以征兵办审核为准。"
-SIGN_UP_BUTTON = {"title": "我想报名", "payload": "/sign_up"}
+SUMMARY_MAX_CHARS = 350
+DETAILS_BUTTON = {"title": "查看计算过程和依据", "payload": "/show_details"}
 BENEFIT_BUTTON = {"title": "估算学费补偿", "payload": "/estimate_benefit"}
 ELIGIBILITY_BUTTON = {"title": "看看我能不能当兵", "payload": "/check_eligibility"}
 LOCATION_BUTTON = {"title": "学校所在地还是户籍地", "payload": "/compare_location"}
@@ -57,15 +64,30 @@ class Sources:
         return "依据：" + "；".join(links)
 
 
-def _close(parts: List[str], sources: Sources, notice: str) -> str:
+def _dated(parts: List[str], sources: Sources, notice: str) -> None:
+    """Put first what the student must read first: the year notice when the configured year
+    has no table (it says the rest too), else the past-year line once that year is over."""
+    past = clock.past_year_line(sources.policy.year, sources.today)
     if notice:
         parts.insert(0, notice)
-    past = clock.past_year_line(sources.policy.year, sources.today)
-    if past:
+    elif past:
         parts.insert(0, f"**{past}。**")
+
+
+def _close(parts: List[str], sources: Sources, notice: str) -> str:
+    _dated(parts, sources, notice)
     parts.append(sources.line())
     parts.append(FOOTER)
     return "\n\n".join(parts)
+
+
+def _two_messages(summary: List[str], details: List[str], sources: Sources, notice: str,
+                  buttons: List[Dict[str, str]]) -> ChatReply:
+    """The short verdict first, the reasoning (with the 依据 line) behind a button."""
+    _dated(summary, sources, notice)
+    summary.append(FOOTER)
+    reasoning = ["**计算过程和依据**", *details, sources.line(), FOOTER]
+    return ChatReply("\n\n".join(summary), [DETAILS_BUTTON, *buttons], "\n\n".join(reasoning))
 
 
 def year_notice(requested_year: int, policy: PolicyYear) -> str:
@@ -73,7 +95,7 @@ def year_notice(requested_year: int, policy: PolicyYear) -> str:
     if requested_year == policy.year:
         return ""
     return (f"**注意：本助手还没有{requested_year}年的政策表，以下按{policy.year}年政策计算**，"
-            f"{requested_year}年可能已有调整，请以全国征兵网和区人武部的最新公告为准。")
+            "请以全国征兵网和区人武部的最新公告为准。")
 
 
 def age_phrase(year: int, birth_year: int, today: Optional[dt.date]) -> str:
@@ -84,13 +106,16 @@ def age_phrase(year: int, birth_year: int, today: Optional[dt.date]) -> str:
     return f"{year}年时{age}周岁（今年{age_check.age_in(today.year, birth_year)}周岁）"
 
 
-def describe(profile: Profile, year: int, today: Optional[dt.date] = None) -> str:
+def describe(profile: Profile, year: int, today: Optional[dt.date] = None, with_age: bool = True) -> str:
     """"男，2002年出生（2023年21周岁），本科，在校生（大三）"; once 2023 is over the age
-    reads "2002年出生，2023年时21周岁（今年24周岁）"."""
+    reads "2002年出生，2023年时21周岁（今年24周岁）"; without ``with_age`` (the headline
+    says it) just "2002年出生"."""
     bits = []
     if profile.gender:
         bits.append(profile.gender)
-    if profile.birth_year and clock.is_past(year, today):
+    if profile.birth_year and not with_age:
+        bits.append(f"{profile.birth_year}年出生")
+    elif profile.birth_year and clock.is_past(year, today):
         bits.append(f"{profile.birth_year}年出生，{age_phrase(year, profile.birth_year, today)}")
     elif profile.birth_year:
         bits.append(f"{profile.birth_year}年出生（{year}年{age_check.age_in(year, profile.birth_year)}周岁）")
@@ -117,17 +142,62 @@ def render_eligibility(profile: Profile, policy: PolicyYear, requested_year: int
     headline = _headline(verdict, year)
     if profile.birth_year:
         headline = headline.replace(f"您{year}年{verdict.age}周岁", f"您{age_phrase(year, profile.birth_year, today)}")
-    parts = [f"**{headline}**", f"按{year}年征兵政策自测，您提供的信息：{describe(profile, year, today)}。"]
-    parts.append("**年龄**\n" + "\n".join(_age_lines(verdict, profile, policy, sources)))
-    parts.append("**应征地**\n" + "\n".join(_location_lines(profile, policy, sources)))
-    parts.append("**身体条件**\n" + "\n".join(_body_lines(profile, policy, sources)))
-    parts.append("**下一步**\n" + "\n".join(_next_lines(profile, verdict, policy, sources)))
+    summary = [f"**{headline}**", *_aged_since(profile, verdict, year, today),
+               f"您提供的信息：{describe(profile, year, today, with_age=False)}。",
+               "\n".join(_key_lines(profile, verdict, policy, sources.today))]
+    details = [
+        "**年龄**\n" + "\n".join(_age_lines(verdict, profile, policy, sources)),
+        "**应征地**\n" + "\n".join(_location_lines(profile, policy, sources)),
+        "**身体条件**\n" + "\n".join(_body_lines(profile, policy, sources)),
+        "**下一步**\n" + "\n".join(_next_lines(profile, verdict, policy, sources)),
+    ]
     buttons = [SIGN_UP_BUTTON]
     if profile.education_level in UNIVERSITY:
         buttons.append(BENEFIT_BUTTON)
     if can_choose(profile.student_status, profile.education_level, policy):
         buttons.append(LOCATION_BUTTON)
-    return ChatReply(_close(parts, sources, year_notice(requested_year, policy)), buttons)
+    return _two_messages(summary, details, sources, year_notice(requested_year, policy), buttons)
+
+
+def _aged_since(profile: Profile, verdict: age_check.AgeVerdict, year: int, today: Optional[dt.date]) -> List[str]:
+    """Once the policy year is over, a student within its limit then may be over it now."""
+    limit = verdict.conditional or verdict.rule
+    if not (profile.birth_year and limit and clock.is_past(year, today)) or verdict.age > limit.max_age:
+        return []
+    now = age_check.age_in(today.year, profile.birth_year)
+    if now <= limit.max_age:
+        return []
+    return [f"注意：您今年{now}周岁，已超过这一上限。"]
+
+
+def _key_lines(profile: Profile, verdict: age_check.AgeVerdict, policy: PolicyYear, today: Optional[dt.date]) -> List[str]:
+    """The eligibility verdict's key facts, one short line each (no citations: those are in
+    the details)."""
+    lines = []
+    if profile.student_status is None and profile.education_level in UNIVERSITY:
+        lines.append("- 应征地：户籍所在地；普通高校在校生和应届毕业生也可选学校所在地。")
+    else:
+        options = location_rule(profile.student_status, profile.education_level, policy).options
+        short = [o.split("（")[0] + ("（须符合条件）" if "（" in o else "") for o in options]  # conditions: in the details
+        lines.append(f"- 应征地：{'或'.join(short)}。")
+    results = check_body(profile.gender, profile.height_cm, profile.weight_kg, profile.vision, profile.myopia_degree, policy.physical)
+    if results:
+        lines.append("- 身体：" + "；".join(f"{r.text.split('：')[0]}{r.level.value}" for r in results) + "，以体检实测为准。")
+    else:
+        height, bmi = policy.physical.min_height_cm[profile.gender], policy.physical.bmi[profile.gender]
+        lines.append(f"- 身体：{profile.gender}性身高{height:g}cm以上，{bmi.low:g}≤BMI<{bmi.high:g}，视力要求见计算过程。")
+    if verdict.outcome in (age_check.Outcome.OVER, age_check.Outcome.TOO_YOUNG) or _not_a_target(verdict):
+        return lines
+    step = "先做兵役登记，再在全国征兵网报名" if profile.gender == "男" else "在全国征兵网报名"
+    windows = [w for w in policy.windows if w.gender == profile.gender]
+    still_open = [w for w in windows if w.closes and not window_ended(w.closes, policy.year, today)]
+    if still_open:
+        lines.append(f"- 下一步：{step}（{still_open[0].text}截至{still_open[0].closes}）。")
+    elif windows and all(window_ended(w.closes, policy.year, today) for w in windows):
+        lines.append(f"- 下一步：{step}；{policy.year}年的报名已结束，新的报名时间请关注全国征兵网公告。")
+    else:
+        lines.append(f"- 下一步：{step}，报名时间请关注全国征兵网公告。")
+    return lines
 
 
 def _headline(verdict: age_check.AgeVerdict, year: int) -> str:
@@ -288,7 +358,8 @@ def render_benefit(est: money.Estimate, profile: Profile, policy: PolicyYear, re
         head = "**入伍时没有已交学费可补偿；退役后入学或复学，按规定享受学费减免。**"
     else:
         head = f"**学费补偿/代偿估算：共{money.yuan(est.total)}元（每年{money.yuan(est.per_year)}元 × {est.years_paid}年）。**"
-    parts = [head, f"您的情况：{est.education_level}，{est.student_status}，{when}。"]
+    summary = [head, f"您的情况：{est.education_level}，{est.student_status}，{when}。",
+               "\n".join(_benefit_key_lines(est, policy))]
     calc = []
     if not freshman:
         basis = f"实际缴纳学费{money.yuan(est.tuition_per_year)}元/年"
@@ -300,12 +371,28 @@ def render_benefit(est: money.Estimate, profile: Profile, policy: PolicyYear, re
     calc.append(f"- {when}适用这一档，是按批准入伍日期推算的：{mapping.text}{sources.cite(mapping)}。")
     if est.loan_amount:
         calc.append(f"- {rules['loan_first'].text}{sources.cite(rules['loan_first'])}。")
-    parts.append("**学费补偿/代偿**\n" + "\n".join(calc))
-    parts.append("**学费减免**\n" + "\n".join(_reduction_lines(est, policy, sources)))
-    parts.append("**申请**\n" + "\n".join(_apply_lines(est, policy, sources)))
     others = [f"- {_benefit_line(policy, b.id, sources)}" for b in policy.benefits if b.applies_to(est.student_status, est.education_level)]
-    parts.append("**其他优待**\n" + "\n".join(others))
-    return ChatReply(_close(parts, sources, year_notice(requested_year, policy)), [SIGN_UP_BUTTON, ELIGIBILITY_BUTTON])
+    details = [
+        "**学费补偿/代偿**\n" + "\n".join(calc),
+        "**学费减免**\n" + "\n".join(_reduction_lines(est, policy, sources)),
+        "**申请**\n" + "\n".join(_apply_lines(est, policy, sources)),
+        "**其他优待**\n" + "\n".join(others),
+    ]
+    return _two_messages(summary, details, sources, year_notice(requested_year, policy), [SIGN_UP_BUTTON, ELIGIBILITY_BUTTON])
+
+
+def _benefit_key_lines(est: money.Estimate, policy: PolicyYear) -> List[str]:
+    """The estimate's key numbers, one short line each."""
+    level = "研究生" if est.education_level == "研究生" else "本专科"
+    lines = [f"- 上限：{level}每年{est.cap_per_year}元（按入伍通知书日期所在时段）。"]
+    if est.student_status not in ("在校生", "新生"):
+        lines.append("- 学费减免：毕业生入伍不适用（针对退役后复学或入学）。")
+    elif est.remaining_years and est.tuition_per_year <= money.lowest_cap_from(est.approval, est.education_level, policy):
+        lines.append(f"- 退役复学后剩余{est.remaining_years}年学费减免：约{money.yuan(est.reduction_total)}元。")
+    else:
+        lines.append("- 退役复学后的学费减免：见计算过程。")
+    lines.append("- 申请：全国征兵网填报《国家教育资助申请表》，县级征兵办盖章后交学校。")
+    return lines
 
 
 def _reduction_lines(est: money.Estimate, policy: PolicyYear, sources: Sources) -> List[str]:

@@ -40,7 +40,7 @@ ANSWER_PLACEHOLDERS: Tuple[str, ...] = ("contact",)
 MIN_QUESTIONS = 8
 MAX_QUESTION_CHARS = 120
 MAX_TITLE_CHARS = 16
-MAX_ANSWER_CHARS = 1500
+MAX_ANSWER_CHARS = 400  # one phone screen (360×640) before the sources line
 MAX_BUTTONS = 4
 MAX_REVIEWER_CHARS = 40
 

@@ -13,13 +13,14 @@ from bot.faq.model import FaqEntry
 from bot.faq.sources import student_sources
 
 
-
 @dataclass(frozen=True)
 class ChatReply:
-    """Text (light Markdown) and buttons, as sent through ``dispatcher.utter_message``."""
+    """Text (light Markdown) and buttons, as sent through ``dispatcher.utter_message``;
+    ``details`` (the reasoning and sources of a personal result) is sent on request."""
 
     text: str
     buttons: List[Dict[str, str]] = field(default_factory=list)
+    details: str = ""
 
 
 def render_answer(

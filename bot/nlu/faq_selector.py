@@ -33,6 +33,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 RESPONSE_SELECTOR = "response_selector"
+#: Set by the normaliser when a message asks several things ("学费能补多少？考研加几分？").
+QUESTIONS = "enlist_questions"
+#: How sure the selector must be of another question's entry before it is offered as a button.
+OTHER_QUESTION_CONFIDENCE = 0.2
 
 
 def char_features(text: str, char_ngrams: Tuple[int, int]) -> Counter:
@@ -249,5 +253,25 @@ class FaqSelector(GraphComponent):
                 },
                 "ranking": ranking,
             }
+            others = self._other_questions(message.get(QUESTIONS) or [], top)
+            if others:
+                selector[intent]["other_questions"] = others
             message.set(RESPONSE_SELECTOR, selector, add_to_output=True)
         return messages
+
+    def _other_questions(self, questions: Sequence[str], answered: str) -> List[Dict[str, Any]]:
+        """The entries of the other questions of a message, each confident and new."""
+        if len(questions) < 2:
+            return []
+        import jieba
+
+        from rasa.nlu.tokenizers.tokenizer import Token
+
+        clauses = [Message(data={TEXT: q, TOKENS_NAMES[TEXT]: [Token(w, 0) for w in jieba.lcut(q)]}) for q in questions]
+        found: List[Dict[str, Any]] = []
+        for probabilities in self.probabilities(clauses):
+            best = int(np.argmax(probabilities))
+            label = self._labels[best]
+            if probabilities[best] >= OTHER_QUESTION_CONFIDENCE and label != answered and all(f[INTENT_RESPONSE_KEY] != label for f in found):
+                found.append({INTENT_RESPONSE_KEY: label, "confidence": float(probabilities[best])})
+        return found

@@ -22,7 +22,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.spelling import Lexicon
-from bot.text import normalize_for_nlu
+from bot.nlu.faq_selector import QUESTIONS
+from bot.text import normalize, normalize_for_nlu, split_questions
 
 LEXICON_FILE = "lexicon.json"
 
@@ -80,9 +81,14 @@ class ChineseTextNormalizer(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             if isinstance(text, str):
+                questions = split_questions(normalize(text))
+                if len(questions) > 1:  # for the FAQ selector: the other questions become buttons
+                    message.set(QUESTIONS, [self._correct(q) for q in questions])
                 message.set(TEXT, self.normalize(text))
         return messages
 
     def normalize(self, text: str) -> str:
-        normalized = normalize_for_nlu(text)
-        return self._lexicon.correct(normalized) if self._lexicon is not None else normalized
+        return self._correct(normalize_for_nlu(text))
+
+    def _correct(self, text: str) -> str:
+        return self._lexicon.correct(text) if self._lexicon is not None else text

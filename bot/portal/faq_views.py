@@ -102,7 +102,7 @@ def register(blueprint: Blueprint) -> None:
     @require_role(*EDITOR_ROLES)
     async def save_entry(request: Request, entry_id: str) -> HTTPResponse:
         entry_id = entry_id_of(entry_id)
-        answer = form_value(request, "answer", required=False, max_chars=MAX_ANSWER_CHARS * 2)
+        answer = form_value(request, "answer", required=False, max_chars=MAX_ANSWER_CHARS * 10)  # the validator explains the limit
         questions_text = form_value(request, "questions", required=False, max_chars=MAX_NEW_QUESTIONS * (MAX_QUESTION_CHARS + 2))
         portal = await services(request)
         user = request.ctx.session.user

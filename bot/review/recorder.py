@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Se
 from bot import runtime
 from bot.review.model import Guess, guesses_of
 from bot.turns import record_turn
+from bot.typed_buttons import meant_text
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -35,7 +36,6 @@ MAX_PENDING = 1000
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enlist-record")
 _pending = 0
 _pending_lock = threading.Lock()
-_idle = threading.Condition(_pending_lock)
 _in_form: ContextVar[bool] = ContextVar("enlist_in_form", default=False)
 
 
@@ -71,13 +71,6 @@ def _run(what: str, job: Callable[[], None]) -> None:
     finally:
         with _pending_lock:
             _pending -= 1
-            _idle.notify_all()
-
-
-def wait_idle(timeout: float = 10.0) -> bool:
-    """Block until every submitted job ran (tests, shutdown); False on timeout."""
-    with _pending_lock:
-        return _idle.wait_for(lambda: _pending == 0, timeout)
 
 
 def review(kind: str, sender_id: str, text: str, guesses: Sequence[Guess] = (), answered_faq: Optional[str] = None) -> None:
@@ -109,7 +102,7 @@ def queue_downvote(settings: "Settings", vote: "Vote") -> None:
             logger.warning("question of a vote not found in the tracker store (%s)", type(exc).__name__)
         if in_form:
             return  # a form turn: its question and the bot text hold personal data
-        text = str((question or {}).get("text") or "")
+        text = meant_text(question or {})  # a typed button reads as its payload, like a tap
         if not text or text.startswith("/"):  # not found, or a button: the bot text says what was shown
             text = vote.bot_text or ""
         found = guesses_of((question or {}).get("parse_data") or {})

@@ -52,10 +52,6 @@ class Database:
         self.url = url
         self.engine = create_db_engine(url)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     @contextlib.contextmanager
     def begin(self) -> Iterator[Connection]:
         """A connection in a transaction, committed on success, rolled back on error."""

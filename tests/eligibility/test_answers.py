@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -18,10 +19,18 @@ from actions.eligibility import (
 from actions.turns import fresh_user_text
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile
-from bot.eligibility.policy_2023 import POLICY_2023 as P
-from bot.eligibility.render import FOOTER, benefit_not_applicable, render_benefit, render_eligibility, render_location
+from bot.eligibility.policy import policy_for
+
+P, _ = policy_for(2023)
+from bot.faq.render import ChatReply
+from bot.eligibility.render import DETAILS_BUTTON, FOOTER, SUMMARY_MAX_CHARS, benefit_not_applicable, render_benefit, render_eligibility, render_location
 
 SHARED = ("gender", "birth_year", "student_status", "education_level")
+
+
+def both(reply: ChatReply) -> str:
+    """The short result and the reasoning sent behind "查看计算过程和依据"."""
+    return reply.text + "\n\n" + reply.details
 
 
 def test_eligibility_answer_ends_with_the_notice_and_offers_the_lead_form() -> None:
@@ -30,27 +39,30 @@ def test_eligibility_answer_ends_with_the_notice_and_offers_the_lead_form() -> N
     assert {"title": "我想报名", "payload": "/sign_up"} in reply.buttons
     assert "年龄条件：符合" in reply.text and "上限22周岁" in reply.text
     assert "学校所在地或入学前户籍所在地" in reply.text
-    assert "依据：2023年全国征兵工作会议；" in reply.text and "；《兵役法》；" in reply.text  # A-grade first, named without mirror links
-    assert "github.com" not in reply.text and "careyatlantaproperties" not in reply.text
+    assert "依据：2023年全国征兵工作会议；" in reply.details and "；《兵役法》；" in reply.details  # A-grade first, named without mirror links
+    assert "github.com" not in both(reply) and "careyatlantaproperties" not in both(reply)
+    assert reply.details.endswith(FOOTER) and "依据" not in reply.text
 
 
 def test_body_numbers_are_computed() -> None:
     reply = render_eligibility(Profile(gender="男", birth_year=2003, education_level="高中", student_status="应届毕业生",
                                        height_cm=175, weight_kg=70, vision=(4.6,)), P, 2023)
-    assert "BMI = 70 ÷ 1.75² ≈ 22.9" in reply.text and "17.5≤BMI<30" in reply.text
-    assert "4.6" in reply.text and "需查矫正视力" in reply.text
+    assert "BMI = 70 ÷ 1.75² ≈ 22.9符合" in reply.text and "裸眼视力4.6（按两眼都是此值）需进一步检查" in reply.text
+    assert "17.5≤BMI<30" in reply.details and "需查矫正视力" in reply.details
 
 
 def test_another_policy_year_says_so_first_and_counts_age_in_that_year() -> None:
     reply = render_eligibility(Profile(gender="男", birth_year=2003, education_level="本科", student_status="在校生", grade="大二"), P, 2025)
     assert reply.text.startswith("**注意：本助手还没有2025年的政策表，以下按2023年政策计算**")
-    assert "您2025年22周岁" in reply.text and "2003年出生（2025年22周岁）" in reply.text
+    assert "您2025年22周岁" in reply.text and "您提供的信息：男，2003年出生，本科" in reply.text
 
 
 def test_benefit_answer_shows_the_arithmetic_and_the_inference() -> None:
     est = money.estimate(P, "本科", "应届毕业生", 2023, "下半年", 5000, 4)
-    text = render_benefit(est, Profile(education_level="本科", student_status="应届毕业生"), P, 2023).text
-    assert "共20000元" in text and "5000元/年 × 4年 = 20000元" in text
+    reply = render_benefit(est, Profile(education_level="本科", student_status="应届毕业生"), P, 2023)
+    assert "共20000元" in reply.text and "本专科每年16000元" in reply.text and reply.text.endswith(FOOTER)
+    text = reply.details
+    assert "5000元/年 × 4年 = 20000元" in text
     assert "16000元" in text and "（这是按条文推算的，请以区人武部答复为准）" in text and "【推断】" not in text
     assert text.endswith(FOOTER)
 
@@ -78,6 +90,14 @@ def tracker(events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None
                    events, False, None, {"name": form} if active else {}, None)
 
 
+@pytest.fixture(autouse=True)
+def speaking_in_2023(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The actions read "21岁" against today: these trackers are set in 2023 (like the stack)."""
+    from bot import clock
+
+    monkeypatch.setattr(clock, "today", lambda settings=None: dt.date(2023, 1, 10))
+
+
 def run(action, t: Tracker) -> tuple:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, t, {}))
@@ -103,6 +123,21 @@ def test_activation_reads_the_triggering_message() -> None:
     assert (slots["birth_year"], slots["education_level"], slots["student_status"], slots["grade"]) == (2002.0, "本科", "在校生", "大三")
     assert slots["requested_slot"] == "gender"
     assert "还需要问几个问题" in messages[0]
+
+
+def test_an_age_is_read_against_today_once_the_policy_year_is_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In 2026 "我21岁" means born 2005: 18 in the 2023 table's year, 21 today."""
+    from bot import clock
+
+    monkeypatch.setattr(clock, "today", lambda settings=None: dt.date(2026, 12, 2))
+    slots, _ = run(ValidateEligibilityForm(), tracker(activation("我21岁本科大三能当兵吗", "eligibility_form")))
+    assert slots["birth_year"] == 2005.0
+    dispatcher = CollectingDispatcher()
+    done = {"gender": "男", "birth_year": 2001.0, "education_level": "本科", "student_status": "在校生", "grade": "大三"}
+    asyncio.run(ActionEligibilityResult().run(dispatcher, tracker([user("跳过")], done, active=False), {}))
+    text = dispatcher.messages[0]["text"]
+    assert "您2023年时22周岁（今年25周岁）" in text and "年龄条件：符合" in text
+    assert "注意：您今年25周岁，已超过这一上限。" in text  # within 2023's limit then, over it now
 
 
 def test_activation_reuses_earlier_self_descriptions_only() -> None:
@@ -183,10 +218,10 @@ def test_eligibility_result_action_renders_from_slots() -> None:
     assert "上限26周岁" in text and text.endswith(FOOTER)
 
 
-@pytest.mark.parametrize("slot", SHARED)
-def test_shared_slots_are_filled_by_the_eligibility_form(slot: str) -> None:
+def test_shared_slots_are_filled_by_the_eligibility_form() -> None:
     slots, _ = run(ValidateEligibilityForm(), tracker(activation("我是男生，2002年出生，本科在读", "eligibility_form")))
-    assert slots.get(slot) is not None
+    assert {slot: slots.get(slot) for slot in SHARED} == {
+        "gender": "男", "birth_year": 2002.0, "student_status": "在校生", "education_level": "本科"}
 
 
 def test_woman_outside_the_groups_is_not_told_to_register() -> None:
@@ -227,3 +262,46 @@ def test_students_never_read_grading_words_or_unofficial_links() -> None:
         assert not student_jargon(text) and "【" not in text, text
         for url in re.findall(r"https?://[^\s)）]+", text):
             assert is_official(url), url
+
+
+# --- one screen on a phone (issue 12 §3) ----------------------------------------------------
+
+def _profiles():
+    import itertools
+
+    for gender, born, education, status, height, weight, vision in itertools.product(
+        ["男", "女"], [1994, 1998, 2001, 2003, 2005, 2007], ["初中", "高中", "专科", "本科", "研究生"],
+        ["在校生", "应届毕业生", "往届毕业生", "新生", None], [None, 155, 175], [None, 45, 100], [(), (4.4,), (4.6, 4.9)],
+    ):
+        yield Profile(gender=gender, birth_year=born, education_level=education, student_status=status, height_cm=height,
+                      weight_kg=weight, vision=vision, myopia_degree=700 if len(vision) == 2 else None,
+                      grade="大五" if status == "在校生" else None)
+
+
+@pytest.mark.parametrize("today", [None, dt.date(2023, 1, 10), dt.date(2026, 12, 2)])
+@pytest.mark.parametrize("year", [2023, 2025])
+def test_every_eligibility_result_fits_one_phone_screen_and_keeps_its_reasoning(today: Optional[dt.date], year: int) -> None:
+    longest = ""
+    for profile in _profiles():
+        reply = render_eligibility(profile, P, year, today)
+        assert reply.buttons[0] == DETAILS_BUTTON and reply.details.startswith("**计算过程和依据**")
+        assert "依据：" in reply.details and "（" in reply.details  # every rule cited there, none in the summary
+        longest = max(longest, reply.text, key=len)
+    assert len(longest) <= SUMMARY_MAX_CHARS, (len(longest), longest)
+    assert len(longest) > SUMMARY_MAX_CHARS * 2 // 3  # the grid reaches long answers, not only short ones
+
+
+@pytest.mark.parametrize("today", [None, dt.date(2026, 12, 2)])
+def test_every_benefit_estimate_fits_one_phone_screen(today: Optional[dt.date]) -> None:
+    import itertools
+
+    longest = ""
+    for education, status, year, half, tuition, paid, loan in itertools.product(
+        ["专科", "本科", "研究生"], ["在校生", "应届毕业生", "往届毕业生", "新生"], [2020, 2021, 2023],
+        ["上半年", "下半年"], [0, 5000, 30000], [0, 1, 4], [0, 60000],
+    ):
+        est = money.estimate(P, education, status, year, half, tuition, paid, loan)
+        reply = render_benefit(est, Profile(education_level=education, student_status=status), P, 2025, today)
+        assert reply.buttons[0] == DETAILS_BUTTON and "依据：" in reply.details and "依据" not in reply.text
+        longest = max(longest, reply.text, key=len)
+    assert len(longest) <= SUMMARY_MAX_CHARS, (len(longest), longest)

@@ -12,7 +12,8 @@ from bot.eligibility.location import can_choose, location_rule
 from bot.eligibility.model import Status
 from bot.eligibility.physical import Level, bmi, check_bmi, check_height, check_vision
 from bot.eligibility.policy import Profile, policy_for
-from bot.eligibility.policy_2023 import POLICY_2023 as P
+
+P, _ = policy_for(2023)
 
 YEAR = 2023
 

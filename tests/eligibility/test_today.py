@@ -10,9 +10,12 @@ from bot import clock
 from bot.config import Settings
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile
-from bot.eligibility.policy_2023 import POLICY_2023 as P
+from bot.eligibility.policy import policy_for
+
+P, _ = policy_for(2023)
 from bot.eligibility.render import render_benefit, render_eligibility, render_location
 from bot.errors import ConfigError
+from tests.eligibility.test_answers import both
 
 IN_2023 = dt.date(2023, 6, 1)
 LATER = dt.date(2026, 12, 2)
@@ -28,18 +31,21 @@ def test_enlist_today_sets_the_clock_and_bad_dates_are_refused() -> None:
 
 
 def test_during_the_policy_year_no_past_line_and_windows_are_open() -> None:
-    text = render_eligibility(MAN, P, 2023, IN_2023).text
+    reply = render_eligibility(MAN, P, 2023, IN_2023)
+    assert "（男兵下半年网上报名截至2023年8月10日18时）" in reply.text
+    text = both(reply)
     assert PAST_LINE not in text
     assert "上半年征兵2月15日—3月31日（已结束）" in text  # over by June, the second round is not
     assert "下半年征兵8月15日—9月30日，" in text
-    assert "2002年出生（2023年21周岁）" in text
     assert "男兵下半年网上报名：2022年12月1日—2023年8月10日18时（" in text and "请以全国征兵网公告为准" in text
 
 
 def test_after_the_policy_year_the_line_comes_once_ages_say_today_and_windows_are_ended() -> None:
-    text = render_eligibility(MAN, P, 2023, LATER).text
-    assert text.startswith(f"**{PAST_LINE}。**") and text.count(PAST_LINE) == 1
-    assert "您2023年时21周岁（今年24周岁）" in text and "2002年出生，2023年时21周岁（今年24周岁）" in text
+    reply = render_eligibility(MAN, P, 2023, LATER)
+    assert reply.text.startswith(f"**{PAST_LINE}。**") and reply.text.count(PAST_LINE) == 1
+    assert "您2023年时21周岁（今年24周岁）" in reply.text and "2023年的报名已结束" in reply.text
+    text = both(reply)
+    assert text.count(PAST_LINE) == 1
     assert "男兵下半年网上报名：2022年12月1日—2023年8月10日18时，已结束" in text
     assert "下半年征兵8月15日—9月30日（已结束）" in text
     assert "请以全国征兵网公告为准" not in text  # nothing of 2023 is presented as open
@@ -47,8 +53,8 @@ def test_after_the_policy_year_the_line_comes_once_ages_say_today_and_windows_ar
 
 def test_a_window_without_known_dates_is_ended_once_its_year_is_over() -> None:
     woman = Profile(gender="女", birth_year=1998, education_level="研究生", student_status="在校生")
-    assert "女兵下半年网上报名起止时间：未找到公开来源" in render_eligibility(woman, P, 2023, IN_2023).text
-    later = render_eligibility(woman, P, 2023, LATER).text
+    assert "女兵下半年网上报名起止时间：未找到公开来源" in render_eligibility(woman, P, 2023, IN_2023).details
+    later = render_eligibility(woman, P, 2023, LATER).details
     assert "起止时间未找到公开来源，已结束" in later and "女兵上半年网上报名：2023年1月1日—2023年2月10日18时，已结束" in later
 
 

@@ -230,3 +230,11 @@ def test_the_real_faq_files(project_home: Path) -> None:
     assert len(result.entries) >= 45
     assert all(len(e.questions) >= MIN_QUESTIONS for e in result.entries)
     assert all(e.sources and e.answer for e in result.entries)
+
+
+def test_an_answer_fits_one_phone_screen_400_characters_at_most(tmp_path: Path) -> None:
+    """Issue 12 §3: 400 characters pass, 401 are refused with the count and the limit."""
+    fits = check(tmp_path / "a", ("basics.yml", [entry(answer="长" * 400)]))
+    assert fits.ok, [p.describe() for p in fits.errors]
+    message = only_error(check(tmp_path / "b", ("basics.yml", [entry(answer="长" * 401)])))
+    assert "答案太长（401字）" in message and "400字以内" in message and "tuition_compensation" in message

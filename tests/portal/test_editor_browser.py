@@ -92,7 +92,10 @@ def test_an_editor_works_the_queue_the_faq_and_the_analytics(service: Settings, 
             expect(page.get_by_role("heading", name=XSS_QUESTION, exact=True)).to_be_visible()
             assert page.locator(".group img").count() == 0
             group = page.locator("section.group").filter(has=page.get_by_role("heading", name=group_text(viewport), exact=True))
-            expect(group.get_by_label("加为哪个FAQ的问法")).to_have_value("tuition_compensation")  # best guess
+            target = group.get_by_label("加为哪个FAQ的问法")
+            expect(target).to_have_value("")  # nothing preselected: the editor chooses (issue 16 §2)
+            expect(group.locator(".guesses")).to_contain_text("学费补偿")  # the bot's guess is shown, by title
+            target.select_option(label="学费补偿")
             assert page.evaluate(NO_HORIZONTAL_SCROLL), "the queue scrolls sideways"
             page.screenshot(path=str(SCREENSHOTS / f"portal-review-{viewport}.png"), full_page=True)
             group.get_by_role("button", name="加为问法", exact=True).click()

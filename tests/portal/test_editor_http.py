@@ -145,7 +145,8 @@ def test_queue_groups_similar_questions_most_frequent_first_and_escapes_text(ser
     assert "<b>4</b> 次" in first and "没把握 3" in first and "学生点踩 1" in first
     assert "当兵学费能退多少钱啊" in first  # the second wording is listed as an example
     assert re.search(r"学费补偿（41%）", first)  # best guess with its title and confidence
-    assert group_form(page, "当兵了学费能退多少钱")["selected"] == "tuition_compensation"  # preselected
+    assert group_form(page, "当兵了学费能退多少钱")["selected"] == ""  # nothing preselected (issue 16 §2)
+    assert '<option value="tuition_compensation">学费补偿</option>' in first  # chosen by its Chinese title
 
 
 def test_decisions_change_state_and_are_audited(service: Settings, database: Database) -> None:
@@ -188,8 +189,10 @@ def test_bad_decisions_are_refused_in_chinese_and_change_nothing(service: Settin
 def test_accepted_phrasings_are_written_to_the_faq_copy_and_marked_applied(service: Settings, database: Database) -> None:
     client = logged_in(service)
     form = group_form(client.get("/review").text, "当兵了学费能退多少钱")
+    unchosen = client.submit("/review/decide", {"items": form["items"], "state": "open", "decision": "accepted"}, page="/review")
+    assert unchosen.status_code == 400 and "“加为问法”需要选择一个FAQ条目" in unchosen.text
     reply = client.submit("/review/decide", {"items": form["items"], "state": "open", "decision": "accepted",
-                                             "faq_id": form["selected"]}, page="/review")
+                                             "faq_id": "tuition_compensation"}, page="/review")
     assert reply.status_code == 303
     accepted = client.get("/review?state=accepted").text
     assert "当兵了学费能退多少钱" in accepted and "预览补丁" in accepted and "faq: tuition_compensation" in accepted
@@ -285,13 +288,13 @@ def test_a_second_reload_is_refused_while_another_worker_holds_the_lock(service:
     fd = os.open(service.var_dir / "reload.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        status_path.write_text(json.dumps({"state": "running", "started_by": "另一位编辑", "steps": ["training (finetune) x ..."]}),
+        status_path.write_text(json.dumps({"state": "running", "started_by": "另一位编辑", "steps": ["第2步：训练新模型（在当前模型基础上更新，约2分钟）…"]}),
                                encoding="utf-8")
         reply = client.submit("/model/reload", {}, page="/model")
         assert reply.status_code == 409 and "另一个模型更新或回滚正在进行" in reply.text
         assert client.get("/model/status.json").json()["status"]["state"] == "running"
         page = client.get("/model").text
-        assert "正在更新" in page and "training (finetune) x ..." in page and 'http-equiv="refresh"' in page
+        assert "正在更新" in page and "第2步：训练新模型（在当前模型基础上更新，约2分钟）…" in page and 'http-equiv="refresh"' in page
         reply = client.submit("/model/rollback", {"confirm": "yes"}, page="/model")
         assert reply.status_code == 409 and "另一个模型更新或回滚正在进行" in reply.text
     finally:

@@ -126,7 +126,7 @@ def test_an_answer_followed_by_the_same_question_in_other_words_is_queued(stack:
     chat.text(sender, again)
     items = [i for i in wait_for(queued(stack, sender), count=2) if i.kind == "rephrased"]
     assert [i.text for i in items] == [first, again]
-    assert items[0].answered_faq is not None
+    assert items[0].answered_faq == "tattoo"
 
 
 def test_a_new_question_after_an_answer_is_not_queued(stack: Settings, chat: Chat, sender: str) -> None:

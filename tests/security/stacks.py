@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from bot.config import Settings
-from tests.conftest import environment, stack_environment
+from tests.conftest import running_stack
 from tests.databases import migrated_database
 
 
@@ -16,16 +16,9 @@ def stack_on(backend: str, var_dir: Path, model: Path, tracker_too: bool = False
     """A running stack whose lead database is SQLite (in ``var_dir``) or a temporary
     PostgreSQL database (created and dropped by :func:`migrated_database`); with
     ``tracker_too`` Rasa's tracker store (``events``) is in that PostgreSQL database too."""
-    from bot.runner import Stack
-
     with migrated_database(backend, var_dir) as database:
         overrides = {} if backend == "sqlite" else {"ENLIST_DATABASE_URL": database.url}
         if tracker_too and backend != "sqlite":
             overrides["ENLIST_TRACKER_STORE_URL"] = database.url
-        with environment(stack_environment(var_dir / "var", **overrides)):
-            running = Stack(Settings.from_env(), model, echo=False)
-            try:
-                running.start()
-                yield running.settings
-            finally:
-                running.stop()
+        with running_stack(var_dir / "var", model, **overrides) as settings:
+            yield settings

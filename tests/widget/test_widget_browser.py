@@ -325,6 +325,8 @@ def test_server_down_shows_retry_and_keeps_the_message_then_continues(browser, l
     settings = live_stack.settings
     widgets = [new_widget_page(browser, settings, viewport).open() for viewport in VIEWPORTS]
     question = "当过兵回来考研能加几分"
+    sent: list = []  # the chat requests of the first page: the retry must carry the same message id
+    widgets[0].page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/webhooks/rest/webhook") else None)
     try:
         live_stack.rasa.stop()
         try:
@@ -349,6 +351,37 @@ def test_server_down_shows_retry_and_keeps_the_message_then_continues(browser, l
             assert "初试总分加10分" in answer.inner_text()
             assert widget.page.locator(".enlist-failed").count() == 0
             assert "全国征兵网" in widget.ask("当兵报名在哪个网站").inner_text()
+        attempts = [body["metadata"]["client_message_id"] for body in sent if body.get("message") == question]
+        assert len(attempts) == 2 and attempts[0] == attempts[1], attempts
+        others = {body["metadata"]["client_message_id"] for body in sent if body.get("message") != question}
+        assert attempts[0] not in others
     finally:
         for widget in widgets:
             widget.page.context.close()
+
+
+def _fits_the_log(widget: WidgetPage, message) -> None:  # noqa: ANN001
+    bubble = message.locator(".enlist-bubble").first.bounding_box()
+    log = widget.page.locator(".enlist-log").bounding_box()
+    assert bubble["height"] <= log["height"], (bubble["height"], log["height"])
+
+
+def test_a_personal_result_fits_one_screen_and_a_long_answer_opens_at_its_start(widget: WidgetPage) -> None:
+    """Issue 12 §3: the verdict with its key numbers is one screen; the reasoning comes when
+    the student taps "查看计算过程和依据"."""
+    widget.open()
+    widget.ask("我21岁，本科大三，能当兵吗")
+    widget.ask("男")
+    result = widget.ask("跳过")
+    assert "年龄条件：符合" in result.inner_text() and "依据：" not in result.inner_text()
+    _fits_the_log(widget, result)
+    widget.screenshot("widget-result")
+    details = widget.click_topic("查看计算过程和依据")
+    assert "计算过程和依据" in details.inner_text() and "依据：" in details.inner_text()
+    assert "男青年一般为当年年满18至22周岁" in details.inner_text()
+    # The longest FAQ answer (400 characters, the validator's limit) is more than a phone
+    # screen at 16 px: the widget shows its start (the headline), not its end.
+    longest = widget.ask("毕业生和在校生当兵有什么区别")
+    assert "主要区别" in longest.inner_text()
+    expect(longest.locator("strong").first).to_be_in_viewport()
+    widget.screenshot("widget-longest-answer")

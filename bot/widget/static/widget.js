@@ -328,10 +328,12 @@
     }
   }
 
-  async function postChat(url, sender, message) {
+  // ``messageId`` stays the same when the student taps "重试": the server answers a retry of
+  // a message it already processed with the same replies instead of processing it twice.
+  async function postChat(url, sender, message, messageId) {
     let reply;
     try {
-      reply = await postJson(url, { sender: sender, message: message });
+      reply = await postJson(url, { sender: sender, message: message, metadata: { client_message_id: messageId } });
     } catch (e) {
       throw new ChatError('unreachable', TEXT.failed);
     }
@@ -643,7 +645,7 @@
     let replies = null;
     let error = null;
     try {
-      replies = await postChat(this.config.chatUrl, senderId, message.payload);
+      replies = await postChat(this.config.chatUrl, senderId, message.payload, message.id);
     } catch (e) {
       error = e instanceof ChatError ? e : new ChatError('unreachable', TEXT.failed);
     }
