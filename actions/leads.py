@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.turns import fresh_user_text
 from bot import runtime
 from bot.faq.answering import decide
-from bot.leads.consent import consent_text
+from bot.leads.consent import DELETE_COMMAND, consent_text
 from bot.leads.fields import FIELDS, FIELDS_BY_SLOT, SKIPPED, display_phone, find_phone, looks_like_question
 from bot.leads.model import CONSENT_VERSION, LeadSubmission, utcnow
 from bot.leads.outbox import Outbox
@@ -37,7 +37,10 @@ FORM = "lead_form"
 LEAD_SLOTS = ("lead_consent", "lead_name", "lead_phone", "school", "hukou_place", "enlist_place", "main_concern",
               "lead_confirmed", "lead_retries", "lead_prefilled")
 #: Intents that, with this confidence, are not an answer to a free-text question.
-NOT_AN_ANSWER = {"greet", "thanks", "goodbye", "bot_challenge", "affirm", "deny", "sign_up", "lead_change"}
+NOT_AN_ANSWER = {"greet", "thanks", "goodbye", "bot_challenge", "affirm", "deny", "sign_up", "lead_change",
+                 "confirm_deletion", "cancel_deletion", "ask_privacy"}
+#: Intents that end the form whatever was asked (rules in data/rules/leads.yml, privacy.yml).
+STOPPING = ("stop_form", "delete_my_data")
 NOT_AN_ANSWER_CONFIDENCE = 0.7
 MAX_EXPLAINED_RETRIES = 2
 SKIP_PAYLOAD, STOP_PAYLOAD, CHANGE_PAYLOAD = "/skip_field", "/stop_form", "/lead_change"
@@ -84,7 +87,7 @@ class ValidateLeadForm(FormValidationAction):
         if requested is None or not user_just_spoke(tracker):
             return []  # activation, or resuming after an interruption: nothing to read
         intent, confidence = _intent(tracker)
-        if intent == "stop_form":
+        if intent in STOPPING:
             return []  # rejected: the stop rule runs
         if requested == "lead_consent":
             return self._consent(dispatcher, tracker, intent)
@@ -226,7 +229,7 @@ class AskConsent(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(
-            text=consent_text(runtime.settings().lead_retention_days),
+            text=consent_text(runtime.settings()),
             buttons=[{"title": "同意并继续", "payload": "/affirm"}, {"title": "不同意", "payload": "/deny"}],
         )
         return []
@@ -395,7 +398,10 @@ class SubmitLead(Action):
                 f"抱歉，登记系统暂时无法写入数据库。您的信息已安全保存在本机，系统恢复后会**自动提交**，"
                 f"登记编号 **{outcome.reference}**。\n\n如果几天内没有接到联系，请直接联系区人武部（可以问我“怎么联系人武部”）。"
             )
-        dispatcher.utter_message(text=text, buttons=[{"title": "网上报名步骤", "payload": '/faq{"faq_id":"online_registration"}'}])
+        buttons = [{"title": "网上报名步骤", "payload": '/faq{"faq_id":"online_registration"}'}]
+        if outcome.committed:
+            buttons.append({"title": DELETE_COMMAND, "payload": "/delete_my_data"})
+        dispatcher.utter_message(text=text, buttons=buttons)
         return reset_events()
 
 

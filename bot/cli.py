@@ -69,7 +69,8 @@ def cmd_leads_purge(settings: Settings, args: argparse.Namespace) -> int:
 
     days = args.older_than if args.older_than is not None else settings.lead_retention_days
     result = purge_leads(settings, runtime.lead_store(), days)
-    print(f"deleted {result.leads} lead(s) created more than {days} days ago and {result.conversations} conversation(s)")
+    print(f"erased the personal data of {result.leads} lead(s) created more than {days} days ago; "
+          f"redacted {result.conversations} conversation(s)")
     return 0
 
 
@@ -347,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     leads = commands.add_parser("leads", help="leads: export, purge old ones, flush the outbox", description="leads")
     leads_commands = leads.add_subparsers(dest="leads_command", metavar="COMMAND")
     leads_commands.required = True
-    purge = add("purge", cmd_leads_purge, "delete leads (and their conversations) past retention", leads_commands)
+    purge = add("purge", cmd_leads_purge, "erase leads' personal data (and their conversations' form turns) past retention", leads_commands)
     purge.add_argument("--older-than", type=int, metavar="DAYS", help="default: ENLIST_LEAD_RETENTION_DAYS")
     add("flush", cmd_leads_flush, "save leads waiting in var/outbox/ to the database now", leads_commands)
     export = add("export", cmd_leads_export, "write leads (optionally filtered) as CSV, UTF-8 with BOM for Excel", leads_commands)

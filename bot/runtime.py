@@ -51,3 +51,10 @@ def review_store() -> "ReviewStore":
     from bot.review.store import ReviewStore
 
     return ReviewStore(database())
+
+
+@functools.lru_cache(maxsize=1)
+def deletion_requests() -> "DeletionRequestStore":
+    from bot.leads.deletion_requests import DeletionRequestStore
+
+    return DeletionRequestStore(database())

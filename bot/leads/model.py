@@ -15,7 +15,11 @@ STATUSES: Dict[str, str] = {
     "enlisted": "已入伍",
     "ineligible": "不符合条件",
     "not_interested": "无意向",
+    "withdrawn": "已撤回",  # the student withdrew consent; personal data erased (bot/leads/erasure.py)
 }
+WITHDRAWN = "withdrawn"
+#: Statuses a recruiter may set by hand (withdrawal only through erasure).
+WORKFLOW_STATUSES: Dict[str, str] = {code: label for code, label in STATUSES.items() if code != WITHDRAWN}
 #: The fields a submission keeps as the student submitted them -> label shown to recruiters.
 SUBMITTED_FIELDS: Dict[str, str] = {
     "name": "姓名", "school": "学校", "student_status": "身份", "education_level": "学历层次",
@@ -32,7 +36,7 @@ SIGN_UP_BUTTON: Dict[str, str] = {"title": "我想报名", "payload": "/sign_up"
 SIGN_UP_TOPICS = frozenset({"基本情况", "报名", "报名地点", "流程", "准备", "条件", "学生类型", "学费资助", "学业"})
 
 #: Bump when the consent text shown to students changes; stored with every lead.
-CONSENT_VERSION = "2023-1"
+CONSENT_VERSION = "2023-2"  # 2023-2: names the handler and how to withdraw and delete
 
 # Unambiguous characters for reference numbers (no 0/O, 1/I/L).
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -90,10 +94,13 @@ class SaveResult:
 
 @dataclass(frozen=True)
 class Lead:
+    """A lead; after erasure ``phone``, ``name``, ``sender_id`` and the other personal fields
+    are None and ``erased_at`` says when."""
+
     id: int
     reference: str
-    phone: str
-    name: str
+    phone: Optional[str]
+    name: Optional[str]
     school: Optional[str]
     student_status: Optional[str]
     education_level: Optional[str]
@@ -102,15 +109,20 @@ class Lead:
     main_concern: Optional[str]
     consent_version: str
     consent_at: dt.datetime
-    sender_id: str
+    sender_id: Optional[str]
     source_channel: str
     status: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    erased_at: Optional[dt.datetime] = None
 
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
 
 @dataclass(frozen=True)

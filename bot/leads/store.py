@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.leads.model import (
     STATUSES,
+    WORKFLOW_STATUSES,
     SUBMITTED_FIELDS,
     Lead,
     LeadFilter,
@@ -39,10 +40,18 @@ _LEAD_VALUES = ("name", "school", "student_status", "education_level", "hukou_pl
               "consent_version", "consent_at", "sender_id", "source_channel")
 
 
+#: The lead columns that hold personal data: NULL after erasure.
+PERSONAL_COLUMNS = ("phone", "name", "school", "student_status", "education_level", "hukou_place", "enlist_place",
+                    "main_concern", "sender_id")
+
+
 @dataclass(frozen=True)
 class Purged:
+    """Leads whose personal data was erased, and the conversations that held it."""
+
     leads: int
     sender_ids: List[str]
+    references: List[str] = ()  # the erased submissions' reference numbers
 
 
 # Lead ids are an ``Integer`` column: 32-bit on PostgreSQL, so no stored id is larger. Checking
@@ -59,6 +68,10 @@ def _in_range(lead_id: int) -> int:
 
 class UnknownLead(LookupError):
     """No lead with that id."""
+
+
+class ErasedLead(ValueError):
+    """The lead's personal data was erased: it cannot be worked any more."""
 
 
 class LeadStore:
@@ -125,13 +138,16 @@ class LeadStore:
 
     def set_status(self, lead_id: int, status: str) -> str:
         """Change the status; returns the previous one."""
-        if status not in STATUSES:
+        if status not in WORKFLOW_STATUSES:
             raise ValueError(f"unknown status {status!r}")
         _in_range(lead_id)
         with self.database.begin() as connection:
-            previous = connection.execute(select(leads.c.status).where(leads.c.id == lead_id)).scalar()
-            if previous is None:
+            row = connection.execute(select(leads.c.status, leads.c.erased_at).where(leads.c.id == lead_id)).first()
+            if row is None:
                 raise UnknownLead(lead_id)
+            if row.erased_at is not None:
+                raise ErasedLead(lead_id)
+            previous = row.status
             connection.execute(update(leads).where(leads.c.id == lead_id).values(status=status, updated_at=utcnow()))
         return previous
 
@@ -142,27 +158,71 @@ class LeadStore:
         _in_range(lead_id)
         now = utcnow()
         with self.database.begin() as connection:
-            if connection.execute(select(leads.c.id).where(leads.c.id == lead_id)).first() is None:
+            row = connection.execute(select(leads.c.erased_at).where(leads.c.id == lead_id)).first()
+            if row is None:
                 raise UnknownLead(lead_id)
+            if row.erased_at is not None:
+                raise ErasedLead(lead_id)
             result = connection.execute(insert(lead_notes).values(lead_id=lead_id, author=author, text=text, created_at=now))
             connection.execute(update(leads).where(leads.c.id == lead_id).values(updated_at=now))
         return Note(result.inserted_primary_key[0], author, text, now)
 
-    def purge_older_than(self, days: int, now: Optional[dt.datetime] = None) -> Purged:
-        """Delete leads created more than ``days`` ago; returns how many and their conversations."""
+    def expired_ids(self, days: int, now: Optional[dt.datetime] = None) -> List[int]:
+        """Leads created more than ``days`` ago whose personal data is still kept."""
         cutoff = (now or utcnow()) - dt.timedelta(days=days)
         with self.database.begin() as connection:
-            ids = [r.id for r in connection.execute(select(leads.c.id).where(leads.c.created_at < cutoff))]
+            return [r.id for r in connection.execute(
+                select(leads.c.id).where(leads.c.created_at < cutoff, leads.c.erased_at.is_(None)))]
+
+    def erase(self, lead_ids: List[int], status: Optional[str] = None) -> Purged:
+        """Erase the personal data of these leads: the personal columns become NULL, their
+        submissions and notes are deleted. The row stays (status, dates, channel) so counts
+        stay honest; ``status`` replaces its status (``withdrawn``) when given. Returns the
+        conversations to redact in the tracker store (bot/leads/erasure.py)."""
+        if not lead_ids:
+            return Purged(0, [])
+        now = utcnow()
+        with self.database.begin() as connection:
+            rows = connection.execute(select(leads.c.id, leads.c.sender_id).where(leads.c.id.in_(lead_ids))).all()
+            ids = [r.id for r in rows]
             if not ids:
                 return Purged(0, [])
-            senders = {r.sender_id for r in connection.execute(select(leads.c.sender_id).where(leads.c.id.in_(ids)))}
-            senders |= {r.sender_id for r in connection.execute(
-                select(lead_submissions.c.sender_id).where(lead_submissions.c.lead_id.in_(ids)))}
+            senders = {r.sender_id for r in rows if r.sender_id}
+            submitted = connection.execute(select(lead_submissions.c.sender_id, lead_submissions.c.reference)
+                                           .where(lead_submissions.c.lead_id.in_(ids))).all()
+            senders |= {r.sender_id for r in submitted}
             # Children first: SQLite only cascades with foreign keys on, PostgreSQL always.
             connection.execute(delete(lead_notes).where(lead_notes.c.lead_id.in_(ids)))
             connection.execute(delete(lead_submissions).where(lead_submissions.c.lead_id.in_(ids)))
-            connection.execute(delete(leads).where(leads.c.id.in_(ids)))
-        return Purged(len(ids), sorted(senders))
+            values: Dict[str, Any] = {name: None for name in PERSONAL_COLUMNS}
+            values.update(erased_at=now, updated_at=now)
+            if status:
+                values["status"] = status
+            connection.execute(update(leads).where(leads.c.id.in_(ids)).values(**values))
+        return Purged(len(ids), sorted(senders), sorted(r.reference for r in submitted))
+
+    def erase_submissions_of(self, sender_id: str) -> Purged:
+        """Delete the submissions made in conversation ``sender_id`` to a lead it did not
+        create (a repeat of someone else's phone): that lead keeps its data."""
+        with self.database.begin() as connection:
+            rows = connection.execute(select(lead_submissions.c.id, lead_submissions.c.reference)
+                                      .where(lead_submissions.c.sender_id == sender_id)).all()
+            if rows:
+                connection.execute(delete(lead_submissions).where(lead_submissions.c.id.in_([r.id for r in rows])))
+        return Purged(0, [sender_id] if rows else [], sorted(r.reference for r in rows))
+
+    def leads_created_in(self, sender_id: str) -> List[int]:
+        """Leads (not yet erased) whose first submission came from conversation ``sender_id``."""
+        with self.database.begin() as connection:
+            return [r.id for r in connection.execute(
+                select(leads.c.id).where(leads.c.sender_id == sender_id, leads.c.erased_at.is_(None)))]
+
+    def submitted_in(self, sender_id: str) -> bool:
+        """True when conversation ``sender_id`` submitted a lead whose data is still kept."""
+        with self.database.begin() as connection:
+            return connection.execute(
+                select(lead_submissions.c.id).where(lead_submissions.c.sender_id == sender_id).limit(1)
+            ).first() is not None
 
     # --- reading ------------------------------------------------------------------------
 

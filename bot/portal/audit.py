@@ -31,6 +31,9 @@ ACTIONS = {
     "model_reload": "更新模型",
     "model_rollback": "回滚模型",
     "analytics_export": "导出统计CSV",
+    "lead_erase": "删除线索个人信息",
+    "deletion_request_done": "核实并删除（删除请求）",
+    "deletion_request_rejected": "驳回删除请求",
 }
 
 

@@ -12,7 +12,8 @@ from sanic.response import HTTPResponse
 
 from bot.errors import RequestRejected
 from bot.leads.export import leads_csv
-from bot.leads.model import ENLIST_PLACES, STATUSES, STUDENT_STATUSES, SUBMITTED_FIELDS, Lead
+from bot.leads.erasure import erase_leads
+from bot.leads.model import ENLIST_PLACES, STATUSES, STUDENT_STATUSES, SUBMITTED_FIELDS, WITHDRAWN, WORKFLOW_STATUSES, Lead
 from bot.portal.lead_query import parse_query
 from bot.portal.services import blocking, services
 from bot.portal.web import NO_STORE, PREFIX, form_value, redirect, render, require_role
@@ -44,16 +45,16 @@ def register(blueprint: Blueprint) -> None:
         submissions = await blocking(portal.leads.submissions, lead_id)
         notes = await blocking(portal.leads.notes, lead_id)
         conversations = await blocking(_conversations, portal.settings.tracker_store, lead, [s.sender_id for s in submissions])
-        saved = {"status": "状态已更新。", "note": "备注已保存。"}.get(request.args.get("saved", ""), "")
+        saved = {"status": "状态已更新。", "note": "备注已保存。", "erased": "个人信息已删除。"}.get(request.args.get("saved", ""), "")
         return render(request, "lead.html", lead=lead, submissions=submissions, notes=notes, conversations=conversations,
-                      statuses=STATUSES, saved=saved, max_note_chars=MAX_NOTE_CHARS, list_path=LIST_PATH,
+                      statuses=WORKFLOW_STATUSES, saved=saved, max_note_chars=MAX_NOTE_CHARS, list_path=LIST_PATH,
                       submitted_fields=SUBMITTED_FIELDS)
 
     @blueprint.post("/leads/<lead_id:int>/status")
     @require_role(*LEAD_ROLES)
     async def change_status(request: Request, lead_id: int) -> HTTPResponse:
         status = form_value(request, "status", max_chars=40)
-        if status not in STATUSES:
+        if status not in WORKFLOW_STATUSES:
             raise RequestRejected(400, "bad_status", "状态取值无效。")
         portal = await services(request)
         previous = await blocking(portal.leads.set_status, lead_id, status)
@@ -69,6 +70,26 @@ def register(blueprint: Blueprint) -> None:
         note = await blocking(portal.leads.add_note, lead_id, request.ctx.session.user.name, text)
         await blocking(portal.audit.record, request.ctx.session.user.name, "note", f"lead:{lead_id}", f"note:{note.id}")
         return redirect(f"{LIST_PATH}/{lead_id}?saved=note")
+
+    @blueprint.get("/leads/<lead_id:int>/erase")
+    @require_role("admin")
+    async def erase_confirm(request: Request, lead_id: int) -> HTTPResponse:
+        """The confirmation step (no script on the portal: a page with the POST form)."""
+        portal = await services(request)
+        lead = await blocking(portal.leads.get, lead_id)
+        return render(request, "lead_erase.html", lead=lead, list_path=LIST_PATH, fields=SUBMITTED_FIELDS)
+
+    @blueprint.post("/leads/<lead_id:int>/erase")
+    @require_role("admin")
+    async def erase(request: Request, lead_id: int) -> HTTPResponse:
+        portal = await services(request)
+        lead = await blocking(portal.leads.get, lead_id)
+        if not lead.erased:
+            erased = await blocking(erase_leads, portal.leads, portal.settings.tracker_store, [lead_id], WITHDRAWN)
+            await blocking(portal.audit.record, request.ctx.session.user.name, "lead_erase", f"lead:{lead_id}",
+                           f"{lead.reference}; 提交记录 {len(erased.references)} 条; 对话 {erased.conversations} 个"
+                           + ("" if erased.redacted else "（对话记录未能清除）"))
+        return redirect(f"{LIST_PATH}/{lead_id}?saved=erased")
 
     @blueprint.post("/leads/export")
     @require_role(*LEAD_ROLES)
@@ -87,7 +108,7 @@ def register(blueprint: Blueprint) -> None:
 def _conversations(tracker_store: str, lead: Lead, senders: List[str]) -> List[Dict[str, object]]:
     """Each conversation of the lead (submission order, latest included once) with its turns
     or the reason it cannot be shown."""
-    ordered = list(dict.fromkeys([*senders, lead.sender_id]))
+    ordered = [sender for sender in dict.fromkeys([*senders, lead.sender_id]) if sender]
     result: List[Dict[str, object]] = []
     for sender in ordered:
         try:

@@ -12,6 +12,7 @@ from sanic.request import Request
 
 from bot import runtime
 from bot.config import Settings
+from bot.leads.deletion_requests import DeletionRequestStore
 from bot.leads.store import LeadStore
 from bot.portal.accounts import AccountStore
 from bot.portal.audit import AuditLog
@@ -31,6 +32,7 @@ class PortalServices:
     limiter: LoginLimiter
     audit: AuditLog
     leads: LeadStore
+    deletion_requests: DeletionRequestStore
 
     @classmethod
     def build(cls, settings: Settings, database: Database) -> "PortalServices":
@@ -41,6 +43,7 @@ class PortalServices:
             limiter=LoginLimiter(database, LoginLimits(settings.login_failures_per_user, settings.login_failures_per_client)),
             audit=AuditLog(database),
             leads=LeadStore(database),
+            deletion_requests=DeletionRequestStore(database),
         )
 
 

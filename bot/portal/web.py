@@ -22,7 +22,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import RequestRejected
-from bot.leads.store import UnknownLead
+from bot.leads.store import ErasedLead, UnknownLead
 from bot.portal import csrf
 from bot.portal.services import blocking, services
 from bot.portal.sessions import COOKIE
@@ -55,6 +55,7 @@ class NavItem:
 #: The navigation bar, in order; a page appears for the roles that may open it.
 NAV: List[NavItem] = [
     NavItem("线索", f"{PREFIX}/leads", ("recruiter", "admin")),
+    NavItem("删除请求", f"{PREFIX}/deletion-requests", ("recruiter", "admin")),
     NavItem("待处理问题", f"{PREFIX}/review", ("editor", "admin")),
     NavItem("FAQ编辑", f"{PREFIX}/faq", ("editor", "admin")),
     NavItem("更新模型", f"{PREFIX}/model", ("editor", "admin")),
@@ -90,7 +91,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 
 def error_page(request: Request, status: int, message: str) -> HTTPResponse:
-    titles = {400: "请求有误", 403: "没有权限", 404: "未找到", 429: "请求太频繁", 503: "暂时不可用"}
+    titles = {400: "请求有误", 403: "没有权限", 404: "未找到", 409: "无法修改", 429: "请求太频繁", 503: "暂时不可用"}
     return render(request, "error.html", status=status, title=titles.get(status, "出错了"), message=message)
 
 
@@ -145,6 +146,8 @@ def require_role(*roles: str) -> Callable[[Handler], Handler]:
                 return error_page(request, rejected.status, rejected.message)
             except UnknownLead:
                 return error_page(request, 404, "没有这条线索（可能已按保存期限删除）。")
+            except ErasedLead:
+                return error_page(request, 409, "这条线索的个人信息已删除，不能再修改。")
             except SQLAlchemyError as exc:
                 logger.error("portal: database unavailable (%s)", type(exc).__name__)
                 return error_page(request, 503, "数据库暂时不可用，请稍后再试。")

@@ -31,8 +31,10 @@ leads = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("reference", String(16), nullable=False, unique=True),  # of the first submission
-    Column("phone", String(11), nullable=False, unique=True),  # 11 digits, the dedupe key
-    Column("name", String(40), nullable=False),
+    # Phone, name and conversation are NULL once the lead's personal data is erased
+    # (withdrawn consent or retention, bot/leads/erasure.py); the row stays for the counts.
+    Column("phone", String(11), unique=True),  # 11 digits, the dedupe key
+    Column("name", String(40)),
     Column("school", String(100)),
     Column("student_status", String(10)),
     Column("education_level", String(10)),
@@ -41,11 +43,12 @@ leads = Table(
     Column("main_concern", String(500)),
     Column("consent_version", String(20), nullable=False),
     Column("consent_at", DateTime, nullable=False),
-    Column("sender_id", String(128), nullable=False),  # latest conversation
+    Column("sender_id", String(128)),  # the first conversation
     Column("source_channel", String(40), nullable=False),
     Column("status", String(20), nullable=False, default="new"),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("erased_at", DateTime),  # when the personal fields were erased
 )
 Index("ix_leads_created_at", leads.c.created_at)
 Index("ix_leads_status", leads.c.status)
@@ -65,6 +68,22 @@ lead_submissions = Table(
     # overwrites the lead, so a recruiter reviews these values on the lead page instead.
     Column("submitted", JSON),
 )
+
+# "删除我的信息" from a conversation that submitted no lead: the phone the student typed is
+# unverified (anyone can type any number) until a recruiter calls it (bot/leads/deletion_requests.py).
+deletion_requests = Table(
+    "deletion_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("sender_id", String(128), nullable=False),
+    Column("phone", String(11)),  # as typed, normalised; NULL once the request is handled
+    Column("state", String(20), nullable=False, default="open"),  # open / done / rejected
+    Column("handled_by", String(40)),
+    Column("handled_at", DateTime),
+    Column("lead_id", Integer),  # the lead erased, when one had this phone
+)
+Index("ix_deletion_requests_state", deletion_requests.c.state, deletion_requests.c.at)
 
 lead_notes = Table(
     "lead_notes",

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import delete, update
 
 from bot.config import Settings
-from bot.leads.model import utcnow
+from bot.leads.model import CONSENT_VERSION, utcnow
 from bot.leads.store import LeadStore
 from bot.portal.accounts import AccountStore
 from bot.portal.audit import AuditLog
@@ -245,7 +245,7 @@ def test_detail_shows_every_field_and_the_consent_record(service: Settings, data
     page = client.get(f"/leads/{lead.id}")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     for text in (lead.reference, "学生03", "13900000003", "吕梁学院", "在校生", "本科", "山西省吕梁市离石区", "学校所在地",
-                 "学费补偿", "同意书版本 <b>2023-1</b>", "对话记录", f"seed-13900000003"):
+                 "学费补偿", f"同意书版本 <b>{CONSENT_VERSION}</b>", "对话记录", f"seed-13900000003"):
         assert text in page.text, text
     assert "对话记录库不存在" in page.text  # no Rasa ran for this service: said plainly
 

@@ -12,10 +12,13 @@ from tests.databases import migrated_database
 
 
 @contextlib.contextmanager
-def stack_on(backend: str, var_dir: Path, model: Path) -> Iterator[Settings]:
+def stack_on(backend: str, var_dir: Path, model: Path, tracker_too: bool = False) -> Iterator[Settings]:
     """A running stack whose lead database is SQLite (in ``var_dir``) or a temporary
-    PostgreSQL database (created and dropped by :func:`migrated_database`)."""
+    PostgreSQL database (created and dropped by :func:`migrated_database`); with
+    ``tracker_too`` Rasa's tracker store (``events``) is in that PostgreSQL database too."""
     with migrated_database(backend, var_dir) as database:
         overrides = {} if backend == "sqlite" else {"ENLIST_DATABASE_URL": database.url}
+        if tracker_too and backend != "sqlite":
+            overrides["ENLIST_TRACKER_STORE_URL"] = database.url
         with running_stack(var_dir / "var", model, **overrides) as settings:
             yield settings
