@@ -29,9 +29,11 @@ RESULTS = Path("tests/nlu/real_wording.results.json")
 # 48–49/66 = 0.727–0.742 (two trainings).
 # Measured 2026-12-02 on the full set (151 in-scope of which 36 `uncovered`, 75 near-miss) with the model
 # of main a92c89d: in-scope 79/151 = 0.523 (79/115 = 0.687 of the covered items), near-miss rejection
-# 52/75 = 0.693. Floors: these minus about one item. Raise them as the model improves.
-MIN_IN_SCOPE_RIGHT = 0.51
-MIN_NEAR_MISS_REJECTION = 0.68
+# 52/75 = 0.693. With the privacy intents and more phrasings for the entries the misses pointed at
+# (main after merging `privacy`): in-scope 85/151 = 0.563, near-miss 51/75 = 0.680. Trainings differ by
+# an item or two, so the floors sit about two items below. Raise them as the model improves.
+MIN_IN_SCOPE_RIGHT = 0.54
+MIN_NEAR_MISS_REJECTION = 0.65
 
 
 def _load(home: Path, path: Path) -> List[Dict[str, Any]]:
