@@ -8,7 +8,7 @@ the WebSocket transport. :class:`SafeSocketIOInput` keeps the channel name, even
 ``session_persistence`` of the stock channel and adds:
 
 - custom data as event data, ``{"custom": {...}}`` right after its text (as on REST);
-  texts (split at blank lines, as on REST) and buttons (``quick_replies``) as in Rasa;
+  texts split at blank lines, a text with buttons (``quick_replies``) whole, as on REST;
 - the REST channel's rules for the session id, text and metadata
   (:mod:`bot.channels.messages`), a violation answered with a Chinese ``bot_uttered``;
 - the CORS allow-list of REST (:mod:`bot.cors`) on polling and WebSocket alike, with
@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from urllib.parse import urlsplit
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
@@ -48,7 +49,13 @@ NO_SESSION = "请先发送 session_request 建立会话，再发送消息。"
 NEW_SESSION = "已为您开始新的会话。"
 OTHER_SESSION = "这条消息的 session_id 与本连接建立的会话不一致。"
 class SafeSocketIOOutput(SocketIOOutput):
-    """Rasa's output, with custom JSON sent as event data: ``{"custom": {...}}``."""
+    """Rasa's output, but a text with buttons stays one message (as on REST; Rasa splits it
+    and sends empty ``quick_replies`` with the first parts) and custom JSON is event
+    data, ``{"custom": {...}}``."""
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        quick_replies = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons]
+        await self._send_message(recipient_id, {"text": text, "quick_replies": quick_replies})
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
@@ -93,7 +100,10 @@ class SafeSocketIOInput(SocketIOInput):
                     await reply(sid, rejected.message + NEW_SESSION)
                     requested = None
             session_id = requested or uuid.uuid4().hex
+            previous = (await sio.get_session(sid, namespace=namespace)).get("session_id")
             if self.session_persistence:
+                if previous and previous != session_id:  # one session per socket
+                    await sio.leave_room(sid, previous, namespace=namespace)
                 await sio.enter_room(sid, session_id, namespace=namespace)
             await sio.save_session(sid, {"session_id": session_id}, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
@@ -150,7 +160,10 @@ class _SocketBlueprint(Blueprint):
             if request.method == "OPTIONS":
                 setattr(request.ctx, SANIC_CORS_EVALUATED, "1")  # no second set of headers from Sanic-CORS
                 return policy.preflight(request)
-            if request.headers.get("Origin") and not policy.allowed(request.headers.get("Origin")):
+            # Same origin is always fine (WebSocket clients send it; the scheme of a WebSocket
+            # request is "ws", so the host is what is compared). Every Origin header counts.
+            refused = [o for o in request.headers.getall("Origin", []) if urlsplit(o).netloc != request.host and not policy.allowed(o)]
+            if refused:
                 return response.json({"error": "origin_not_allowed", "message": ORIGIN_NOT_ALLOWED}, status=403,
                                      headers={"Vary": "Origin"})
             return None
