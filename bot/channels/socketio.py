@@ -21,10 +21,9 @@ Metadata is read from ``metadata`` (the stock key) or ``customData`` (rasa-webch
 
 from __future__ import annotations
 
-import logging
 import uuid
-from urllib.parse import urlsplit
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import urlsplit
 
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
@@ -39,15 +38,15 @@ import bot.channels.rest  # noqa: F401 - installs the Rasa patches every channel
 from bot.channels.messages import EMPTY_MESSAGE_REPLY, ChatMessage, chat_message, check_sender
 from bot.config import Settings
 from bot.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
-from bot.errors import RequestRejected
-
-logger = logging.getLogger(__name__)
+from bot.errors import ConfigError, RequestRejected
 
 #: rasa-webchat 1.0.1 sends the embedding page's ``customData`` under this key.
 WEBCHAT_METADATA_KEY = "customData"
 NO_SESSION = "请先发送 session_request 建立会话，再发送消息。"
 NEW_SESSION = "已为您开始新的会话。"
 OTHER_SESSION = "这条消息的 session_id 与本连接建立的会话不一致。"
+
+
 class SafeSocketIOOutput(SocketIOOutput):
     """Rasa's output, but a text with buttons stays one message (as on REST; Rasa splits it
     and sends empty ``quick_replies`` with the first parts) and custom JSON is event
@@ -72,6 +71,8 @@ class SafeSocketIOInput(SocketIOInput):
         return None if self.sio is None else SafeSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        if self.jwt_key:  # never silently ignored: the stock JWT check is not carried over
+            raise ConfigError("bot.channels.socketio.SafeSocketIOInput does not support jwt_key (credentials.yml)")
         settings = Settings.from_env()
         policy = CorsPolicy.for_settings(settings, methods=("GET", "POST"))
         transports = ["websocket"] if settings.socketio_websocket_only else ["polling", "websocket"]
@@ -134,7 +135,8 @@ class SafeSocketIOInput(SocketIOInput):
         if self.session_persistence:
             if confirmed is None:
                 raise RequestRejected(400, "no_session", NO_SESSION)
-            sender = check_sender(data.get("session_id", confirmed), "session_id")
+            requested = data.get("session_id")
+            sender = check_sender(confirmed if requested is None else requested, "session_id")
             if sender != confirmed:
                 raise RequestRejected(400, "other_session", OTHER_SESSION)
         metadata = data.get(self.metadata_key or "metadata", data.get(WEBCHAT_METADATA_KEY))

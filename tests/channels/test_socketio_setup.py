@@ -1,5 +1,6 @@
-"""Several Rasa workers with socket.io: polling would drop messages, so the runner refuses
-it; WebSocket only is safe, and a real two-worker stack answers over it."""
+"""How the socket.io channel may be set up. Several Rasa workers: polling would drop
+messages, so the runner refuses it; WebSocket only is safe, and a real two-worker stack
+answers over it. A JWT key (not carried over from Rasa's channel) is refused."""
 
 from __future__ import annotations
 
@@ -77,3 +78,11 @@ def test_websocket_only_with_two_workers_answers_every_question(two_workers: Set
     finally:
         for chat in clients:
             chat.disconnect()
+
+
+def test_a_jwt_key_is_refused_not_ignored() -> None:
+    from bot.channels.socketio import SafeSocketIOInput
+
+    channel = SafeSocketIOInput.from_credentials({"session_persistence": True, "jwt_key": "secret"})
+    with pytest.raises(ConfigError, match="jwt_key"):
+        channel.blueprint(lambda message: None)
