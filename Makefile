@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help setup build model run test validate bench bench-single bench-widget
+.PHONY: help setup build model run test validate bench bench-single bench-widget webchat
 
 help:
 	@echo "make run    set up, build, train if needed, start Rasa (:5005) and the bot service (:5055)"
@@ -45,7 +45,26 @@ model: build
 run: setup
 	$(ENLIST) run
 
-test: model
+# rasa-webchat from npm, for the socket.io browser test (tests/channels/): the published
+# tarball only (its lib/index.js is the self-contained bundle), checked against this hash.
+WEBCHAT_VERSION   := 1.0.1
+WEBCHAT_INTEGRITY := sha512-Ld1zVJvTAaTrs6A5p8t70agNNrKYRyXlvqXZRgBoDvKKUXbA0jhJKECi5bdPGlaR6jsmqWtVylHS+YqIqo0x8w==
+WEBCHAT_DIR       := build/webchat
+WEBCHAT_BUNDLE    := $(WEBCHAT_DIR)/rasa-webchat-$(WEBCHAT_VERSION)/lib/index.js
+
+$(WEBCHAT_BUNDLE):
+	@command -v npm >/dev/null || { echo "npm not found: install nodejs and npm (.ci/run does)"; exit 1; }
+	mkdir -p $(WEBCHAT_DIR)
+	cd $(WEBCHAT_DIR) && npm pack --silent rasa-webchat@$(WEBCHAT_VERSION) >/dev/null
+	@test "sha512-$$(openssl dgst -sha512 -binary $(WEBCHAT_DIR)/rasa-webchat-$(WEBCHAT_VERSION).tgz | base64 -w0)" = "$(WEBCHAT_INTEGRITY)" \
+		|| { echo "rasa-webchat-$(WEBCHAT_VERSION).tgz does not match WEBCHAT_INTEGRITY"; rm -f $(WEBCHAT_DIR)/*.tgz; exit 1; }
+	mkdir -p $(WEBCHAT_DIR)/rasa-webchat-$(WEBCHAT_VERSION)
+	tar xzf $(WEBCHAT_DIR)/rasa-webchat-$(WEBCHAT_VERSION).tgz -C $(WEBCHAT_DIR)/rasa-webchat-$(WEBCHAT_VERSION) --strip-components=1 package/lib/index.js
+	touch $@
+
+webchat: $(WEBCHAT_BUNDLE)
+
+test: model webchat
 	$(PY) -m pytest
 
 bench-single: model

@@ -283,6 +283,8 @@ class Production:
             "ENLIST_DATABASE_URL": self.leads_url, "ENLIST_TRACKER_STORE_URL": self.leads_url,
             "ENLIST_REDIS_URL": redis_url, "ENLIST_SECRET_KEY": secrets.token_hex(16), "ENLIST_ACTION_SECRET": secrets.token_hex(16),
             "ENLIST_RASA_PORT": str(free_port()), "ENLIST_BOT_PORT": str(free_port()),
+            # several Rasa workers: socket.io must be WebSocket only (the load itself is REST)
+            "ENLIST_SOCKETIO_WEBSOCKET_ONLY": "true",
         }
         self._saved = {key: os.environ.get(key) for key in env}
         os.environ.update(env)

@@ -11,9 +11,10 @@ from bot.errors import ConfigError, EnlistError
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.runner import run_stack
+    from bot.runner import check_socketio_workers, run_stack
     from bot.training import ensure_model
 
+    check_socketio_workers(settings)  # before a training that may take minutes
     info = ensure_model(settings)
     return run_stack(settings, info.path)
 

@@ -225,6 +225,12 @@ class Settings:
         _parse_non_negative_int,
         "Sanic workers of the Rasa server; 0 = 1 embedded, two per CPU core in production",
     )
+    socketio_websocket_only: bool = _setting(
+        "ENLIST_SOCKETIO_WEBSOCKET_ONLY",
+        False,
+        _parse_bool,
+        "socket.io channel refuses the polling transport; required with more than one Rasa worker (polling drops messages)",
+    )
     bot_workers: int = _setting(
         "ENLIST_BOT_WORKERS",
         0,

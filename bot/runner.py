@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from bot.action_guard import SECRET_HEADER
 from bot.config import Settings
 from bot.cors import cors_origins
-from bot.errors import StackError
+from bot.errors import ConfigError, StackError
 from bot.logging_setup import mask_personal_data
 from bot.model_registry import set_current
 from bot.training import subprocess_env
@@ -116,7 +116,29 @@ def write_run_files(settings: Settings) -> Path:
     return path
 
 
+POLLING_UNSAFE = (
+    "socket.io polling with {workers} Rasa workers drops messages (the requests of one connection reach "
+    "different workers); set ENLIST_SOCKETIO_WEBSOCKET_ONLY=true (clients then connect with "
+    "transports=['websocket']) or ENLIST_RASA_WORKERS=1"
+)
+
+
+def check_socketio_workers(settings: Settings) -> None:
+    """Refuse a Rasa start in which the socket.io channel would drop messages.
+
+    Polling is a series of HTTP requests that must all reach the worker holding the
+    connection's state, and Sanic hands each request to any of its workers. A WebSocket
+    stays on the worker that accepted it, which also emits that session's replies.
+    (Replicas behind a load balancer need the same: sticky sessions or WebSocket only.)
+    """
+    workers = settings.rasa_worker_count
+    if workers > 1 and not settings.socketio_websocket_only:
+        raise ConfigError(POLLING_UNSAFE.format(workers=workers))
+
+
 def rasa_command(settings: Settings, model: Path, endpoints: Path) -> List[str]:
+    """The Rasa server's command line (every start goes through here: run, serve-rasa)."""
+    check_socketio_workers(settings)
     argv = [
         sys.executable, "-m", "rasa", "run",
         "--model", str(model),

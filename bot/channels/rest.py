@@ -8,7 +8,6 @@ whitespace-only message gets a friendly bot reply without touching the conversat
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -22,8 +21,8 @@ from rasa.core.channels.rest import RestInput
 
 from bot.config import Settings
 from bot.errors import RequestRejected
+from bot.channels.messages import EMPTY_MESSAGE_REPLY, chat_message
 from bot.json_body import json_object
-from bot.senders import SENDER_RULE, is_valid_sender
 from bot import action_call, idempotent_turns, never_silent, rasa_speedups, typed_button_parse
 
 # Rasa imports this module when it loads credentials.yml, before it forks workers.
@@ -35,51 +34,12 @@ typed_button_parse.install()
 
 logger = logging.getLogger(__name__)
 
-EMPTY_MESSAGE_REPLY = "您好像还没有输入内容。请直接输入您想咨询的问题，例如“当兵学费怎么补偿”。"
-
-#: Rasa stores ``metadata`` with every user event and posts the whole tracker to the
-#: action server (which refuses bodies over 2 MB): a few KB is all the widget needs.
-MAX_METADATA_BYTES = 4096
-MAX_METADATA_DEPTH = 4
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth of a JSON value (iterative: deep input must not recurse)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, level)
-            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
-    return deepest
-
-
-def _check_metadata(metadata: Any) -> None:
-    if metadata is None:
-        return
-    if not isinstance(metadata, dict):
-        raise RequestRejected(400, "bad_metadata", "metadata 必须是JSON对象。")
-    if _depth(metadata) > MAX_METADATA_DEPTH:
-        raise RequestRejected(400, "metadata_too_deep", f"metadata 嵌套太深（最多{MAX_METADATA_DEPTH}层）。")
-    size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8"))
-    if size > MAX_METADATA_BYTES:
-        raise RequestRejected(413, "metadata_too_large", f"metadata 太大了（{size}字节），最多{MAX_METADATA_BYTES}字节。")
-
 
 def parse_chat_request(body: bytes, max_chars: int) -> Dict[str, Any]:
     """Validate a REST chat request body; raise :class:`RequestRejected` when unusable."""
     payload = json_object(body, '{"sender": ..., "message": ...}')  # nested too deep: a Chinese 400 too
-    sender = payload.get("sender")
-    if not is_valid_sender(sender):
-        raise RequestRejected(400, "bad_sender", f"缺少或无效的 sender（{SENDER_RULE}）。")
-    message = payload.get("message")
-    if not isinstance(message, str):
-        raise RequestRejected(400, "bad_message", "缺少 message，或 message 不是文字。")
-    if len(message) > max_chars:
-        raise RequestRejected(413, "message_too_long", f"消息太长了（{len(message)}字），请精简到{max_chars}字以内再发送。")
-    metadata = payload.get("metadata")
-    _check_metadata(metadata)
-    return {"sender": sender, "message": message, "metadata": metadata}
+    chat = chat_message(payload.get("sender"), payload.get("message"), payload.get("metadata"), max_chars)
+    return {"sender": chat.sender, "message": chat.text, "metadata": chat.metadata}
 
 
 #: Messages parsed once per worker at start so the first student does not pay for
