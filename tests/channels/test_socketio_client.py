@@ -69,7 +69,21 @@ def test_buttons_arrive_as_quick_replies_and_a_click_is_answered(socket_stack: S
         assert TOPICS <= {r["title"] for r in replies}
         tuition = next(r for r in replies if r["title"] == "学费补偿")
         answer = chat.text(tuition["payload"])
-        assert "已经缴纳的学费一次性给予补偿" in answer and answer == texts(rest.say("r-buttons", tuition["payload"]))
+        assert "入伍时对已缴学费一次性补偿" in answer and answer == texts(rest.say("r-buttons", tuition["payload"]))
+
+
+def test_a_typed_button_title_or_number_is_the_buttons_payload(socket_stack: SocketStack) -> None:
+    """Issue 14 §2 over socket.io: the same typed-button mechanism as REST (bot/typed_buttons.py)."""
+    with SocketChat(socket_stack.url) as chat:
+        chat.connect("s-typed")
+        consent = chat.say("我想报名")
+        assert ["同意并继续", "不同意"] == [r["title"] for r in consent[-1]["quick_replies"]]
+        assert "姓名" in chat.text("同意并继续！")  # the title typed, with punctuation
+        chat.text("/stop_form")
+        greeting = chat.say("你好")
+        titles = [r["title"] for r in greeting[-1]["quick_replies"]]
+        second = chat.text("2")  # the second topic button by its number
+        assert second == texts(Chat(socket_stack.settings).say("r-typed", greeting[-1]["quick_replies"][1]["payload"])), (titles, second)
 
 
 def test_custom_data_arrives_as_event_data_and_the_turn_is_stored(socket_stack: SocketStack) -> None:
