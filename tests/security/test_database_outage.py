@@ -45,6 +45,33 @@ def texts(replies: List[Dict[str, Any]]) -> List[str]:
     return [r["text"] for r in replies if r.get("text")]
 
 
+def confirm_during_the_outage(chat: Chat, sender: str, message_id: str) -> str:
+    """Confirm the sign-up while the database does not answer: the honest reply in time,
+    then the widget's "重试" (the same message id) gets the same reply. Returns the reference."""
+    started = time.monotonic()
+    first = send(chat, sender, "/affirm", message_id)
+    elapsed = time.monotonic() - started
+    print(f"reply during the outage after {elapsed:.1f} s")
+    assert elapsed < WIDGET_TIMEOUT_SECONDS - 5, f"reply after {elapsed:.1f} s"
+    reply = "\n".join(texts(first))
+    assert "暂时无法写入数据库" in reply and "自动提交" in reply and "已记录" not in reply
+    assert texts(send(chat, sender, "/affirm", message_id)) == texts(first)
+    return REFERENCE.search(reply).group(0)
+
+
+def the_lead_arrives_once(database_url: str, phone: str, reference: str) -> None:
+    """After the database returns: one lead with one submission (a second save would land
+    within the extra two seconds)."""
+    store = LeadStore(Database(database_url))
+    deadline = time.monotonic() + 60
+    while store.find_by_phone(phone) is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(2)
+    lead = store.find_by_phone(phone)
+    assert lead is not None and lead.reference == reference and store.count() == 1
+    assert [s.reference for s in store.submissions(lead.id)] == [reference]
+
+
 def test_locked_database_answers_in_time_and_a_retry_submits_once(private_stack: Settings) -> None:
     chat, sender = Chat(private_stack), "t-outage-1"
     start_form(chat, sender)
@@ -53,29 +80,12 @@ def test_locked_database_answers_in_time_and_a_retry_submits_once(private_stack:
     holder = sqlite3.connect(str(private_stack.var_dir / "enlist.db"), isolation_level=None, timeout=5)
     holder.execute("BEGIN EXCLUSIVE")  # another process holds the write lock: writers wait 30 s
     try:
-        started = time.monotonic()
-        first = send(chat, sender, "/affirm", "w-retry-0000000001")
-        elapsed = time.monotonic() - started
-        assert elapsed < WIDGET_TIMEOUT_SECONDS - 5, f"reply after {elapsed:.1f} s"
-        reply = "\n".join(texts(first))
-        assert "暂时无法写入数据库" in reply and "自动提交" in reply and "已记录" not in reply
-        reference = REFERENCE.search(reply).group(0)
+        reference = confirm_during_the_outage(chat, sender, "w-retry-0000000001")
         assert [p.name.split("-", 1)[1] for p in private_stack.outbox_dir.glob("*.json")] == [f"{reference}.json"]
-
-        retried = send(chat, sender, "/affirm", "w-retry-0000000001")  # the widget's "重试"
-        assert texts(retried) == texts(first)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-
-    store = LeadStore(Database(private_stack.database))
-    deadline = time.monotonic() + 60
-    while store.find_by_phone("13566667777") is None and time.monotonic() < deadline:
-        time.sleep(0.5)
-    time.sleep(2)  # a second save (outbox flush after the slow attempt committed) would land now
-    lead = store.find_by_phone("13566667777")
-    assert lead is not None and lead.reference == reference and store.count() == 1
-    assert [s.reference for s in store.submissions(lead.id)] == [reference]
+    the_lead_arrives_once(private_stack.database, "13566667777", reference)
     marked = [e for e in user_turns(private_stack, sender) if (e.get("metadata") or {}).get("client_message_id") == "w-retry-0000000001"]
     assert len(marked) == 1, "the retry was stored as a second user message"
 
@@ -118,23 +128,9 @@ def test_a_postgresql_server_that_stops_answering_gets_the_same_honest_reply_in_
             fill(chat, sender, phone="13577778888")
             server.freeze()
             try:
-                started = time.monotonic()
-                first = send(chat, sender, "/affirm", "w-retry-0000000009")
-                elapsed = time.monotonic() - started
-                assert elapsed < WIDGET_TIMEOUT_SECONDS - 5, f"reply after {elapsed:.1f} s"
-                reply = "\n".join(texts(first))
-                assert "暂时无法写入数据库" in reply and "已记录" not in reply
-                reference = REFERENCE.search(reply).group(0)
-                assert texts(send(chat, sender, "/affirm", "w-retry-0000000009")) == texts(first)
+                reference = confirm_during_the_outage(chat, sender, "w-retry-0000000009")
             finally:
                 server.thaw()
-            store = LeadStore(Database(server.url))
-            deadline = time.monotonic() + 60
-            while store.find_by_phone("13577778888") is None and time.monotonic() < deadline:
-                time.sleep(0.5)
-            time.sleep(2)
-            lead = store.find_by_phone("13577778888")
-            assert lead is not None and lead.reference == reference and store.count() == 1
-            assert [s.reference for s in store.submissions(lead.id)] == [reference]
+            the_lead_arrives_once(server.url, "13577778888", reference)
     finally:
         server.destroy()
