@@ -17,11 +17,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help setup build model run test validate bench bench-single bench-widget webchat
+.PHONY: help setup build model run test validate bench bench-single bench-widget webchat mutation
 
 help:
 	@echo "make run    set up, build, train if needed, start Rasa (:5005) and the bot service (:5055)"
 	@echo "make test   set up, validate, train if needed, run all tests"
+	@echo "make mutation  mutation score of the pure logic modules against their unit tests (before a release)"
 
 $(VENV)/.installed: pyproject.toml requirements/constraints.txt .python-version
 	@test -n "$(BASE_PYTHON)" || { echo "Python $(PY_VERSION) not found: run 'pyenv install $(PY_VERSION)'"; exit 1; }
@@ -66,6 +67,15 @@ webchat: $(WEBCHAT_BUNDLE)
 
 test: model webchat
 	$(PY) -m pytest
+
+# Mutation testing (not part of make test; run before a release). MUTATION_ARGS, e.g.
+# "--group eligibility" or "--sample 40", are passed to tools/mutation.py.
+$(VENV)/.mutation-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[test,mutation]'
+	touch $@
+
+mutation: $(VENV)/.mutation-installed
+	$(PY) tools/mutation.py $(MUTATION_ARGS)
 
 bench-single: model
 	$(PY) -m bench.single_user
