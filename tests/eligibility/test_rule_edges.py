@@ -165,3 +165,35 @@ def test_body_checks_only_what_was_given() -> None:
         "身高160cm：达到女性158cm以上的要求",
         "裸眼视力4.6（按两眼都是此值）：有一眼低于4.8，需查矫正视力，任何一眼矫正视力须达到4.8且矫正度数不超过600度（您说的300度未超过600度）",
     ]
+
+
+FINAL_YEAR = "您是符合毕业条件的毕业班学生（本科大四、专科大三）"
+
+
+@pytest.mark.parametrize("profile, outcome, rule, conditional, condition", [
+    (person("男", 16, "本科", "在校生"), Outcome.TOO_YOUNG, "age.m.general", "age.m.final_year", FINAL_YEAR),
+    (person("男", 17, "本科", "在校生"), Outcome.SEVENTEEN, "age.m.general", "age.m.final_year", FINAL_YEAR),
+    (person("女", 16, "本科", "往届毕业生"), Outcome.TOO_YOUNG, None, "age.f.last_year_graduate", "您是2022年毕业的"),
+    (person("女", 17, "本科", "往届毕业生"), Outcome.SEVENTEEN, None, "age.f.last_year_graduate", "您是2022年毕业的"),
+    (person("女", 23, "本科", "往届毕业生"), Outcome.NOT_TARGET, None, "age.f.last_year_graduate", "您是2022年毕业的"),
+    (person("女", 30, "本科", "往届毕业生", graduated=2021), Outcome.NOT_TARGET, None, None, ""),
+    (person("男", 25, "本科", "在校生"), Outcome.OVER, "age.m.general", "age.m.final_year", FINAL_YEAR),
+    (person("男", 16, "高中", "在校生"), Outcome.TOO_YOUNG, "age.m.general", None, ""),
+    (person("男", 17, "高中", "在校生"), Outcome.SEVENTEEN, "age.m.general", None, ""),
+    (person("男", 23, "高中", "非学生"), Outcome.OVER, "age.m.general", None, ""),
+])
+def test_every_verdict_carries_the_conditional_limit_and_its_condition(profile, outcome, rule, conditional, condition) -> None:
+    verdict = check_age(profile, P)
+    assert verdict.outcome is outcome and verdict.age == 2023 - profile.birth_year
+    assert (verdict.rule.id if verdict.rule else None) == rule
+    assert (verdict.conditional.id if verdict.conditional else None) == conditional
+    assert verdict.condition == condition
+
+
+def test_a_rule_that_depends_on_nothing_has_no_condition() -> None:
+    from bot.eligibility.age import condition_text
+
+    general = next(rule for rule in P.age_rules if rule.id == "age.m.general")
+    assert condition_text(general, 2023) == ""
+    with pytest.raises(ValueError, match="^gender and birth year are needed$"):
+        check_age(Profile(gender="男"), P)
