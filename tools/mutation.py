@@ -45,7 +45,7 @@ GROUPS: Tuple[Group, ...] = (
     Group("fields", ("bot/leads/fields.py",), ("tests/test_lead_fields.py", "tests/test_lead_field_edges.py")),
     Group("extract", ("bot/extract.py", "bot/numbers.py"), ("tests/eligibility/test_extract.py", "tests/eligibility/test_extract_edges.py")),
     Group("validator", ("bot/faq/validator.py",), ("tests/faq/test_validator.py", "tests/faq/test_validator_edges.py")),
-    Group("text", ("bot/text.py",), ("tests/test_text.py",)),
+    Group("text", ("bot/text.py",), ("tests/test_text.py", "tests/test_text_edges.py")),
 )
 
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
