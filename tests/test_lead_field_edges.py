@@ -103,3 +103,14 @@ def test_questions_are_told_from_answers() -> None:
     assert looks_like_question("学费怎么算？")
     assert not looks_like_question("李雷")
     assert FIELDS_BY_SLOT["lead_phone"].skippable is False
+
+
+@pytest.mark.parametrize("check, typed, value", [
+    (check_name, "名字叫李雷", "李雷"), (check_name, "我叫李雷", "李雷"), (check_name, "姓名李雷", "李雷"),
+    (check_hukou, "户口在离石", "离石"), (check_hukou, "户籍在离石", "离石"), (check_hukou, "户口是离石", "离石"),
+    (check_hukou, "户籍是离石", "离石"), (check_hukou, "老家在离石", "离石"), (check_hukou, "老家是离石", "离石"),
+    (check_hukou, "我是离石", "离石"), (check_school, "就读于吕院", "吕院"), (check_school, "吕院的学生", "吕院"),
+    (check_concern, "无", "无"), (check_concern, "没", "无"), (check_concern, "暂时没有", "无"),
+])
+def test_every_prefix_with_two_characters_after_it(check, typed: str, value: str) -> None:
+    assert check(typed).value == value
