@@ -117,8 +117,15 @@ def load_equivalent() -> List[Tuple[str, str, str]]:
 
 
 def _is_equivalent(module: str, diff: str, equivalent: List[Tuple[str, str, str]]) -> bool:
-    added = [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
-    return any(module == m and mutated in added for m, mutated, _ in equivalent)
+    """``mutated`` is the line the mutant adds, or "original ⇒ mutated" where the added line alone is ambiguous."""
+    lines = diff.splitlines()
+    added = [line[1:].strip() for line in lines if line.startswith("+") and not line.startswith("+++")]
+    removed = [line[1:].strip() for line in lines if line.startswith("-") and not line.startswith("---")]
+    for m, mutated, _ in equivalent:
+        original, _, new = mutated.rpartition(" ⇒ ")
+        if module == m and new in added and (not original or original in removed):
+            return True
+    return False
 
 
 def run_group(group: Group, sample: int, seed: int, equivalent: List[Tuple[str, str, str]], show: bool) -> Dict[str, Tuple[int, int, List[str]]]:

@@ -123,3 +123,65 @@ def test_one_message_with_everything() -> None:
 def test_skips_and_self_descriptions() -> None:
     assert is_skip("跳过") and not is_skip("我要跳过")
     assert speaks_about_self("我21岁") and not speaks_about_self("我想问一下学费")
+
+
+@pytest.mark.parametrize("slot, text, facts", [
+    ("birth_year", "2003", {"birth_year": 2003}),
+    ("birth_year", "21", {"birth_year": 2002, "age": 21}),
+    ("student_status", "其他", {"student_status": "非学生"}),
+    ("body_asked", "175", {"height_cm": 175.0}),
+    ("body_asked", "4.8", {"vision": [4.8]}),
+    ("enlist_year", "2024", {"enlist_year": 2024}),
+    ("enlist_half", "2023.9", {"enlist_year": 2023, "enlist_half": "下半年"}),
+    ("loan_amount", "24000", {"loan_amount": 24000.0}),
+    ("tuition_per_year", "5000", {"tuition_per_year": 5000.0}),
+    ("years_paid", "4", {"years_paid": 4}),
+    ("program_years", "4", {"program_years": 4}),
+])
+def test_a_bare_answer_counts_only_for_the_slot_just_asked(slot: str, text: str, facts) -> None:
+    assert extract(text, YEAR, slot).values() == facts
+    assert extract(text, YEAR).values() == {}
+    assert extract(text, YEAR, "gender").values() == {}
+
+
+def test_bare_gender_and_unclear_answers() -> None:
+    assert extract("男", YEAR, "gender").values() == {"gender": "男"}
+    assert extract("大学", YEAR, "education_level").values() == {}
+    assert extract("近视500度", YEAR).myopia_degree == 500 and extract("跳过", YEAR).skipped is True
+    assert extract("学费5000", YEAR).skipped is False
+
+
+@pytest.mark.parametrize("text, year", [
+    ("1963年出生", 1963), ("1962年出生", None), ("2018年出生", 2018), ("2019年出生", None), ("99年的", 1999),
+])
+def test_birth_years_from_60_to_5_years_back(text: str, year) -> None:
+    assert extract_birth_year(text, YEAR) == year
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1983年毕业", ("往届毕业生", 1983)), ("1982年毕业", (None, None)), ("2029年毕业", (None, 2029)),
+    ("2030年毕业", (None, None)), ("23年毕业", ("应届毕业生", 2023)), ("22届毕业", ("往届毕业生", 2022)),
+])
+def test_graduation_years_from_40_back_to_6_ahead(text: str, value) -> None:
+    assert extract_status(text, YEAR) == value
+
+
+@pytest.mark.parametrize("text, age", [("5岁", 5), ("4岁", None), ("70岁", 70), ("71岁", None)])
+def test_ages_5_to_70(text: str, age) -> None:
+    assert extract_age(text) == age
+
+
+@pytest.mark.parametrize("text, value", [("学费300", 300.0), ("学费299", None), ("学费200000", 200000.0), ("学费200001", None)])
+def test_tuition_300_to_200000(text: str, value) -> None:
+    assert extract_tuition(text) == value
+
+
+@pytest.mark.parametrize("text, value", [("学制8年", 8), ("学制9年", None), ("学制1年", 1), ("学制0年", None)])
+def test_programme_years_1_to_8(text: str, value) -> None:
+    assert extract_program_years(text) == value
+
+
+def test_a_grade_does_not_override_a_stated_status() -> None:
+    assert extract("我是往届毕业生，大二的时候", YEAR).values() == {"student_status": "往届毕业生", "grade": "大二"}
+    assert extract("应届，快毕业了", YEAR).values() == {"student_status": "应届毕业生", "grade": "毕业班"}
+    assert extract("毕业班", YEAR).values() == {"student_status": "在校生", "grade": "毕业班"}
