@@ -102,3 +102,93 @@ def test_report_counts_warnings_and_errors(tmp_path: Path) -> None:
     assert lines[0].startswith("[错误] ") and lines[1].startswith("[警告] ")
     assert lines[-1] == ("检查未通过：1 个错误，1 个警告。请按上面的提示修改后重新运行 enlist faq validate；"
                          "修正错误之前，机器人会继续使用上一次通过检查的内容。")
+
+
+EVERY_PROBLEM = """- id: bad_entry
+  title: 一一一一一一一一一一一一一一一一一
+  questions:
+  - 学费补偿是什么
+  - 当兵能补学费吗
+  - 入伍后学费能退吗
+  - 参军学废补偿
+  - 服兵役交过的学费国家给不给
+  - 我大二去当兵学费怎么算
+  - 应征入伍学费返还政策
+  - 大学生参军补偿学费吗
+  - 学费能拿回来吗
+  - 学费能拿回来吗？
+  answer: 联系 {phone}
+  sources:
+  - 《征兵工作条例》
+  - abc
+  policy_year: 2101
+  reviewed: 昨天
+  valid_until: 明年
+  reviewed_by: <b>x</b>
+  buttons:
+  - other_entry
+  - bad_entry
+  - other_entry
+  - nope
+  - other_entry
+  tags: 经济
+- id: other_entry
+  title: 其他
+  questions:
+  - 考研加几分
+  - 退役考研加分政策
+  - 当过兵考研有优惠吗
+  - 参军回来考研究生加分吗
+  - 服兵役后考研初试加分
+  - 入伍退伍考研能加10分吗
+  - 考研加分几年有效
+  - 学费补偿是什么
+  - 当兵能补学费吗呀
+  answer: 答案。
+  sources: [《征兵工作条例》]
+  policy_year: 2023
+  reviewed: 2026-11-01
+- id: Late
+  title: 晚
+  questions: [体检1号怎么办呢, 体检2号怎么办呢, 体检3号怎么办呢, 体检4号怎么办呢, 体检5号怎么办呢, 体检6号怎么办呢, 体检7号怎么办呢, 体检8号怎么办呢]
+  answer: 答案。
+  sources: [《征兵工作条例》]
+  policy_year: 2023
+  reviewed: 2027-01-01
+  valid_until: 2026-11-27
+"""
+
+
+def test_every_problem_points_at_its_own_line(tmp_path: Path) -> None:
+    """Each rule reports the line of the field (or list item) it is about, not the entry's first line."""
+    result = check(tmp_path, ("a.yml", EVERY_PROBLEM))
+    path = str(tmp_path / "faq" / "a.yml")
+    found = sorted((p.location.line, p.entry_id, p.message.replace(path, "a.yml")) for p in result.problems)
+    assert found == [
+        (2, "bad_entry", "标题“一一一一一一一一一一一一一一一一一”太长（17字），按钮上最多显示16个字。"),
+        (13, "bad_entry", "问法“学费能拿回来吗？”与本条目第9条问法重复（忽略标点后完全相同）。"),
+        (14, "bad_entry", "答案中的占位符“{phone}”无法识别，可用的只有 {contact}（联系方式）。"),
+        (17, "bad_entry", "第2条来源是空的或太短，请写出文件名称或网址。"),
+        (18, "bad_entry", "政策年度“2101”应是四位年份数字，例如 2023。"),
+        (19, "bad_entry", "审核日期“昨天”格式不对，应写成 2023-09-01 这样的日期。"),
+        (20, "bad_entry", "有效期“明年”格式不对，应写成 2024-08-31 这样的日期。"),
+        (21, "bad_entry", REVIEWER),
+        (22, "bad_entry", "后续问题按钮最多4个，现在有5个。"),
+        (24, "bad_entry", "按钮不能指向条目自己。"),
+        (25, "bad_entry", "按钮“other_entry”重复了。"),
+        (26, "bad_entry", "按钮指向不存在的条目“nope”。按钮里只能写已有条目的编号（id）。"),
+        (27, "bad_entry", "按钮“other_entry”重复了。"),
+        (28, "bad_entry", "标签（tags）应是文字列表，例如 [经济, 学费]。"),
+        (39, "other_entry", "问法“学费补偿是什么”与 a.yml 第4行 条目“bad_entry”的问法“学费补偿是什么”相同。同一句问法只能属于一个条目，请删除或改写其中一句。"),
+        (40, "other_entry", "问法“当兵能补学费吗呀”与 a.yml 第5行 条目“bad_entry”的问法“当兵能补学费吗”过于相似（相似度0.86），机器人难以区分。请改写其中一句，使两个条目的问法明显不同。"),
+        (45, "Late", "编号“Late”不合规：只能用小写英文字母、数字和下划线，以字母开头，2到48个字符，例如 tuition_compensation。"),
+        (51, "Late", "审核日期 2027-01-01 晚于今天（2026-11-28），请填写实际审核的日期。"),
+        (52, "Late", "该条目已于 2026-11-27 过期，请更新答案和有效期，或删除该条目。"),
+    ]
+    assert all(p.is_error and p.level == "error" for p in result.problems)
+
+
+def test_a_stale_entry_is_a_warning_on_its_reviewed_line(tmp_path: Path) -> None:
+    result = check(tmp_path, ("a.yml", [entry(reviewed=dt.date(2024, 1, 1))]))
+    (warning,) = result.problems
+    assert (warning.level, warning.is_error, warning.location.line) == ("warning", False, 17)
