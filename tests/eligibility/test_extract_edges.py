@@ -185,3 +185,18 @@ def test_a_grade_does_not_override_a_stated_status() -> None:
     assert extract("我是往届毕业生，大二的时候", YEAR).values() == {"student_status": "往届毕业生", "grade": "大二"}
     assert extract("应届，快毕业了", YEAR).values() == {"student_status": "应届毕业生", "grade": "毕业班"}
     assert extract("毕业班", YEAR).values() == {"student_status": "在校生", "grade": "毕业班"}
+
+
+@pytest.mark.parametrize("text, value", [
+    ("一点二点三", None), ("二三", 23), ("一二十", None), ("二一十", None),
+])
+def test_malformed_numerals_are_not_guessed(text: str, value) -> None:
+    assert chinese_number(text) == value
+
+
+@pytest.mark.parametrize("text, value", [
+    ("100万", "1000000"), ("一百万", "1000000"), ("大一年级", "大一年级"), ("十一年", "11年"), ("二零一年", "201年"),
+    ("百", "百"), ("点", "点"), ("万", "万"), ("一二十岁", "一二十岁"), ("一二千一年", "一二千一年"),
+])
+def test_arabize_whole_numbers_and_runs_it_cannot_read(text: str, value: str) -> None:
+    assert arabize(text) == value
