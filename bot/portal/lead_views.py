@@ -13,29 +13,41 @@ from sanic.response import HTTPResponse
 from bot.errors import RequestRejected
 from bot.leads.export import leads_csv
 from bot.leads.erasure import erase_leads
-from bot.leads.model import ENLIST_PLACES, STATUSES, STUDENT_STATUSES, SUBMITTED_FIELDS, WITHDRAWN, WORKFLOW_STATUSES, Lead
-from bot.portal.lead_query import parse_query
+from bot.clock import today
+from bot.leads.model import (ENLIST_PLACES, NO_OWNER, STATUSES, STUDENT_STATUSES, SUBMITTED_FIELDS, WITHDRAWN,
+                             WORKFLOW_STATUSES, Lead)
+from bot.portal import lead_work_views
+from bot.portal.lead_query import DUE_TODAY, LEAD_ROLES, LIST_PATH, parse_query
+from bot.portal.lead_work_views import audit, owner_names, workflow
 from bot.portal.services import blocking, services
-from bot.portal.web import NO_STORE, PREFIX, form_value, redirect, render, require_role
+from bot.portal.web import NO_STORE, form_value, redirect, render, require_role
 from bot.timefmt import CHINA
 from bot.transcripts import TranscriptUnavailable, Turn, read_transcript
 
-LEAD_ROLES = ("recruiter", "admin")
 PER_PAGE = 20
 MAX_NOTE_CHARS = 2000
-LIST_PATH = f"{PREFIX}/leads"
+SAVED = {"status": "状态已更新。", "note": "备注已保存。", "erased": "个人信息已删除。", "owner": "负责人已更新。",
+         "follow_up": "回访日期已更新。", "merged": "已合并：重复线索的提交记录和备注已移到这条线索。"}
 
 
 def register(blueprint: Blueprint) -> None:
+    lead_work_views.register(blueprint)
+
     @blueprint.get("/leads")
     @require_role(*LEAD_ROLES)
     async def lead_list(request: Request) -> HTTPResponse:
-        query = parse_query(request.args)
         portal = await services(request)
+        day = today(portal.settings)
+        query = parse_query(request.args, day)
         page = await blocking(portal.leads.search, query.criteria, query.page, PER_PAGE)
         counts = await blocking(portal.leads.counts_by_status, query.criteria)
+        duplicated = await blocking(workflow(portal).duplicated, page.leads)
+        changed = request.args.get("changed", "")
+        saved = f"已批量修改 {int(changed)} 条线索。" if request.args.get("saved") == "bulk" and changed.isdigit() else ""
         return render(request, "leads.html", query=query, page=page, counts=counts, statuses=STATUSES,
-                      student_statuses=STUDENT_STATUSES, enlist_places=ENLIST_PLACES, list_path=LIST_PATH)
+                      workflow_statuses=WORKFLOW_STATUSES, student_statuses=STUDENT_STATUSES, enlist_places=ENLIST_PLACES,
+                      list_path=LIST_PATH, today=day, duplicated=duplicated, owners=await owner_names(portal),
+                      no_owner=NO_OWNER, due_today=DUE_TODAY, saved=saved)
 
     @blueprint.get("/leads/<lead_id:int>")
     @require_role(*LEAD_ROLES)
@@ -45,10 +57,13 @@ def register(blueprint: Blueprint) -> None:
         submissions = await blocking(portal.leads.submissions, lead_id)
         notes = await blocking(portal.leads.notes, lead_id)
         conversations = await blocking(_conversations, portal.settings.tracker_store, lead, [s.sender_id for s in submissions])
-        saved = {"status": "状态已更新。", "note": "备注已保存。", "erased": "个人信息已删除。"}.get(request.args.get("saved", ""), "")
+        work = workflow(portal)
         return render(request, "lead.html", lead=lead, submissions=submissions, notes=notes, conversations=conversations,
-                      statuses=WORKFLOW_STATUSES, saved=saved, max_note_chars=MAX_NOTE_CHARS, list_path=LIST_PATH,
-                      submitted_fields=SUBMITTED_FIELDS)
+                      statuses=WORKFLOW_STATUSES, saved=SAVED.get(request.args.get("saved", ""), ""),
+                      max_note_chars=MAX_NOTE_CHARS, list_path=LIST_PATH, submitted_fields=SUBMITTED_FIELDS,
+                      history=await blocking(work.history, lead_id), duplicates=await blocking(work.possible_duplicates, lead),
+                      merged_from=await blocking(work.merged_from, lead_id), owners=await owner_names(portal),
+                      no_owner=NO_OWNER, today=today(portal.settings))
 
     @blueprint.post("/leads/<lead_id:int>/status")
     @require_role(*LEAD_ROLES)
@@ -57,9 +72,8 @@ def register(blueprint: Blueprint) -> None:
         if status not in WORKFLOW_STATUSES:
             raise RequestRejected(400, "bad_status", "状态取值无效。")
         portal = await services(request)
-        previous = await blocking(portal.leads.set_status, lead_id, status)
-        await blocking(portal.audit.record, request.ctx.session.user.name, "status_change", f"lead:{lead_id}",
-                       f"{STATUSES.get(previous, previous)} → {STATUSES[status]}")
+        previous = await blocking(portal.leads.set_status, lead_id, status, request.ctx.session.user.name)
+        await audit(request, portal, "status_change", lead_id, f"{STATUSES.get(previous, previous)} → {STATUSES[status]}")
         return redirect(f"{LIST_PATH}/{lead_id}?saved=status")
 
     @blueprint.post("/leads/<lead_id:int>/notes")
@@ -68,7 +82,7 @@ def register(blueprint: Blueprint) -> None:
         text = form_value(request, "text", max_chars=MAX_NOTE_CHARS)
         portal = await services(request)
         note = await blocking(portal.leads.add_note, lead_id, request.ctx.session.user.name, text)
-        await blocking(portal.audit.record, request.ctx.session.user.name, "note", f"lead:{lead_id}", f"note:{note.id}")
+        await audit(request, portal, "note", lead_id, f"note:{note.id}")
         return redirect(f"{LIST_PATH}/{lead_id}?saved=note")
 
     @blueprint.get("/leads/<lead_id:int>/erase")
@@ -94,8 +108,8 @@ def register(blueprint: Blueprint) -> None:
     @blueprint.post("/leads/export")
     @require_role(*LEAD_ROLES)
     async def export(request: Request) -> HTTPResponse:
-        query = parse_query(request.form or {})
         portal = await services(request)
+        query = parse_query(request.form or {}, today(portal.settings))
         leads = await blocking(portal.leads.iter_all, query.criteria)
         body = await blocking(leads_csv, leads)
         await blocking(portal.audit.record, request.ctx.session.user.name, "export", None,
