@@ -251,6 +251,21 @@ class LeadStore:
         return [Submission(r.reference, r.sender_id, r.source_channel, r.submitted_at, r.via_outbox, dict(r.submitted or {}))
                 for r in rows]
 
+    def conversations_of(self, lead_list: Iterable[Lead]) -> Dict[int, List[str]]:
+        """Lead id -> its conversations (the first one, then each submission's, oldest first)."""
+        kept = [lead for lead in lead_list if not lead.erased]
+        found: Dict[int, List[str]] = {lead.id: [lead.sender_id] if lead.sender_id else [] for lead in kept}
+        ids = list(found)
+        with self.database.begin() as connection:
+            for start in range(0, len(ids), 500):
+                rows = connection.execute(select(lead_submissions.c.lead_id, lead_submissions.c.sender_id)
+                                          .where(lead_submissions.c.lead_id.in_(ids[start:start + 500]))
+                                          .order_by(lead_submissions.c.submitted_at, lead_submissions.c.id)).all()
+                for row in rows:
+                    if row.sender_id not in found[row.lead_id]:
+                        found[row.lead_id].append(row.sender_id)
+        return found
+
     def search(self, criteria: LeadFilter, page: int = 1, per_page: int = 20) -> Page:
         """Leads matching ``criteria``, newest first, one page."""
         per_page = max(1, min(per_page, MAX_PER_PAGE))
