@@ -136,22 +136,21 @@ def cmd_user_disable(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_leads_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
-    from bot.leads.export import leads_csv
+    from bot.leads.export import export_csv
     from bot.portal.audit import AuditLog
     from bot.portal.lead_query import parse_query
 
     query = parse_query({"status": args.status, "school": args.school, "student_status": args.student_status,
                          "enlist_place": args.enlist_place, "from": args.date_from, "to": args.date_to, "q": args.search})
-    leads = list(runtime.lead_store().iter_all(query.criteria))
-    body = leads_csv(leads)
+    count, body = export_csv(runtime.lead_store(), settings.tracker_store, query.criteria)
     if args.output == "-":
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()
     else:
         with open(args.output, "wb") as handle:
             handle.write(body)
-    AuditLog(runtime.database()).record("cli", "export", None, f"{len(leads)} 条; 筛选: {query.describe()}")
-    print(f"exported {len(leads)} lead(s) to {args.output}", file=sys.stderr)
+    AuditLog(runtime.database()).record("cli", "export", None, f"{count} 条; 筛选: {query.describe()}")
+    print(f"exported {count} lead(s) to {args.output}", file=sys.stderr)
     return 0
 
 

@@ -115,10 +115,21 @@ class Lead:
     created_at: dt.datetime
     updated_at: dt.datetime
     erased_at: Optional[dt.datetime] = None
+    owner: Optional[str] = None  # the staff member working it
+    follow_up_on: Optional[dt.date] = None  # the China-time day to call back
+    merged_into: Optional[int] = None  # a duplicate merged into that lead
 
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+    def follow_up_state(self, today: dt.date) -> str:
+        """``overdue`` (the day has passed), ``today``, ``later`` or '' (no day set)."""
+        if self.follow_up_on is None:
+            return ""
+        if self.follow_up_on < today:
+            return "overdue"
+        return "today" if self.follow_up_on == today else "later"
 
     @property
     def erased(self) -> bool:
@@ -131,6 +142,20 @@ class Note:
     author: str
     text: str
     created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One status change on a lead: who, when, from which status to which."""
+
+    at: dt.datetime
+    actor: str
+    from_status: str
+    to_status: str
+
+    @property
+    def labels(self) -> Tuple[str, str]:
+        return STATUSES.get(self.from_status, self.from_status), STATUSES.get(self.to_status, self.to_status)
 
 
 @dataclass(frozen=True)
@@ -154,6 +179,16 @@ class LeadFilter:
     created_from: Optional[dt.date] = None
     created_to: Optional[dt.date] = None
     text: Optional[str] = None  # searches name, phone, school, reference, concern
+    owner: Optional[str] = None  # a user name, or NO_OWNER for the unassigned
+    due_by: Optional[dt.date] = None  # follow-up day on or before (今日待回访: today, overdue included)
+    sort: str = "-created"  # a SORT_KEYS key, "-" first for descending
+
+
+#: The lead list's sortable columns: key -> label.
+SORT_KEYS: Dict[str, str] = {"created": "登记时间", "name": "姓名", "school": "学校", "status": "状态",
+                             "owner": "负责人", "follow_up": "回访日期"}
+#: LeadFilter.owner for leads nobody owns.
+NO_OWNER = "-"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from bot.leads.model import (
+    NO_OWNER,
     STATUSES,
     WORKFLOW_STATUSES,
     SUBMITTED_FIELDS,
@@ -33,7 +34,7 @@ from bot.leads.model import (
 )
 from bot.timefmt import china_day_start
 from bot.storage.database import Database
-from bot.storage.schema import lead_notes, lead_submissions, leads
+from bot.storage.schema import lead_notes, lead_status_history, lead_submissions, leads
 
 MAX_PER_PAGE = 200
 _LEAD_VALUES = ("name", "school", "student_status", "education_level", "hukou_place", "enlist_place", "main_concern",
@@ -117,7 +118,9 @@ class LeadStore:
     def _upsert_lead(self, connection: Connection, submission: LeadSubmission) -> tuple:
         now = utcnow()
         values: Dict[str, Any] = {name: getattr(submission, name) for name in _LEAD_VALUES}
-        row = connection.execute(select(leads.c.id).where(leads.c.phone == submission.phone)).first()
+        row = connection.execute(select(leads.c.id, leads.c.merged_into).where(leads.c.phone == submission.phone)).first()
+        if row is not None and row.merged_into is not None:  # a merged duplicate: its phone leads to the lead kept
+            row = connection.execute(select(leads.c.id).where(leads.c.id == row.merged_into)).first()
         if row is None:
             try:
                 with connection.begin_nested():
@@ -136,20 +139,13 @@ class LeadStore:
         connection.execute(update(leads).where(leads.c.id == row.id).values(updated_at=now))
         return row.id, False
 
-    def set_status(self, lead_id: int, status: str) -> str:
-        """Change the status; returns the previous one."""
+    def set_status(self, lead_id: int, status: str, actor: str = "system") -> str:
+        """Change the status (recorded in the lead's status history); returns the previous one."""
         if status not in WORKFLOW_STATUSES:
             raise ValueError(f"unknown status {status!r}")
         _in_range(lead_id)
         with self.database.begin() as connection:
-            row = connection.execute(select(leads.c.status, leads.c.erased_at).where(leads.c.id == lead_id)).first()
-            if row is None:
-                raise UnknownLead(lead_id)
-            if row.erased_at is not None:
-                raise ErasedLead(lead_id)
-            previous = row.status
-            connection.execute(update(leads).where(leads.c.id == lead_id).values(status=status, updated_at=utcnow()))
-        return previous
+            return change_status(connection, lead_id, status, actor)
 
     def add_note(self, lead_id: int, author: str, text: str) -> Note:
         text = text.strip()
@@ -183,7 +179,8 @@ class LeadStore:
             return Purged(0, [])
         now = utcnow()
         with self.database.begin() as connection:
-            rows = connection.execute(select(leads.c.id, leads.c.sender_id).where(leads.c.id.in_(lead_ids))).all()
+            rows = connection.execute(select(leads.c.id, leads.c.sender_id).where(
+                or_(leads.c.id.in_(lead_ids), leads.c.merged_into.in_(lead_ids)))).all()  # with its merged duplicates
             ids = [r.id for r in rows]
             if not ids:
                 return Purged(0, [])
@@ -254,6 +251,21 @@ class LeadStore:
         return [Submission(r.reference, r.sender_id, r.source_channel, r.submitted_at, r.via_outbox, dict(r.submitted or {}))
                 for r in rows]
 
+    def conversations_of(self, lead_list: Iterable[Lead]) -> Dict[int, List[str]]:
+        """Lead id -> its conversations (the first one, then each submission's, oldest first)."""
+        kept = [lead for lead in lead_list if not lead.erased]
+        found: Dict[int, List[str]] = {lead.id: [lead.sender_id] if lead.sender_id else [] for lead in kept}
+        ids = list(found)
+        with self.database.begin() as connection:
+            for start in range(0, len(ids), 500):
+                rows = connection.execute(select(lead_submissions.c.lead_id, lead_submissions.c.sender_id)
+                                          .where(lead_submissions.c.lead_id.in_(ids[start:start + 500]))
+                                          .order_by(lead_submissions.c.submitted_at, lead_submissions.c.id)).all()
+                for row in rows:
+                    if row.sender_id not in found[row.lead_id]:
+                        found[row.lead_id].append(row.sender_id)
+        return found
+
     def search(self, criteria: LeadFilter, page: int = 1, per_page: int = 20) -> Page:
         """Leads matching ``criteria``, newest first, one page."""
         per_page = max(1, min(per_page, MAX_PER_PAGE))
@@ -262,7 +274,7 @@ class LeadStore:
         with self.database.begin() as connection:
             total = connection.execute(select(func.count()).select_from(leads).where(condition)).scalar_one()
             rows = connection.execute(
-                select(leads).where(condition).order_by(leads.c.created_at.desc(), leads.c.id.desc())
+                select(leads).where(condition).order_by(*_order(criteria.sort))
                 .limit(per_page).offset((page - 1) * per_page)
             ).all()
         return Page([_lead(r) for r in rows], total, page, per_page)
@@ -271,7 +283,7 @@ class LeadStore:
         """Every lead matching ``criteria``, newest first (for exports)."""
         with self.database.begin() as connection:
             rows = connection.execute(
-                select(leads).where(_condition(criteria)).order_by(leads.c.created_at.desc(), leads.c.id.desc())
+                select(leads).where(_condition(criteria)).order_by(*_order(criteria.sort))
             ).all()
         return [_lead(r) for r in rows]
 
@@ -292,14 +304,47 @@ class LeadStore:
             return connection.execute(select(func.count()).select_from(leads)).scalar_one()
 
 
+def workable(connection: Connection, lead_id: int) -> Row:
+    """The lead's row, locked for this transaction where the database can; UnknownLead when
+    there is none (or it was merged away), ErasedLead when its personal data is gone."""
+    row = connection.execute(select(leads).where(leads.c.id == lead_id).with_for_update()).first()
+    if row is None or row.merged_into is not None:
+        raise UnknownLead(lead_id)
+    if row.erased_at is not None:
+        raise ErasedLead(lead_id)
+    return row
+
+
+def change_status(connection: Connection, lead_id: int, status: str, actor: str) -> str:
+    """Set the status of a workable lead and record the change; returns the previous status."""
+    previous = workable(connection, lead_id).status
+    now = utcnow()
+    connection.execute(update(leads).where(leads.c.id == lead_id).values(status=status, updated_at=now))
+    if previous != status:
+        connection.execute(insert(lead_status_history).values(
+            lead_id=lead_id, at=now, actor=actor[:40], from_status=previous, to_status=status))
+    return previous
+
+
 def _like(value: str) -> str:
     """A LIKE pattern for a literal substring (``%`` and ``_`` escaped)."""
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
+_SORT_COLUMNS = {"created": leads.c.created_at, "name": leads.c.name, "school": leads.c.school,
+                 "status": leads.c.status, "owner": leads.c.owner, "follow_up": leads.c.follow_up_on}
+
+
+def _order(sort: str) -> list:
+    """ORDER BY for a SORT_KEYS key ("-" first: descending); empty values last, then newest."""
+    descending = sort.startswith("-")
+    column = _SORT_COLUMNS.get(sort.lstrip("-"), leads.c.created_at)
+    return [column.is_(None), column.desc() if descending else column.asc(), leads.c.id.desc()]
+
+
 def _condition(criteria: LeadFilter):
-    clauses = []
+    clauses = [leads.c.merged_into.is_(None)]
     if criteria.status:
         clauses.append(leads.c.status == criteria.status)
     if criteria.school:
@@ -312,6 +357,10 @@ def _condition(criteria: LeadFilter):
         clauses.append(leads.c.created_at >= china_day_start(criteria.created_from))
     if criteria.created_to:
         clauses.append(leads.c.created_at < china_day_start(criteria.created_to + dt.timedelta(days=1)))
+    if criteria.owner:
+        clauses.append(leads.c.owner.is_(None) if criteria.owner == NO_OWNER else leads.c.owner == criteria.owner)
+    if criteria.due_by:
+        clauses.append(and_(leads.c.follow_up_on <= criteria.due_by, leads.c.erased_at.is_(None)))
     if criteria.text and criteria.text.strip():
         pattern = _like(criteria.text.strip())
         columns = (leads.c.name, leads.c.phone, leads.c.school, leads.c.reference, leads.c.main_concern, leads.c.hukou_place)

@@ -34,6 +34,11 @@ ACTIONS = {
     "lead_erase": "删除线索个人信息",
     "deletion_request_done": "核实并删除（删除请求）",
     "deletion_request_rejected": "驳回删除请求",
+    "lead_assign": "分配负责人",
+    "follow_up": "设置回访日期",
+    "lead_merge": "合并重复线索",
+    "password_change": "修改自己的密码",
+    "user_reset": "重置密码",
 }
 
 

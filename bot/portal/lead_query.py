@@ -9,21 +9,30 @@ from typing import Dict, Mapping, Optional
 from urllib.parse import urlencode
 
 from bot.errors import RequestRejected
-from bot.leads.model import ENLIST_PLACES, STATUSES, STUDENT_STATUSES, LeadFilter
+from bot.leads.model import ENLIST_PLACES, SORT_KEYS, STATUSES, STUDENT_STATUSES, LeadFilter
+from bot.portal.web import PREFIX
 
+#: Who works leads, and where their list is.
+LEAD_ROLES = ("recruiter", "admin")
+LIST_PATH = f"{PREFIX}/leads"
 MAX_TEXT_CHARS = 100
 MAX_PAGE = 100_000
 #: Query parameter -> LeadFilter field.
 PARAMS = {"status": "status", "school": "school", "student_status": "student_status", "enlist_place": "enlist_place",
-          "from": "created_from", "to": "created_to", "q": "text"}
-_CHOICES = {"status": tuple(STATUSES), "student_status": STUDENT_STATUSES, "enlist_place": ENLIST_PLACES}
-_LABELS = {"status": "状态", "student_status": "身份", "enlist_place": "拟应征地"}
+          "from": "created_from", "to": "created_to", "q": "text", "owner": "owner", "sort": "sort"}
+DEFAULT_SORT = LeadFilter.sort
+#: ``due=today``: the 今日待回访 view (follow-up day today or already past).
+DUE_TODAY = "today"
+_CHOICES = {"status": tuple(STATUSES), "student_status": STUDENT_STATUSES, "enlist_place": ENLIST_PLACES,
+            "sort": tuple(SORT_KEYS) + tuple(f"-{key}" for key in SORT_KEYS), "due": (DUE_TODAY,)}
+_LABELS = {"status": "状态", "student_status": "身份", "enlist_place": "拟应征地", "sort": "排序", "due": "回访"}
 
 
 @dataclass(frozen=True)
 class LeadQuery:
     criteria: LeadFilter
     page: int = 1
+    due: str = ""  # DUE_TODAY or ''
 
     def params(self, **changes: Optional[str]) -> Dict[str, str]:
         """The filter as query parameters (empty ones left out), with ``changes`` applied."""
@@ -31,12 +40,23 @@ class LeadQuery:
         for param, name in PARAMS.items():
             value = getattr(self.criteria, name)
             values[param] = value.isoformat() if isinstance(value, dt.date) else value
+        if values["sort"] == DEFAULT_SORT:
+            values["sort"] = None
+        values["due"] = self.due
         values.update(changes)
         return {k: v for k, v in values.items() if v}
 
     def link(self, path: str, **changes: Optional[str]) -> str:
         query = urlencode(self.params(**changes))
         return f"{path}?{query}" if query else path
+
+    def sort_link(self, path: str, key: str) -> str:
+        """The list sorted by column ``key``: ascending first, descending when already ascending."""
+        return self.link(path, sort=f"-{key}" if self.criteria.sort == key else key, page=None)
+
+    def sort_mark(self, key: str) -> str:
+        """' ▲' / ' ▼' on the column the list is sorted by."""
+        return {key: " ▲", f"-{key}": " ▼"}.get(self.criteria.sort, "")
 
     def describe(self) -> str:
         """The filter in words for the audit log."""
@@ -65,9 +85,10 @@ def parse_day(value: str, label: str) -> Optional[dt.date]:
         raise RequestRejected(400, "bad_date", f"{label}日期格式不对，请用 年-月-日（例如 2023-09-01）。") from None
 
 
-def parse_query(args: Mapping) -> LeadQuery:
-    """A LeadQuery from request args (Sanic's RequestParameters or a form)."""
-    values = {param: _single(args, param) for param in (*PARAMS, "page")}
+def parse_query(args: Mapping, today: Optional[dt.date] = None) -> LeadQuery:
+    """A LeadQuery from request args (Sanic's RequestParameters or a form); ``today`` (China
+    time) is the day ``due=today`` means."""
+    values = {param: _single(args, param) for param in (*PARAMS, "page", "due")}
     for param, allowed in _CHOICES.items():
         if values[param] and values[param] not in allowed:
             raise RequestRejected(400, "bad_choice", f"筛选条件“{_LABELS[param]}”的取值无效。")
@@ -82,6 +103,7 @@ def parse_query(args: Mapping) -> LeadQuery:
     criteria = LeadFilter(
         status=values["status"] or None, school=values["school"] or None, student_status=values["student_status"] or None,
         enlist_place=values["enlist_place"] or None, created_from=created_from, created_to=created_to,
-        text=values["q"] or None,
+        text=values["q"] or None, owner=values["owner"] or None, sort=values["sort"] or DEFAULT_SORT,
+        due_by=today if values["due"] and today else None,
     )
-    return LeadQuery(criteria, page)
+    return LeadQuery(criteria, page, values["due"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -49,8 +50,12 @@ leads = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Column("erased_at", DateTime),  # when the personal fields were erased
+    Column("owner", String(40)),  # the staff member working the lead (users.name), or NULL
+    Column("follow_up_on", Date),  # the China-time day to call back, or NULL
+    Column("merged_into", Integer),  # a duplicate merged into that lead: hidden, its phone leads there
 )
 Index("ix_leads_created_at", leads.c.created_at)
+Index("ix_leads_follow_up_on", leads.c.follow_up_on)
 Index("ix_leads_status", leads.c.status)
 
 lead_submissions = Table(
@@ -93,6 +98,18 @@ lead_notes = Table(
     Column("author", String(40), nullable=False),
     Column("text", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
+)
+
+# Every status change of a lead (bot/leads/store.py set_status), shown on the lead page.
+lead_status_history = Table(
+    "lead_status_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(40), nullable=False),
+    Column("from_status", String(20), nullable=False),
+    Column("to_status", String(20), nullable=False),
 )
 
 users = Table(

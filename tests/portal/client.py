@@ -36,3 +36,11 @@ class PortalClient:
     def submit(self, path: str, data: Dict[str, str], page: str = "/leads") -> requests.Response:
         """POST a form with the session's CSRF token (read from ``page``)."""
         return self.post(path, {"csrf_token": self.csrf_token(page), **data})
+
+
+def logged_in(settings: Settings, name: str, password: str) -> PortalClient:
+    """A client with a session of ``name`` (the login must succeed)."""
+    client = PortalClient(settings)
+    reply = client.login(name, password)
+    assert reply.status_code == 303, reply.text[:500]
+    return client

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Optional
+from pathlib import Path
+from typing import Iterator, Optional
 
+from bot.config import Settings
 from bot.leads.model import CONSENT_VERSION, LeadSubmission, SaveResult, utcnow
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
+from bot.portal.accounts import AccountStore
 from bot.storage.schema import leads
+from tests.conftest import bot_service
+from tests.databases import migrated_database
 
 XSS_NAME = "<script>alert(1)</script>"
 
@@ -30,3 +36,30 @@ def add_lead(store: LeadStore, name: str, phone: str, school: str = "吕梁学�
 def backdate(database: Database, lead_id: int, created_at: dt.datetime) -> None:
     with database.begin() as connection:
         connection.execute(leads.update().where(leads.c.id == lead_id).values(created_at=created_at))
+
+
+#: The staff of the lead-workflow tests (tests/portal/test_lead_workflow_*.py).
+STAFF = (("recruiter1", "recruiter"), ("recruiter2", "recruiter"), ("editor1", "editor"), ("admin1", "admin"),
+         ("gone", "recruiter"))
+STAFF_PASSWORD = "Zhaomu-2023!"
+#: name, phone, school: the first two are one student who typed two numbers.
+WORKFLOW_LEADS = (("王芳", "13900000001", "吕梁学院"), ("王芳", "13900000002", "吕梁学院"),
+                  ("李雷", "13900000003", "山西大学"), ("张伟", "13900000004", "太原理工大学"),
+                  ("赵敏", "13900000005", "中北大学"), (XSS_NAME, "13900000006", "吕梁学院"))
+
+
+@contextlib.contextmanager
+def workflow_service(backend: str, tmp_path: Path) -> Iterator[Settings]:
+    """A bot service whose database is a fresh SQLite file or PostgreSQL database, with
+    STAFF ('gone' disabled) and WORKFLOW_LEADS (oldest first, one day apart)."""
+    with migrated_database(backend, tmp_path) as database:
+        accounts = AccountStore(database)
+        for name, role in STAFF:
+            accounts.create(name, role, STAFF_PASSWORD)
+        accounts.disable("gone")
+        store = LeadStore(database)
+        now = utcnow()
+        for age, (name, phone, school) in enumerate(reversed(WORKFLOW_LEADS)):
+            add_lead(store, name, phone, school=school, created_at=now - dt.timedelta(days=age))
+        with bot_service(tmp_path / "var", ENLIST_DATABASE_URL=database.url) as settings:
+            yield settings
