@@ -105,6 +105,7 @@ def test_invalid_fields_are_refused_in_chinese_and_nothing_is_written(service: S
     before = faq_digest(service.faq_dir)
     reply = logged_in(service).submit("/faq/tattoo", {**form, "confirm": "yes"}, page="/faq")
     assert reply.status_code == 400 and "未保存" in reply.text and message in reply.text, reply.text[-1500:]
+    assert "enlist" not in reply.text and "YAML" not in reply.text  # no command or file format to learn
     assert faq_digest(service.faq_dir) == before
 
 
