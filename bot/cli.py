@@ -199,6 +199,7 @@ def cmd_review_apply(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot import runtime
     from bot.errors import ReviewError
+    from bot.faq.history import FaqHistory
     from bot.review.patch import apply_patch, parse_patch
 
     try:
@@ -206,7 +207,8 @@ def cmd_review_apply(settings: Settings, args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise ReviewError(f"无法读取补丁文件 {args.file}：{exc}") from None
     patch = parse_patch(text)
-    result = apply_patch(settings.faq_dir, patch, settings.faq_max_age_days)
+    result = apply_patch(settings.faq_dir, patch, settings.faq_max_age_days, "命令行",
+                         FaqHistory(runtime.database()))
     for faq_id, questions in result.added.items():
         print(f"{faq_id}: +{len(questions)} ({'；'.join(questions)})")
     marked = runtime.review_store().mark_applied(i for ids in patch.items.values() for i in ids)

@@ -98,7 +98,7 @@ def reload_model(settings: Settings, progress: Progress = print, evaluate: bool 
             if new_accuracy < old_accuracy - MAX_ACCURACY_DROP:
                 return ReloadResult(
                     "refused", target.name, current.name, training, new_accuracy, old_accuracy,
-                    f"新模型未启用：FAQ准确率从 {old_accuracy:.3f} 降到 {new_accuracy:.3f}，"
+                    f"新模型未启用：FAQ准确率从 {old_accuracy:.1%} 降到 {new_accuracy:.1%}，"
                     f"下降超过{MAX_ACCURACY_DROP * 100:.0f}个百分点。请检查最近添加的问法是否放错了条目。",
                 )
     set_current(settings, target)

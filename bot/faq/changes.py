@@ -55,7 +55,9 @@ def check_edits(faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, 
             (root / path.name).write_text(text, encoding="utf-8")
         result = validate_dir(root, today=today, max_age_days=max_age_days)
         if not result.ok:
-            raise FaqError("修改未保存，因为修改后的FAQ没有通过检查：\n" + result.report(Path(scratch)))
+            # Only the errors: the command-line advice of the full report is not for portal users.
+            errors = "\n".join(problem.describe(Path(scratch)) for problem in result.errors)
+            raise FaqError(f"修改未保存，因为修改后的FAQ没有通过检查：\n{errors}")
         return result
 
 

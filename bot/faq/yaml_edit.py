@@ -9,7 +9,7 @@ fields are edited; a flow-style list (``questions: [a, b]``) is refused with a m
 from __future__ import annotations
 
 import json
-from typing import List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import yaml
 
@@ -108,3 +108,64 @@ def block_scalar(value: str) -> List[str]:
     if body and body[0].startswith(" "):
         return [yaml_scalar(value)]
     return ["|"] + [line.rstrip() for line in body]
+
+
+def remove_field(text: str, raw: RawEntry, name: str) -> str:
+    """Delete field ``name`` (key line and its value lines) from the entry."""
+    if name not in raw.field_lines:
+        return text
+    lines = text.splitlines(keepends=True)
+    start, end, _ = field_span(lines, raw, name)
+    return "".join(lines[:start] + lines[end:])
+
+
+def remove_entry(text: str, raw: RawEntry) -> str:
+    """Delete the whole entry (from its ``- id:`` line to its last field) and one blank line after it."""
+    lines = text.splitlines(keepends=True)
+    start = raw.location.line - 1
+    end, _ = entry_end(lines, raw)
+    if end < len(lines) and not lines[end].strip():
+        end += 1
+    return "".join(lines[:start] + lines[end:])
+
+
+def flow_item(value: str) -> str:
+    """One item of a ``[a, b]`` list: plain when that is safe there, else quoted."""
+    plain = yaml_scalar(value)
+    return plain if plain == value and not any(c in value for c in ",[]{}:#'\"") else json.dumps(value, ensure_ascii=False)
+
+
+def value_lines(name: str, value: object, flow: bool = False) -> List[str]:
+    """``value`` of field ``name`` as :func:`set_field` lines: answers as ``|`` blocks, follow-up
+    buttons (ids) and lists written ``[a, b]`` before (``flow``) as flow lists, other lists as
+    ``- item`` lines, everything else one scalar."""
+    if name == "answer":
+        return block_scalar(str(value))
+    if isinstance(value, (list, tuple)) and (flow or name == "buttons"):
+        return ["[" + ", ".join(flow_item(str(item)) for item in value) + "]"]
+    if isinstance(value, (list, tuple)):
+        return [""] + [f"- {yaml_scalar(str(item))}" for item in value]
+    if isinstance(value, int):
+        return [str(value)]
+    return [value if isinstance(value, str) and name in ("reviewed", "valid_until") else yaml_scalar(str(value))]
+
+
+def is_flow(text: str, raw: RawEntry, name: str) -> bool:
+    """Whether field ``name`` is written as a flow list (``tags: [a, b]``)."""
+    if name not in raw.field_lines:
+        return False
+    line = text.splitlines()[raw.line_of(name) - 1]
+    return line.split(":", 1)[-1].strip().startswith("[")
+
+
+def entry_block(data: Dict[str, object], order: Sequence[str]) -> str:
+    """A new entry as text (``- id: …`` then two-space indented fields in ``order``)."""
+    out: List[str] = []
+    for name in order:
+        if name not in data or data[name] in (None, [], ()):
+            continue
+        lines = value_lines(name, data[name])
+        prefix = "- " if not out else "  "
+        out.append(f"{prefix}{name}: {lines[0]}".rstrip() + "\n")
+        out += [("    " + line).rstrip() + "\n" for line in lines[1:]]
+    return "".join(out)

@@ -15,6 +15,7 @@ from sanic.response import HTTPResponse
 
 from bot import runtime
 from bot.errors import RequestRejected, ReviewError
+from bot.faq.history import FaqHistory
 from bot.faq.model import FaqEntry
 from bot.review.model import DECISIONS, KIND_NAMES_ZH, STATES
 from bot.review.patch import ApplyResult, Patch, apply_patch, build_patch
@@ -77,12 +78,13 @@ def _queue_page(store: ReviewStore, state: str, page: int) -> Tuple[list, int, i
     return shown, len(groups), pages, build_patch(store)
 
 
-def _apply(store: ReviewStore, faq_dir, max_age_days: int) -> Tuple[Patch, ApplyResult, int]:
-    """Write the accepted phrasings (validated; nothing written on errors), then mark them."""
+def _apply(store: ReviewStore, faq_dir, max_age_days: int, editor: str) -> Tuple[Patch, ApplyResult, int]:
+    """Write the accepted phrasings (validated; nothing written on errors; one change in the
+    FAQ history), then mark them."""
     patch = build_patch(store)
     if not patch.phrasings:
         raise ReviewError("没有已采纳、待写入的问法。")
-    result = apply_patch(faq_dir, patch, max_age_days)
+    result = apply_patch(faq_dir, patch, max_age_days, editor, FaqHistory(runtime.database()))
     marked = store.mark_applied([item for ids in patch.items.values() for item in ids])
     return patch, result, marked
 
@@ -134,7 +136,7 @@ def register(blueprint: Blueprint) -> None:
         user = request.ctx.session.user
         try:
             patch, result, marked = await blocking(_apply, runtime.review_store(), portal.settings.faq_dir,
-                                                   portal.settings.faq_max_age_days)
+                                                   portal.settings.faq_max_age_days, user.name)
         except ReviewError as exc:
             return await show(request, "accepted", 1, status=400, error=f"未写入任何文件：{exc}")
         added = sum(len(questions) for questions in result.added.values())

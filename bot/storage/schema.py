@@ -201,3 +201,28 @@ turns = Table(
     Column("confidence", Float),
 )
 Index("ix_turns_faq", turns.c.faq_id)
+
+# Every change of faq/ made in the portal or by `enlist review apply` (issue 16 §4): who,
+# when, and each changed entry before and after (its fields as JSON; NULL = did not exist),
+# so any change can be shown as a diff and reverted through the same validated write path.
+faq_changes = Table(
+    "faq_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("actor", String(40), nullable=False),
+    Column("action", String(20), nullable=False),  # save / create / retire / move / revert / apply
+    Column("summary", String(300), nullable=False),
+    Column("reverts", Integer),  # the change this one reverted
+)
+
+faq_change_entries = Table(
+    "faq_change_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("change_id", Integer, ForeignKey("faq_changes.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("entry_id", String(64), nullable=False, index=True),
+    Column("file", String(100), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+)

@@ -114,7 +114,7 @@ def test_an_editor_works_the_queue_the_faq_and_the_analytics(service: Settings, 
             page.get_by_role("link", name="FAQ编辑", exact=True).click()
             expect(page.get_by_role("heading", name="FAQ编辑", exact=True)).to_be_visible(timeout=WAIT_MS)
             assert page.evaluate(NO_HORIZONTAL_SCROLL), "the FAQ list scrolls sideways"
-            page.get_by_role("link", name="age_limits", exact=True).click()
+            page.get_by_role("link", name="年龄条件", exact=True).click()
             answer = page.get_by_label("答案", exact=False)
             original = answer.input_value()
             answer.fill(original + "\n<b>加粗</b>")
@@ -125,6 +125,7 @@ def test_an_editor_works_the_queue_the_faq_and_the_analytics(service: Settings, 
             answer.fill(original)
             page.get_by_label("添加问法（每行一条）").fill(f"{viewport}：几岁可以去当兵")
             page.get_by_role("button", name="保存", exact=True).click()
+            page.get_by_role("button", name="确认保存", exact=True).click()  # after the diff (issue 16 §4)
             expect(page.locator("text=已保存。")).to_be_visible(timeout=WAIT_MS)
             expect(page.locator(".questions").get_by_text(f"{viewport}：几岁可以去当兵")).to_be_visible()
             assert faq_entry(service, "eligibility.yml", "age_limits")["reviewed_by"] == "editor1"

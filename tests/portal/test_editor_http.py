@@ -227,13 +227,14 @@ def test_apply_writes_nothing_when_the_result_does_not_validate(service: Setting
 def test_faq_list_shows_usage_and_sorts_and_filters(service: Settings) -> None:
     client = logged_in(service)
     page = client.get("/faq").text
-    rows = re.findall(r'<td data-label="编号"><a href="/portal/faq/([a-z0-9_]+)">', page)
+    rows = re.findall(r'<td data-label="标题"><a href="/portal/faq/([a-z0-9_]+)">', page)
     assert rows[0] == "tuition_compensation" and len(rows) > 20  # most asked first (2 hits)
-    first = page.split('<td data-label="编号">')[1].split("</tr>")[0]
+    first = page.split('<td data-label="标题">')[1].split("</tr>")[0]
+    assert '>学费补偿</a> <small>tuition_compensation</small>' in first  # shown by its title, the id as a detail
     assert '<td data-label="提问次数">2</td>' in first and "2 / 1" in first and "67%" in first
-    by_id = re.findall(r'href="/portal/faq/([a-z0-9_]+)"', client.get("/faq?sort=id").text)
-    assert by_id == sorted(by_id)
-    assert re.findall(r'href="/portal/faq/([a-z0-9_]+)"', client.get("/faq?q=学费补偿").text) == ["tuition_compensation"]
+    titles = re.findall(r'<td data-label="标题"><a href="/portal/faq/[a-z0-9_]+">([^<]+)</a>', client.get("/faq?sort=title").text)
+    assert titles == sorted(titles)
+    assert re.findall(r'<td data-label="标题"><a href="/portal/faq/([a-z0-9_]+)"', client.get("/faq?q=学费补偿").text) == ["tuition_compensation"]
     assert client.get("/faq?sort=evil").status_code == 400
 
 
@@ -243,7 +244,12 @@ def test_an_answer_edit_is_saved_with_editor_and_date_and_audited(service: Setti
     assert "政策年度" in page and "审核人" in page and "来源" in page
     answer = re.search(r'<textarea name="answer"[^>]*>(.*?)</textarea>', page, re.S).group(1)
     new_answer = html.unescape(answer).strip() + "\n\n（本条已由门户测试补充。）"
-    reply = client.submit("/faq/age_limits", {"answer": new_answer, "questions": "多大年龄可以报名参军\n\n"}, page="/faq")
+    form = {"answer": new_answer, "questions": "多大年龄可以报名参军\n\n"}
+    preview = client.submit("/faq/age_limits", form, page="/faq")  # first the diff, nothing written yet
+    assert preview.status_code == 200 and "确认保存" in preview.text and "修改前" in preview.text
+    assert "＋</span>（本条已由门户测试补充。）" in preview.text and "＋</span>多大年龄可以报名参军" in preview.text
+    assert "（本条已由门户测试补充。）" not in (service.faq_dir / "eligibility.yml").read_text(encoding="utf-8")
+    reply = client.submit("/faq/age_limits", {**form, "confirm": "yes"}, page="/faq")
     assert reply.status_code == 303 and reply.headers["Location"] == "/portal/faq/age_limits?saved=1"
     entry = next(e for e in yaml.safe_load((service.faq_dir / "eligibility.yml").read_text(encoding="utf-8"))
                  if e["id"] == "age_limits")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_lead_workflow"
-down_revision = "0004"  # the brief said "0004_erasure"; 0004's real id is "0004"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
