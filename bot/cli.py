@@ -91,7 +91,7 @@ def cmd_leads_flush(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _read_new_password(args: argparse.Namespace) -> str:
-    """The new account's password: one line from stdin, or typed twice (not echoed)."""
+    """A new password: one line from stdin, or typed twice (not echoed)."""
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     import getpass
@@ -136,6 +136,32 @@ def cmd_user_disable(settings: Settings, args: argparse.Namespace) -> int:
     AccountStore(database).disable(args.name)
     AuditLog(database).record("cli", "user_disable", f"user:{args.name}")
     print(f"已停用用户 {args.name}，其登录会话已全部结束")
+    return 0
+
+
+def cmd_user_enable(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+    from bot.portal.accounts import AccountStore
+    from bot.portal.audit import AuditLog
+
+    database = runtime.database()
+    accounts = AccountStore(database)
+    accounts.set_disabled(accounts.by_name(args.name).id, False)
+    AuditLog(database).record("cli", "user_enable", f"user:{args.name}")
+    print(f"已启用用户 {args.name}")
+    return 0
+
+
+def cmd_user_password(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import runtime
+    from bot.portal.accounts import AccountStore
+    from bot.portal.audit import AuditLog
+
+    database = runtime.database()
+    accounts = AccountStore(database)
+    user = accounts.set_password(accounts.by_name(args.name).id, _read_new_password(args))
+    AuditLog(database).record("cli", "user_reset", f"user:{user.name}", "管理员设置的密码")
+    print(f"已重置 {user.name} 的密码，其登录会话已全部结束；下次登录时必须先改成自己的密码")
     return 0
 
 
@@ -431,7 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="这一天及以前登记的")
     export.add_argument("--search", help="姓名、手机号、学校、编号或关心问题中包含这段文字")
 
-    user_commands = group("user", "门户账号：添加、列出、停用（门户的“账号管理”页也能做）", "user_command")
+    user_commands = group("user", "门户账号：添加、列出、停用、启用、重置密码（门户的“账号管理”页也能做）", "user_command")
     user_add = add("add", cmd_user_add, "添加门户账号（密码输入两次）", user_commands)
     user_add.add_argument("name", help="用户名")
     user_add.add_argument("--role", required=True, choices=("recruiter", "editor", "admin"),
@@ -440,6 +466,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("list", cmd_user_list, "列出门户账号", user_commands)
     user_disable = add("disable", cmd_user_disable, "停用门户账号并立即结束它的所有登录", user_commands)
     user_disable.add_argument("name", help="用户名")
+    add("enable", cmd_user_enable, "重新启用停用的门户账号", user_commands).add_argument("name", help="用户名")
+    user_password = add("password", cmd_user_password, "重置门户账号的密码（输入两次；下次登录时必须先改成自己的）",
+                        user_commands)
+    user_password.add_argument("name", help="用户名")
+    user_password.add_argument("--password-stdin", action="store_true", help="从标准输入的第一行读取密码")
 
     review_commands = group("review", "待处理问题（机器人没答好的问题）", "review_command")
     listing = add("list", cmd_review_list, "按相似问题分组列出，出现最多的在前", review_commands)

@@ -231,13 +231,17 @@ class AccountStore:
             rows = connection.execute(select(users).order_by(users.c.name)).all()
         return [_user(r) for r in rows]
 
-    def disable(self, name: str) -> User:
-        """Disable the account and end its sessions at once."""
+    def by_name(self, name: str) -> User:
+        """The account called ``name``; AccountError if there is none."""
         with self.database.begin() as connection:
             row = connection.execute(select(users).where(users.c.name == name)).first()
         if row is None:
             raise AccountError(f"没有用户 {name}。")
-        return self.set_disabled(row.id, True)
+        return _user(row)
+
+    def disable(self, name: str) -> User:
+        """Disable the account and end its sessions at once."""
+        return self.set_disabled(self.by_name(name).id, True)
 
     def set_disabled(self, user_id: int, disabled: bool) -> User:
         """Disable (ending its sessions at once) or enable the account."""

@@ -1,4 +1,4 @@
-"""`enlist user add/list/disable` and `enlist leads export` as an operator runs them: what they
+"""`enlist user add/list/disable/enable/password` and `enlist leads export` as an operator runs them: what they
 say is Chinese (argparse's own messages too), the command names and options English."""
 
 from __future__ import annotations
@@ -48,7 +48,16 @@ def test_user_add_list_disable(tmp_path: Path, database: Database) -> None:
     assert disabled.returncode == 0 and "已停用用户 zhangwei，其登录会话已全部结束" in disabled.stdout.decode()
     assert "zhangwei\trecruiter\t已停用" in enlist(tmp_path, "user", "list").stdout.decode()
     assert AccountStore(database).verify("zhangwei", "Zhaomu-2023!") is None
-    assert [e.action for e in AuditLog(database).recent()] == ["user_disable", "user_add"]
+    enabled = enlist(tmp_path, "user", "enable", "zhangwei")
+    assert enabled.returncode == 0 and "已启用用户 zhangwei" in enabled.stdout.decode()
+    assert AccountStore(database).verify("zhangwei", "Zhaomu-2023!") is not None
+    reset = enlist(tmp_path, "user", "password", "zhangwei", "--password-stdin", stdin="Lvliang-zhaomu-2026!\n")
+    assert reset.returncode == 0 and "已重置 zhangwei 的密码" in reset.stdout.decode(), reset.stderr
+    assert AccountStore(database).verify("zhangwei", "Lvliang-zhaomu-2026!").must_change_password
+    assert "zhangwei\trecruiter\t待改密码" in enlist(tmp_path, "user", "list").stdout.decode()
+    weak = enlist(tmp_path, "user", "password", "zhangwei", "--password-stdin", stdin="1234567890\n")
+    assert weak.returncode == 1 and "太常见" in weak.stderr.decode()
+    assert [e.action for e in AuditLog(database).recent()] == ["user_reset", "user_enable", "user_disable", "user_add"]
     missing = enlist(tmp_path, "user", "disable", "nobody")
     assert missing.returncode == 1 and "没有用户" in missing.stderr.decode()
 
