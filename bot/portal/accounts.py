@@ -5,6 +5,9 @@ on the bundled list of common passwords (common_passwords.txt) and must reach zx
 3 of 4 ("safely unguessable"; zxcvbn is Dropbox's estimator, which knows dictionaries,
 keyboard patterns, dates and l33t substitutions); the refusal says why in Chinese.
 
+An admin who adds an account or resets a password either types it or lets the portal make a
+temporary one (shown once); either way the user must choose their own at the next login.
+
 Passwords are hashed with scrypt (memory-hard: N=2**15, r=8, p=1, 32 MiB per hash) and a
 random 16-byte salt; the parameters are stored with each hash so they can be raised later
 without breaking old accounts. Verification compares in constant time, and an unknown
@@ -69,6 +72,10 @@ class AccountError(EnlistError):
     """A user name, role or password that cannot be used; the message is Chinese."""
 
 
+class WrongPassword(AccountError):
+    """The current password given for a change is not the account's."""
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -77,6 +84,8 @@ class User:
     disabled: bool
     created_at: dt.datetime
     last_login_at: Optional[dt.datetime]
+    #: an admin set this password: the user must choose a new one before anything else
+    must_change_password: bool = False
 
     @property
     def role_label(self) -> str:
@@ -127,6 +136,22 @@ def common_passwords() -> FrozenSet[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
 
 
+#: Temporary passwords: no look-alike characters (0/O, 1/l/I), read out or typed from a note.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def temporary_password() -> str:
+    """A random one-time password such as ``k7Qm-x3Tp-9wRz`` (about 68 bits) that passes the checks."""
+    while True:
+        groups = ("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(3))
+        password = "-".join(groups)
+        try:
+            check_password_strength(password, "")
+        except AccountError:
+            continue
+        return password
+
+
 def check_name(name: str) -> str:
     if not _NAME.match(name or ""):
         raise AccountError("用户名需为2到40个字符，只能包含字母、数字、汉字和 . _ -。")
@@ -146,7 +171,8 @@ class AccountStore:
         self.database = database
         self._dummy_hash = hash_password(secrets.token_urlsafe(16))
 
-    def create(self, name: str, role: str, password: str) -> User:
+    def create(self, name: str, role: str, password: str, must_change: bool = False) -> User:
+        """A new enabled account; ``must_change``: the user picks their own password at the first login."""
         check_name(name)
         check_role(role)
         check_password_strength(password, name)
@@ -154,10 +180,34 @@ class AccountStore:
         try:
             with self.database.begin() as connection:
                 result = connection.execute(insert(users).values(
-                    name=name, role=role, password_hash=hash_password(password), disabled=False, created_at=now))
+                    name=name, role=role, password_hash=hash_password(password), disabled=False, created_at=now,
+                    must_change_password=must_change))
         except IntegrityError:
             raise AccountError(f"用户 {name} 已存在。") from None
-        return User(result.inserted_primary_key[0], name, role, False, now, None)
+        return User(result.inserted_primary_key[0], name, role, False, now, None, must_change)
+
+    def change_password(self, user_id: int, current: str, new: str) -> User:
+        """The user's own change: ``current`` must match; clears the forced change."""
+        user_row = self._row(user_id)
+        if not password_matches(current, user_row.password_hash):
+            raise WrongPassword("当前密码不正确。")
+        if new == current:
+            raise AccountError("新密码不能与当前密码相同。")
+        check_password_strength(new, user_row.name)
+        with self.database.begin() as connection:
+            connection.execute(update(users).where(users.c.id == user_id).values(
+                password_hash=hash_password(new), must_change_password=False))
+        return dataclasses.replace(_user(user_row), must_change_password=False)
+
+    def set_password(self, user_id: int, password: str) -> User:
+        """An admin sets (resets) the password: the user must change it at the next login; their sessions end."""
+        user_row = self._row(user_id)
+        check_password_strength(password, user_row.name)
+        with self.database.begin() as connection:
+            connection.execute(update(users).where(users.c.id == user_id).values(
+                password_hash=hash_password(password), must_change_password=True))
+            connection.execute(delete(sessions).where(sessions.c.user_id == user_id))
+        return dataclasses.replace(_user(user_row), must_change_password=True)
 
     def verify(self, name: str, password: str) -> Optional[User]:
         """The enabled user with this name and password, else None (same cost either way)."""
@@ -181,15 +231,33 @@ class AccountStore:
             rows = connection.execute(select(users).order_by(users.c.name)).all()
         return [_user(r) for r in rows]
 
-    def disable(self, name: str) -> User:
-        """Disable the account and end its sessions at once."""
+    def by_name(self, name: str) -> User:
+        """The account called ``name``; AccountError if there is none."""
         with self.database.begin() as connection:
             row = connection.execute(select(users).where(users.c.name == name)).first()
-            if row is None:
-                raise AccountError(f"没有用户 {name}。")
-            connection.execute(update(users).where(users.c.id == row.id).values(disabled=True))
-            connection.execute(delete(sessions).where(sessions.c.user_id == row.id))
-        return dataclasses.replace(_user(row), disabled=True)
+        if row is None:
+            raise AccountError(f"没有用户 {name}。")
+        return _user(row)
+
+    def disable(self, name: str) -> User:
+        """Disable the account and end its sessions at once."""
+        return self.set_disabled(self.by_name(name).id, True)
+
+    def set_disabled(self, user_id: int, disabled: bool) -> User:
+        """Disable (ending its sessions at once) or enable the account."""
+        user_row = self._row(user_id)
+        with self.database.begin() as connection:
+            connection.execute(update(users).where(users.c.id == user_id).values(disabled=disabled))
+            if disabled:
+                connection.execute(delete(sessions).where(sessions.c.user_id == user_id))
+        return dataclasses.replace(_user(user_row), disabled=disabled)
+
+    def _row(self, user_id: int):  # noqa: ANN202 - a SQLAlchemy row of users
+        with self.database.begin() as connection:
+            row = connection.execute(select(users).where(users.c.id == user_id)).first()
+        if row is None:
+            raise AccountError("没有这个账号。")
+        return row
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -201,4 +269,5 @@ def _b64(data: bytes) -> str:
 
 
 def _user(row) -> User:  # noqa: ANN001 - a SQLAlchemy row of users
-    return User(row.id, row.name, row.role, bool(row.disabled), row.created_at, row.last_login_at)
+    return User(row.id, row.name, row.role, bool(row.disabled), row.created_at, row.last_login_at,
+                bool(row.must_change_password))

@@ -1,5 +1,5 @@
 """The audit log: who logged in (or failed to), changed a status, wrote a note, exported
-leads or added a user. Details name lead ids and filters, never a student's phone number."""
+leads, added, disabled or reset an account, changed a password. Details name lead ids and filters, never a student's phone number."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ ACTIONS = {
     "follow_up": "设置回访日期",
     "lead_merge": "合并重复线索",
     "password_change": "修改自己的密码",
+    "password_change_failed": "修改密码失败（当前密码错误）",
     "user_reset": "重置密码",
+    "user_enable": "启用用户",
 }
 
 

@@ -17,7 +17,7 @@ from bot import runtime
 from bot.errors import RequestRejected, ReviewError
 from bot.faq.history import FaqHistory
 from bot.faq.model import FaqEntry
-from bot.review.model import DECISIONS, KIND_NAMES_ZH, STATES
+from bot.review.model import DECISIONS, KIND_NAMES_ZH, STATE_NAMES_ZH, STATES
 from bot.review.patch import ApplyResult, Patch, apply_patch, build_patch
 from bot.review.store import ReviewStore
 from bot.portal.services import blocking, services
@@ -29,13 +29,6 @@ EXAMPLES_SHOWN = 5
 MAX_PAGE = 10_000
 #: Item ids of one group travel in a hidden field ("1,2,3"); the store groups at most 5000.
 MAX_ITEMS_FIELD = 5000 * 11
-STATE_NAMES_ZH: Dict[str, str] = {
-    "open": "待处理",
-    "accepted": "已采纳（待写入）",
-    "new_faq_needed": "需要新FAQ",
-    "ignored": "已忽略",
-    "applied": "已写入FAQ文件",
-}
 DECISION_NAMES_ZH: Dict[str, str] = {
     "accepted": "加为问法",
     "new_faq_needed": "需要新FAQ",

@@ -80,6 +80,13 @@ class SessionStore:
             with self.database.begin() as connection:
                 connection.execute(delete(sessions).where(sessions.c.token_hash == self.token_hash(token)))
 
+    def end_others(self, user_id: int, keep_token_hash: str) -> int:
+        """End every session of ``user_id`` but the one in use (after a password change); how many ended."""
+        with self.database.begin() as connection:
+            result = connection.execute(delete(sessions).where(
+                sessions.c.user_id == user_id, sessions.c.token_hash != keep_token_hash))
+        return result.rowcount or 0
+
     def _delete_expired(self, connection, now: dt.datetime) -> None:  # noqa: ANN001
         connection.execute(delete(sessions).where(or_(
             sessions.c.last_seen_at < now - self.idle, sessions.c.created_at < now - MAX_AGE)))

@@ -60,8 +60,11 @@ NAV: List[NavItem] = [
     NavItem("FAQ编辑", f"{PREFIX}/faq", ("editor", "admin")),
     NavItem("更新模型", f"{PREFIX}/model", ("editor", "admin")),
     NavItem("数据统计", f"{PREFIX}/analytics", ("editor", "admin")),
+    NavItem("账号管理", f"{PREFIX}/admin/users", ("admin",)),
     NavItem("审计日志", f"{PREFIX}/admin/audit", ("admin",)),
 ]
+#: Every staff member's own password page; the only page (with logout) open while a change is forced.
+PASSWORD_PATH = f"{PREFIX}/account/password"
 #: Roles of the issue-5 pages (review queue, FAQ editor, model reload, analytics).
 EDITOR_ROLES = ("editor", "admin")
 
@@ -123,7 +126,8 @@ def form_value(request: Request, name: str, required: bool = True, max_chars: in
 
 
 def require_role(*roles: str) -> Callable[[Handler], Handler]:
-    """Guard a portal handler: login required (else redirect), role in ``roles`` (else 403),
+    """Guard a portal handler: login required (else redirect), a password an admin set
+    changed first (else redirect to the password page), role in ``roles`` (else 403),
     a valid CSRF token on POST (else 403). Sets ``request.ctx.session`` and turns
     RequestRejected / UnknownLead / database errors into Chinese error pages."""
 
@@ -137,6 +141,8 @@ def require_role(*roles: str) -> Callable[[Handler], Handler]:
                 if session is None:
                     return login_redirect(request, expired=bool(token))
                 request.ctx.session = session
+                if session.user.must_change_password and request.path not in (PASSWORD_PATH, f"{PREFIX}/logout"):
+                    return redirect(PASSWORD_PATH)
                 if roles and session.user.role not in roles:
                     return error_page(request, 403, "您的账号没有访问此页面的权限。")
                 if request.method == "POST":

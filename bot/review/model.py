@@ -20,6 +20,14 @@ KIND_NAMES_ZH: Dict[str, str] = {
 #: open → accepted (as a phrasing of ``faq_id``) → applied (written to faq/ by a patch);
 #: open → new_faq_needed / ignored.
 STATES: Tuple[str, ...] = ("open", "accepted", "new_faq_needed", "ignored", "applied")
+#: What staff read for each state (portal and CLI).
+STATE_NAMES_ZH: Dict[str, str] = {
+    "open": "待处理",
+    "accepted": "已采纳（待写入）",
+    "new_faq_needed": "需要新FAQ",
+    "ignored": "已忽略",
+    "applied": "已写入FAQ文件",
+}
 #: Decisions an editor can take, by the state they lead to.
 DECISIONS: Tuple[str, ...] = ("accepted", "new_faq_needed", "ignored", "open")
 #: Longest text kept (a pasted article is cut; the editor needs the question, not the essay).

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -122,6 +123,8 @@ users = Table(
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", DateTime, nullable=False),
     Column("last_login_at", DateTime),
+    #: set when an admin set or reset the password: the user chooses a new one at the next login
+    Column("must_change_password", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 sessions = Table(

@@ -8,6 +8,7 @@ Screenshots go to var/screenshots/ (the README's analytics picture is the deskto
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 from typing import Iterator, List
@@ -142,6 +143,8 @@ def test_an_editor_works_the_queue_the_faq_and_the_analytics(service: Settings, 
                 box = canvas.bounding_box()
                 assert box and box["width"] > 200 and box["height"] > 100, name
             expect(page.locator(".u-legend").first).to_contain_text("提问数")
+            page.locator('[data-chart="questions"] .u-over').hover()  # the legend shows the day under the cursor
+            expect(page.locator(".u-legend").first).to_contain_text(re.compile(r"2026-1[01]-\d\d"))
             assert page.evaluate(NO_HORIZONTAL_SCROLL), "the analytics page scrolls sideways"
             page.screenshot(path=str(SCREENSHOTS / f"portal-analytics-{viewport}.png"), full_page=True)
 

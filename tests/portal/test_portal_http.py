@@ -178,7 +178,9 @@ def test_roles_decide_which_pages_open(service: Settings) -> None:
     assert editor.get("").headers["Location"] == "/portal/review"  # editors start at the review queue
     assert recruiter.get("").headers["Location"] == "/portal/leads"
     page = admin.get("/admin/audit")
-    assert page.status_code == 200 and "recruiter1" in page.text and "已停用" in page.text
+    assert page.status_code == 200 and "recruiter1" in page.text
+    accounts = admin.get("/admin/users")
+    assert accounts.status_code == 200 and "recruiter1" in accounts.text and "已停用" in accounts.text
     assert admin.get("/leads").status_code == 200
 
 

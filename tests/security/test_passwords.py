@@ -1,6 +1,6 @@
 """Issue 13 item 8: staff passwords are checked with zxcvbn and a bundled list of common
-passwords, refused in Chinese, wherever one is set (today only ``enlist user add``: the
-portal has no page that sets a password)."""
+passwords, refused in Chinese, wherever one is set: ``enlist user add`` here, the portal's
+修改密码 and 账号管理 pages in tests/portal/test_accounts_http.py (the same check)."""
 
 from __future__ import annotations
 

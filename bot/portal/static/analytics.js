@@ -12,6 +12,10 @@
 
   function china(ts) { return uPlot.tzDate(new Date(ts * 1e3), "Asia/Shanghai"); }
 
+  var DAY_FORMAT = uPlot.fmtDate("{YYYY}-{MM}-{DD}");  // dates as staff read them everywhere: 2026-12-01
+
+  function day(ts) { return ts == null ? "" : DAY_FORMAT(china(ts)); }
+
   function widthOf(element) { return Math.max(240, element.clientWidth); }
 
   function daySeries(label, color, extra) {
@@ -25,8 +29,9 @@
     var options = {
       width: widthOf(element), height: HEIGHT, tzDate: china,
       scales: { x: { time: true }, y: yAxis.scale || { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
-      axes: [{ stroke: GREY }, { stroke: GREY, values: yAxis.values, size: 50, incrs: yAxis.incrs || WHOLE }],
-      series: [{ label: "日期", value: "{YYYY}-{MM}-{DD}" }].concat(series),
+      axes: [{ stroke: GREY, space: 90, values: function (u, splits) { return splits.map(day); } },
+             { stroke: GREY, values: yAxis.values, size: 50, incrs: yAxis.incrs || WHOLE }],
+      series: [{ label: "日期", value: function (u, ts) { return day(ts); } }].concat(series),
       legend: { live: true }
     };
     return new uPlot(options, [data.timestamps].concat(series.map(function (s) { return s.data; })), element);
