@@ -223,9 +223,10 @@ def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot import runtime
     from bot.analytics import analytics, to_csv
+    from bot.timefmt import china_today
 
     try:
-        end = dt.date.fromisoformat(args.to) if args.to else dt.date.today()
+        end = dt.date.fromisoformat(args.to) if args.to else china_today()
         start = dt.date.fromisoformat(args.since) if args.since else end - dt.timedelta(days=29)
         report = analytics(runtime.database(), start, end)
     except ValueError as exc:
@@ -237,7 +238,8 @@ def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     print(f"{start} .. {end}: {report.total('questions')} questions in {report.conversations} conversations, "
           f"fallback rate {report.fallback_rate:.1%}, 👍 {report.total('up')} / 👎 {report.total('down')}, "
-          f"{report.total('leads')} new leads, conversion {report.conversion:.1%}")
+          f"{report.converted} leads (conversations that submitted the sign-up form), "
+          f"conversion {report.conversion:.1%} ({report.converted}/{report.conversations})")
     for faq_id, count in report.top_faqs:
         print(f"  {count:5d}  {faq_id}")
     return 0

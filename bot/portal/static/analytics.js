@@ -12,6 +12,13 @@
 
   function china(ts) { return uPlot.tzDate(new Date(ts * 1e3), "Asia/Shanghai"); }
 
+  // The x axis shows China days in Chinese ("11月2日"), one tick per day or every few days.
+  var DAY = 86400;
+  var DAYS = [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 91 * DAY];
+  function dayLabels(u, splits) {
+    return splits.map(function (ts) { var d = china(ts); return (d.getMonth() + 1) + "月" + d.getDate() + "日"; });
+  }
+
   function widthOf(element) { return Math.max(240, element.clientWidth); }
 
   function daySeries(label, color, extra) {
@@ -25,7 +32,8 @@
     var options = {
       width: widthOf(element), height: HEIGHT, tzDate: china,
       scales: { x: { time: true }, y: yAxis.scale || { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
-      axes: [{ stroke: GREY }, { stroke: GREY, values: yAxis.values, size: 50, incrs: yAxis.incrs || WHOLE }],
+      axes: [{ stroke: GREY, incrs: DAYS, space: 60, values: dayLabels },
+             { stroke: GREY, values: yAxis.values, size: 50, incrs: yAxis.incrs || WHOLE }],
       series: [{ label: "日期", value: "{YYYY}-{MM}-{DD}" }].concat(series),
       legend: { live: true }
     };
@@ -73,12 +81,12 @@
       } else if (name === "leads") {
         chart = timeChart(element, data, [
           daySeries("会话数", BLUE, { data: data.conversations }),
-          daySeries("新线索", RED, { data: data.leads })
+          daySeries("报名线索", RED, { data: data.leads })
         ], { values: function (u, s) { return count(s); } });
       } else if (name === "votes") {
         chart = timeChart(element, data, [
-          daySeries("👍", GREEN, { data: data.up }),
-          daySeries("👎", RED, { data: data.down })
+          daySeries("有帮助👍", GREEN, { data: data.up }),
+          daySeries("没帮助👎", RED, { data: data.down })
         ], { values: function (u, s) { return count(s); } });
       } else if (name === "top_faqs") {
         chart = barChart(element, data.top_faqs);
