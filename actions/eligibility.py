@@ -33,6 +33,7 @@ from bot.eligibility.render import (
 )
 from bot.extract import Facts, extract, speaks_about_self
 from bot.faq.answering import decide
+from bot.feedback import message_metadata
 from bot.typed_buttons import meant_text
 
 UNIVERSITY = ("专科", "本科", "研究生")
@@ -237,7 +238,8 @@ class ActionEligibilityResult(Action):
             dispatcher.utter_message(text="信息不全，没法自测。", buttons=[ELIGIBILITY_BUTTON])
             return [SlotSet(RETRIES_SLOT, None)]
         reply = render_eligibility(profile, policy, year, clock.today())
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+        # Metadata: the widget shows 👍/👎 under the result; a 👎 queues the question that started the check.
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=message_metadata(None))
         return [SlotSet(RETRIES_SLOT, None), SlotSet("body_asked", None), SlotSet(DETAILS_SLOT, reply.details)]
 
 
@@ -271,7 +273,7 @@ class ActionBenefitResult(Action):
             programme_years=int(float(slots["program_years"])) if slots.get("program_years") else None,
         )
         reply = render_benefit(estimate, profile, policy, year, clock.today())
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=message_metadata(None))
         return [SlotSet(RETRIES_SLOT, None), SlotSet(DETAILS_SLOT, reply.details)]
 
 
@@ -284,7 +286,7 @@ class ActionShowDetails(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         details = tracker.get_slot(DETAILS_SLOT)
         if details:
-            dispatcher.utter_message(text=details, buttons=[SIGN_UP_BUTTON])
+            dispatcher.utter_message(text=details, buttons=[SIGN_UP_BUTTON], json_message=message_metadata(None))
         else:
             dispatcher.utter_message(text="还没有可以展开的计算过程。先做个自测或估算吧：", buttons=[ELIGIBILITY_BUTTON, BENEFIT_BUTTON])
         return []

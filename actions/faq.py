@@ -20,13 +20,14 @@ from bot.config import Settings
 from bot.contact import contact_block
 from bot.fallbacks import (ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, is_rephrase, miss_metadata,
                            previous_turn)
-from bot.faq.answering import FaqDecision, decide, other_questions
+from bot.faq.answering import FaqDecision, chosen_entry, decide, faq_ranking, other_questions
 from bot.faq.compiler import button_payload
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
 from bot.feedback import message_metadata
 from bot.leads.model import SIGN_UP_BUTTON, SIGN_UP_TOPICS
 from bot.review import recorder
+from bot.review.asked import before_current_message, question_of_reply
 from bot.review.model import guesses_of
 from bot.typed_buttons import meant_text
 
@@ -66,6 +67,7 @@ class ActionAnswerFaq(Action):
                 buttons.append(SIGN_UP_BUTTON)
             dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(entry.id))
             recorder.turn(tracker.sender_id, "answer", entry.id, decision.confidence)
+            queue_if_close(tracker, decision, settings.review_margin)
             return []
         answer_miss(dispatcher, tracker, snapshot, settings, decision)
         return []
@@ -88,6 +90,7 @@ class ActionDeclineOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_out_of_scope")
+        queue_if_rephrased(tracker)
         recorder.turn(tracker.sender_id, "out_of_scope")
         recorder.review("out_of_scope", tracker.sender_id, _text(tracker.latest_message), guesses_of(tracker.latest_message))
         return []
@@ -104,11 +107,12 @@ class ActionNotUnderstood(Action):
         settings = runtime.settings()
         snapshot = runtime.faq_catalog().snapshot()
         before = previous_turn(tracker.events)
-        question: Mapping[str, Any] = before["user"] or {}
-        parse_data = question.get("parse_data") or {}
+        asked = question_of_reply(before_current_message(tracker.events))
+        parse_data = asked.parse_data if asked else {}
         recorder.turn(tracker.sender_id, "not_understood")
-        recorder.review("not_understood", tracker.sender_id, _text(question) or _text(tracker.latest_message),
-                        guesses_of(parse_data), answered_faq=before["faq_id"])
+        if asked is not None:  # None: the reply answered a form answer (personal data), or nothing
+            recorder.review("not_understood", tracker.sender_id, asked.text, guesses_of(parse_data),
+                            answered_faq=before["faq_id"], follow_up=typed_text(tracker))
         if before["missed"]:
             escalate(dispatcher, settings, tracker)
             return []
@@ -135,15 +139,27 @@ class ActionAnswerSensitive(Action):
 
 def queue_if_rephrased(tracker: Tracker) -> None:
     """An FAQ answer followed by the same question in other words was probably not the
-    answer: both messages go to the review queue, the first with the entry it got."""
+    answer, whichever entry the new wording gets: one review item with both messages and
+    the entry the first one got."""
     before = previous_turn(tracker.events)
-    if not before["faq_id"] or before["user"] is None:
+    asked = question_of_reply(before_current_message(tracker.events))
+    if not before["faq_id"] or asked is None or asked.form:
         return
-    earlier, now = _text(before["user"]), typed_text(tracker)
+    earlier, now = asked.text, typed_text(tracker)
     if is_rephrase(earlier, now):
-        parse_data = before["user"].get("parse_data") or {}
-        recorder.review("rephrased", tracker.sender_id, earlier, guesses_of(parse_data), answered_faq=before["faq_id"])
-        recorder.review("rephrased", tracker.sender_id, now, guesses_of(tracker.latest_message))
+        recorder.review("rephrased", tracker.sender_id, earlier, guesses_of(asked.parse_data),
+                        answered_faq=before["faq_id"], follow_up=now)
+
+
+def queue_if_close(tracker: Tracker, decision: FaqDecision, margin: float) -> None:
+    """An answer whose two best entries scored nearly the same was a coin toss: queued with
+    the entry it got (a tapped topic button is no guess and never queued)."""
+    if chosen_entry(tracker.latest_message) is not None:
+        return
+    ranking = faq_ranking(tracker.latest_message)
+    if len(ranking) >= 2 and ranking[0]["confidence"] - ranking[1]["confidence"] < margin:
+        recorder.review("low_margin", tracker.sender_id, _text(tracker.latest_message), guesses_of(tracker.latest_message),
+                        answered_faq=decision.entry_id)
 
 
 def suggest(dispatcher: CollectingDispatcher, snapshot: CatalogSnapshot, suggestions: Sequence[str], intro: str = NOT_UNDERSTOOD) -> None:

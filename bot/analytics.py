@@ -134,7 +134,7 @@ def analytics(database: Database, start: dt.date, end: dt.date, top: int = 10) -
     return result
 
 
-CSV_COLUMNS = ("日期", "提问数", "已回答", "未能回答", "会话数", "有帮助(👍)", "没帮助(👎)", "新线索")
+CSV_COLUMNS = ("日期", "提问数", "已回答", "未能回答", "会话数", "有帮助(👍)", "没帮助(👎)", "报名线索")
 
 
 def to_csv(report: Analytics) -> str:

@@ -257,9 +257,10 @@ def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot import runtime
     from bot.analytics import analytics, to_csv
+    from bot.timefmt import china_today
 
     try:
-        end = _day(args.to, "--to") if args.to else dt.date.today()
+        end = _day(args.to, "--to") if args.to else china_today()
         start = _day(args.since, "--from") if args.since else end - dt.timedelta(days=29)
         report = analytics(runtime.database(), start, end)
     except ValueError as exc:
@@ -269,9 +270,10 @@ def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
         Path(args.csv).write_text(to_csv(report), encoding="utf-8")
         print(f"{args.csv}：{len(report.days)} 天")
         return 0
-    print(f"{start} 至 {end}：{report.conversations} 段对话，{report.total('questions')} 个问题，"
+    print(f"{start} 至 {end}：{report.conversations} 段会话，{report.total('questions')} 个问题，"
           f"兜底回复率 {report.fallback_rate:.1%}，👍 {report.total('up')} / 👎 {report.total('down')}，"
-          f"新线索 {report.total('leads')} 条，转化率 {report.conversion:.1%}")
+          f"报名线索 {report.converted} 条（提交了报名表的会话），"
+          f"转化率 {report.conversion:.1%}（{report.converted}/{report.conversations}）")
     for faq_id, count in report.top_faqs:
         print(f"  {count:5d}  {faq_id}")
     return 0

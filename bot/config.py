@@ -179,6 +179,12 @@ class Settings:
         _parse_fraction,
         "answer an FAQ only when the FAQ selector is at least this confident (else suggest topics)",
     )
+    review_margin: float = _setting(
+        "ENLIST_REVIEW_MARGIN",
+        0.15,
+        _parse_fraction,
+        "an FAQ answer whose two best entries' confidences differ by less than this goes to the review queue",
+    )
     faq_max_age_days: int = _setting(
         "ENLIST_FAQ_MAX_AGE_DAYS",
         365,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Dict, Optional
 
 from bot.config import Settings
-from bot.errors import EnlistError, TrainingError
+from bot.errors import EnlistError, FaqError, TrainingError
 from bot.model_registry import current_model, model_info, remember, set_current, swap_back
 from bot.training import build_faq, fingerprint, model_path_for, train
 
@@ -49,19 +49,20 @@ class ReloadResult:
         return self.status != "refused"
 
 
-def _accuracy(settings: Settings, model: Path, progress: Progress) -> float:
+def _accuracy(settings: Settings, model: Path, progress: Progress, which: str = "新模型") -> float:
     """FAQ accuracy of ``model`` on the test set (measured once, then remembered)."""
     known = model_info(settings, model).get("faq_accuracy")
     if known is not None:
         return float(known)
     from bot.evaluation import evaluate_model
 
-    progress(f"检查准确率：用测试问题检验模型 {model.name}（约半分钟）…")
+    progress(f"第3步：检查准确率，用测试问题检验{which}（约半分钟）…")
     report = evaluate_model(settings, model)
     remember(settings, model, faq_accuracy=report.faq_accuracy, oos_rejection=report.oos_rejection)
     return report.faq_accuracy
 
 
+TRAINING_FAILED = "训练新模型没有成功，机器人继续使用原来的模型。请稍后再试一次；如果仍然失败，请联系技术人员查看日志。"
 TRAINING_ZH = {"finetune": "在当前模型基础上更新", "full": "从头训练"}
 
 
@@ -94,13 +95,14 @@ def reload_model(settings: Settings, progress: Progress = print, evaluate: bool 
     if evaluate:
         new_accuracy = _accuracy(settings, target, progress)
         if current is not None:
-            old_accuracy = _accuracy(settings, current, progress)
+            old_accuracy = _accuracy(settings, current, progress, "原来的模型")
             if new_accuracy < old_accuracy - MAX_ACCURACY_DROP:
                 return ReloadResult(
                     "refused", target.name, current.name, training, new_accuracy, old_accuracy,
                     f"新模型未启用：FAQ准确率从 {old_accuracy:.1%} 降到 {new_accuracy:.1%}，"
                     f"下降超过{MAX_ACCURACY_DROP * 100:.0f}个百分点。请检查最近添加的问法是否放错了条目。",
                 )
+    progress("第4步：启用新模型…")
     set_current(settings, target)
     return ReloadResult(
         "switched", target.name, current.name if current else None, training, new_accuracy, old_accuracy,
@@ -115,7 +117,7 @@ def rollback_model(settings: Settings) -> ReloadResult:
     if restored is None:
         return ReloadResult("refused", before.name if before else "", message="没有可回退的上一个模型。")
     return ReloadResult("rolled_back", restored.name, before.name if before else None,
-                        message=f"已回退到模型 {restored.name}，运行中的机器人将在{settings.model_pull_seconds}秒内切换。")
+                        message=f"已回退到上一个模型，运行中的机器人将在{settings.model_pull_seconds}秒内切换。")
 
 
 class ReloadJob:
@@ -145,6 +147,13 @@ class ReloadJob:
         try:
             result = reload_model(settings, progress=self._step)
             update = {"state": "done" if result.ok else "refused", "result": asdict(result)}
+        except FaqError as exc:  # the validation report, without its command-line advice
+            problems = [line for line in str(exc).splitlines() if line.strip() and "enlist" not in line]
+            update = {"state": "failed", "error": "FAQ内容没有通过检查，模型没有更新，机器人继续使用原来的模型。"
+                      "请到“FAQ编辑”按下面的提示修改：\n" + "\n".join(problems)}
+        except TrainingError:
+            logger.exception("training failed")
+            update = {"state": "failed", "error": TRAINING_FAILED}
         except EnlistError as exc:
             update = {"state": "failed", "error": str(exc)}
         except Exception as exc:  # noqa: BLE001 - reported to the editor, logged for us

@@ -20,3 +20,8 @@ def local_text(value: Optional[dt.datetime], with_seconds: bool = False) -> str:
 def china_day_start(day: dt.date) -> dt.datetime:
     """Naive-UTC start of calendar day ``day`` in China (staff filter by their own days)."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=CHINA).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def china_today() -> dt.date:
+    """Today's date in China: the day staff and students live in (the server runs on UTC)."""
+    return dt.datetime.now(CHINA).date()

@@ -28,3 +28,19 @@ def context_options(viewport: str) -> Dict[str, object]:
     if viewport == "phone":
         options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
     return options
+
+
+def watched_page(browser, viewport: str, errors: list):  # noqa: ANN001, ANN201 - playwright's own types
+    """A new page at ``viewport`` whose console errors and uncaught exceptions go to ``errors``."""
+    page = browser.new_context(**context_options(viewport)).new_page()
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page
+
+
+def portal_login(page, bot_url: str, name: str, password: str) -> None:  # noqa: ANN001
+    """Log in to the staff portal through its form."""
+    page.goto(f"{bot_url}/portal")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()

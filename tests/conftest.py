@@ -113,12 +113,13 @@ class Chat:
         return reply.json()
 
     def text(self, sender: str, text: str) -> str:
-        """All bot texts of the reply joined (most replies are one message)."""
-        return "\n".join(m.get("text", "") for m in self.say(sender, text))
+        """All bot texts of the reply joined (most replies are one message; the custom JSON
+        item that names a message for votes has no text)."""
+        return "\n".join(m["text"] for m in self.say(sender, text) if "text" in m)
 
     def buttons(self, sender: str, text: str) -> Tuple[str, List[Dict[str, str]]]:
         messages = self.say(sender, text)
-        return "\n".join(m.get("text", "") for m in messages), [b for m in messages for b in m.get("buttons", [])]
+        return "\n".join(m["text"] for m in messages if "text" in m), [b for m in messages for b in m.get("buttons", [])]
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from bot.storage.database import Database
 from bot.transcripts import read_transcript
 from bot.fallbacks import is_rephrase
 from tests.conftest import PROJECT_HOME, Chat, http
-from tests.review.test_review_conversation import NONSENSE, queued, wait_for
+from tests.review.test_review_conversation import NONSENSE, queued, queued_as, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -256,8 +256,8 @@ def test_a_typed_follow_up_button_is_no_rephrased_question_for_review(chat: Chat
     # A real rephrase afterwards is queued (recording is asynchronous: this is the barrier).
     chat.text(sender, "纹身能当兵吗")
     chat.text(sender, "有纹身可以去当兵吗")
-    items = [i for i in wait_for(queued(stack, sender), count=2) if i.kind == "rephrased"]
-    assert [i.text for i in items] == ["纹身能当兵吗", "有纹身可以去当兵吗"]
+    items = wait_for(queued_as(stack, sender, "rephrased"))
+    assert [(i.text, i.follow_up) for i in items] == [("纹身能当兵吗", "有纹身可以去当兵吗")]
 
 
 def test_not_understood_after_a_typed_button_queues_no_number(chat: Chat, sender: str, stack: Settings) -> None:

@@ -15,13 +15,17 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Dict, Iterator, Optional
 
+import yaml
+
 from bot.errors import FaqError
 from bot.faq.loader import faq_files
+from bot.faq.model import Problem
 from bot.faq.validator import ValidationResult, validate_dir
 
 
@@ -55,10 +59,42 @@ def check_edits(faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, 
             (root / path.name).write_text(text, encoding="utf-8")
         result = validate_dir(root, today=today, max_age_days=max_age_days)
         if not result.ok:
-            # Only the errors: the command-line advice of the full report is not for portal users.
-            errors = "\n".join(problem.describe(Path(scratch)) for problem in result.errors)
+            # Only the errors, by entry title: no file names, field names or command-line advice.
+            titles = _titles(root)
+            errors = "\n".join(for_staff(problem, titles) for problem in result.errors)
             raise FaqError(f"修改未保存，因为修改后的FAQ没有通过检查：\n{errors}")
         return result
+
+
+_FIELD_HINT = re.compile(r"（[a-z_]+）")
+_OTHER_ENTRY = re.compile(r"\S+\.yml 第\d+行 条目“([a-z0-9_]+)”")
+_PLACE = re.compile(r"\S+\.yml 第\d+行\s*")
+_FIELD_WORD = re.compile(r"\s*\b(reviewed_by|valid_until|reviewed)\b(?:\s*日期)?\s*")
+_FIELD_WORDS = {"reviewed": "审核日期", "valid_until": "有效期", "reviewed_by": "审核人"}
+
+
+def for_staff(problem: Problem, titles: Dict[str, str]) -> str:
+    """A validation problem as staff read it in the browser: the entry by its Chinese
+    title and the message without the YAML field names in brackets."""
+    where = f"条目“{titles.get(problem.entry_id) or problem.entry_id}”" if problem.entry_id else "FAQ内容"
+    message = _OTHER_ENTRY.sub(lambda m: f"条目“{titles.get(m.group(1)) or m.group(1)}”", problem.message)
+    message = _FIELD_HINT.sub("", _PLACE.sub("", message)).replace(" 条目“", "条目“")
+    message = _FIELD_WORD.sub(lambda m: _FIELD_WORDS[m.group(1)], message)
+    return f"{where}：{message}"
+
+
+def _titles(root: Path) -> Dict[str, str]:
+    """Entry id → title as written in the files (also for entries that do not validate)."""
+    titles: Dict[str, str] = {}
+    for path in faq_files(root):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError:
+            continue
+        for entry in data if isinstance(data, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str) and isinstance(entry.get("title"), str):
+                titles[entry["id"]] = entry["title"]
+    return titles
 
 
 def write_edits(faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, today: Optional[dt.date] = None) -> ValidationResult:

@@ -25,6 +25,7 @@ from bot.faq.model import ALL_FIELDS, MAX_REVIEWER_CHARS, OPTIONAL_FIELDS, FaqEn
 from bot.faq.validator import HTML_TAG_PATTERN, validate_dir
 from bot.faq.yaml_edit import add_questions, entry_block, is_flow, remove_entry, remove_field, set_field, value_lines
 from bot.text import comparison_key
+from bot.timefmt import china_today
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -56,7 +57,7 @@ def list_entries(
 ) -> List[EntryUsage]:
     """Every valid entry with hit count (bot.turns.hits_by_faq) and votes
     (FeedbackStore.totals_by_faq), most asked first."""
-    today = today or dt.date.today()
+    today = today or china_today()
     rows = []
     for entry in validate_dir(faq_dir, today=today, max_age_days=max_age_days).entries:
         counts = votes.get(entry.id) or {}
@@ -119,7 +120,7 @@ change is always made to the latest version (never undoing a save made meanwhile
     every changed entry. :class:`ReviewError` (Chinese) when nothing changes or the result
     does not validate - then nothing is written and nothing recorded.
     """
-    today = today or dt.date.today()
+    today = today or china_today()
     name = editor_name(editor)
     with faq_write_lock(faq_dir):
         where = locate_entries(faq_dir)

@@ -6,6 +6,7 @@ files are composed into YAML nodes first and values constructed from the nodes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
@@ -122,3 +123,18 @@ def _explain_yaml_error(exc: yaml.MarkedYAMLError) -> str:
         f"YAML格式错误（{detail}）。常见原因：缩进不一致（请只用空格、不要用Tab）、"
         "冒号后缺少空格、引号没有成对、列表项前缺少“- ”。"
     )
+
+
+_TOPIC_LINE = re.compile(r"^#\s*\S+\s+[—-]+\s*(.+?)\s*$")
+
+
+def topic_name(path: Path) -> str:
+    """The file's topic as its first line names it ("# faq/economic.yml — 经济待遇" → 经济待遇);
+    the file name when the line is missing."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline()
+    except OSError:
+        return path.name
+    match = _TOPIC_LINE.match(first)
+    return match.group(1) if match else path.name

@@ -33,6 +33,7 @@ from bot.faq.model import (
     Problem,
 )
 from bot.text import char_bigrams, comparison_key
+from bot.timefmt import china_today
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
 PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")
@@ -114,7 +115,7 @@ def validate_entries(
 ) -> ValidationResult:
     """Validate raw entries: each on its own, then across entries."""
     result = result or ValidationResult()
-    today = today or dt.date.today()
+    today = today or china_today()
     known_ids = {e.data.get("id") for e in raw_entries if isinstance(e.data.get("id"), str)}
     checked: List[Tuple[RawEntry, Optional[FaqEntry]]] = []
     for raw in raw_entries:

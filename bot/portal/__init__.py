@@ -29,7 +29,7 @@ def create_portal_blueprint(settings: Settings) -> Blueprint:
     for views in (auth_views, account_views, lead_views, deletion_views, admin_views, review_views, faq_history_views, faq_views, model_views,
                   analytics_views):
         views.register(blueprint)
-    assets = {name: StaticAsset(name, STATIC) for name in ("portal.css", "analytics.js", "favicon.svg")}
+    assets = {name: StaticAsset(name, STATIC) for name in ("portal.css", "analytics.js", "select-filter.js", "favicon.svg")}
     assets.update({f"vendor/{name}": StaticAsset(name, STATIC / "vendor") for name in VENDORED})
 
     @blueprint.get("/static/<name:path>")

@@ -78,7 +78,7 @@ def register(blueprint: Blueprint) -> None:
         titles = await blocking(_titles)
         query = f"from={start.isoformat()}&to={end.isoformat()}"
         return render(request, "analytics.html", report=report, titles=titles, start=start, end=end, query=query,
-                      analytics_path=ANALYTICS_PATH)
+                      analytics_path=ANALYTICS_PATH, review_path=f"{PREFIX}/review")
 
     @blueprint.get("/analytics.json")
     @require_role(*EDITOR_ROLES)

@@ -14,7 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.errors import ReviewError
-from bot.model_registry import current_model, previous_model
+from bot.model_registry import current_model, model_info, previous_model
 from bot.portal.model_control import BUSY, ModelControl
 from bot.portal.services import blocking, services
 from bot.timefmt import local_text
@@ -48,14 +48,31 @@ def _models(control_: ModelControl) -> Dict[str, Any]:
         status["started_at"] = local_text(dt.datetime.fromisoformat(str(status["started_at"])), with_seconds=True)
     except (KeyError, ValueError):
         status.pop("started_at", None)
-    return {"current": current.name if current else "", "previous": previous.name if previous else "", "status": status}
+    return {"current": current.name if current else "", "previous": previous.name if previous else "", "status": status,
+            "current_info": describe(control_.settings, current), "previous_info": describe(control_.settings, previous)}
+
+
+def describe(settings: Any, model: Any) -> str:
+    """A model as staff read it: when it was trained (China time) and its measured accuracy."""
+    if model is None:
+        return ""
+    info = model_info(settings, model)
+    parts = []
+    try:
+        parts.append(f"{local_text(dt.datetime.fromisoformat(str(info['trained_at'])))} 训练")
+    except (KeyError, ValueError):
+        parts.append("训练时间未记录")
+    if info.get("faq_accuracy") is not None:
+        parts.append(f"准确率 {float(info['faq_accuracy']):.1%}")
+    return " · ".join(parts)
 
 
 def register(blueprint: Blueprint) -> None:
     async def show(request: Request, status: int = 200, error: str = "", done: str = "") -> HTTPResponse:
         models = await blocking(_models, control(request))
         return render(request, "model.html", status=status, error=error, done=done, job=models["status"],
-                      current=models["current"], previous=models["previous"], states=STATE_NAMES_ZH,
+                      current=models["current"], previous=models["previous"], current_info=models["current_info"],
+                      previous_info=models["previous_info"], states=STATE_NAMES_ZH,
                       trainings=TRAINING_NAMES_ZH, refresh=REFRESH_SECONDS, model_path=MODEL_PATH)
 
     @blueprint.get("/model")

@@ -7,7 +7,8 @@ every write is audited."""
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import urlencode
 
 from sanic import Blueprint
 from sanic.request import Request
@@ -17,9 +18,10 @@ from bot import runtime
 from bot.errors import RequestRejected, ReviewError
 from bot.faq.history import FaqHistory
 from bot.faq.model import FaqEntry
-from bot.review.model import DECISIONS, KIND_NAMES_ZH, STATE_NAMES_ZH, STATES
+from bot.review.model import DECISIONS, KIND_NAMES_ZH, KINDS, MISSED_KINDS, STATE_NAMES_ZH, STATES
 from bot.review.patch import ApplyResult, Patch, apply_patch, build_patch
-from bot.review.store import ReviewStore
+from bot.review.store import ItemFilter, ReviewStore
+from bot.portal.lead_query import parse_day
 from bot.portal.services import blocking, services
 from bot.portal.web import EDITOR_ROLES, PREFIX, form_value, redirect, render, require_role
 
@@ -45,6 +47,29 @@ def parse_state(raw: Optional[str]) -> str:
     return state
 
 
+#: ``kind=`` values of the filter: one reason, or every reason the analytics count as 未能回答.
+KIND_FILTERS: Dict[str, Tuple[str, ...]] = {"missed": MISSED_KINDS, **{kind: (kind,) for kind in KINDS}}
+KIND_FILTER_NAMES_ZH: Dict[str, str] = {"missed": "未能回答（没把握、超出范围、没听懂）", **KIND_NAMES_ZH}
+
+
+def parse_scope(args: Mapping[str, Any]) -> ItemFilter:
+    """``from``/``to`` (China days) and ``kind`` of the queue filter; 400 in Chinese when unusable."""
+    kind = (args.get("kind") or "").strip()
+    if kind and kind not in KIND_FILTERS:
+        raise RequestRejected(400, "bad_kind", "原因筛选无效。")
+    start, end = parse_day(args.get("from") or "", "起始"), parse_day(args.get("to") or "", "截止")
+    if start and end and start > end:
+        raise RequestRejected(400, "bad_range", "结束日期不能早于开始日期。")
+    return ItemFilter(start, end, KIND_FILTERS[kind] if kind else None)
+
+
+def scope_query(args: Mapping[str, Any], scope: ItemFilter) -> str:
+    """The filter as a query string to keep on the state links ("" without a filter)."""
+    parts = {"kind": (args.get("kind") or "").strip(), "from": scope.start.isoformat() if scope.start else "",
+             "to": scope.end.isoformat() if scope.end else ""}
+    return urlencode({key: value for key, value in parts.items() if value})
+
+
 def parse_page(raw: Optional[str]) -> int:
     raw = raw or "1"
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
@@ -64,11 +89,18 @@ def _entries() -> Dict[str, FaqEntry]:
     return dict(runtime.faq_catalog().snapshot().by_id)
 
 
-def _queue_page(store: ReviewStore, state: str, page: int) -> Tuple[list, int, int, Patch]:
-    groups = store.groups(states=(state,))
+def _queue_page(store: ReviewStore, state: str, page: int, scope: ItemFilter) -> Tuple[list, int, int, Patch, Dict[str, int]]:
+    groups = store.groups(states=(state,), scope=scope)
     pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
     shown = groups[(page - 1) * GROUPS_PER_PAGE: page * GROUPS_PER_PAGE]
-    return shown, len(groups), pages, build_patch(store)
+    return shown, len(groups), pages, build_patch(store), store.counts_by_state(scope)
+
+
+def patch_rows(patch: Patch, entries: Mapping[str, FaqEntry]) -> List[Tuple[str, str, List[str]]]:
+    """The patch as staff read it: (entry title, entry id, phrasings to add), by title."""
+    rows = [(entries[faq_id].title if faq_id in entries else faq_id, faq_id, questions)
+            for faq_id, questions in patch.phrasings.items()]
+    return sorted(rows)
 
 
 def _apply(store: ReviewStore, faq_dir, max_age_days: int, editor: str) -> Tuple[Patch, ApplyResult, int]:
@@ -83,15 +115,18 @@ def _apply(store: ReviewStore, faq_dir, max_age_days: int, editor: str) -> Tuple
 
 
 def register(blueprint: Blueprint) -> None:
-    async def show(request: Request, state: str, page: int, status: int = 200, error: str = "", done: str = "") -> HTTPResponse:
+    async def show(request: Request, state: str, page: int, status: int = 200, error: str = "", done: str = "",
+                   scope: Optional[ItemFilter] = None) -> HTTPResponse:
         store = runtime.review_store()
-        groups, total, pages, patch = await blocking(_queue_page, store, state, page)
+        scope = scope or ItemFilter()
+        groups, total, pages, patch, counts = await blocking(_queue_page, store, state, page, scope)
         entries = await blocking(_entries)
         return render(
             request, "review.html", status=status, groups=groups, total=total, page=page, pages=pages, state=state,
-            states=STATE_NAMES_ZH, kinds=KIND_NAMES_ZH, entries=entries, patch=patch,
-            patch_text=patch.to_yaml("faq-patch.yml") if patch.phrasings else "", error=error, done=done,
-            examples_shown=EXAMPLES_SHOWN, queue_path=QUEUE_PATH,
+            states=STATE_NAMES_ZH, kinds=KIND_NAMES_ZH, kind_filters=KIND_FILTER_NAMES_ZH, entries=entries, patch=patch,
+            patch_rows=patch_rows(patch, entries), error=error, done=done, counts=counts, scope=scope,
+            kind=(request.args.get("kind") or "").strip() if scope.active else "",
+            filter_query=scope_query(request.args, scope), examples_shown=EXAMPLES_SHOWN, queue_path=QUEUE_PATH,
         )
 
     @blueprint.get("/review")
@@ -100,7 +135,7 @@ def register(blueprint: Blueprint) -> None:
         done = request.args.get("done", "")
         messages = {"decided": "已保存处理结果。", "applied": "已把采纳的问法写入FAQ文件。请到“更新模型”让机器人学会这些问法。"}
         return await show(request, parse_state(request.args.get("state")), parse_page(request.args.get("page")),
-                          done=messages.get(done, ""))
+                          done=messages.get(done, ""), scope=parse_scope(request.args))
 
     @blueprint.post("/review/decide")
     @require_role(*EDITOR_ROLES)

@@ -73,11 +73,20 @@ def nav_for(role: str) -> List[NavItem]:
     return [item for item in NAV if role in item.roles]
 
 
+def _topic(file_name: str) -> str:
+    """An FAQ file shown by its Chinese topic name ("economic.yml" → 经济待遇)."""
+    from bot import runtime
+    from bot.faq.loader import topic_name
+
+    return topic_name(runtime.settings().faq_dir / Path(str(file_name)).name)
+
+
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["local"] = local_text
+    env.filters["topic"] = _topic
     env.filters["local_seconds"] = functools.partial(local_text, with_seconds=True)
     return env
 

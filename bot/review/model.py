@@ -8,15 +8,20 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.faq.answering import faq_ranking
 
-#: Why a message was recorded.
-KINDS: Tuple[str, ...] = ("low_confidence", "out_of_scope", "downvote", "not_understood", "rephrased")
+#: Why a message was recorded: the bot declined it (low_confidence, out_of_scope), or it was
+#: answered and then turned out to be a likely miss (the rest).
+KINDS: Tuple[str, ...] = ("low_confidence", "out_of_scope", "downvote", "not_understood", "rephrased", "low_margin")
 KIND_NAMES_ZH: Dict[str, str] = {
     "low_confidence": "没把握",
     "out_of_scope": "超出范围",
-    "downvote": "学生点踩",
-    "not_understood": "学生说没听懂",
+    "downvote": "学生点了👎",
+    "not_understood": "回答后学生说没听懂",
     "rephrased": "学生换了说法再问",
+    "low_margin": "两个条目得分接近",
 }
+#: The kinds of the turns the analytics count as 未能回答 (bot.turns.MISS_KINDS: a
+#: suggestion, a decline, "没听懂"), as the queue records them.
+MISSED_KINDS: Tuple[str, ...] = ("low_confidence", "out_of_scope", "not_understood")
 #: open → accepted (as a phrasing of ``faq_id``) → applied (written to faq/ by a patch);
 #: open → new_faq_needed / ignored.
 STATES: Tuple[str, ...] = ("open", "accepted", "new_faq_needed", "ignored", "applied")
@@ -59,6 +64,7 @@ class ReviewItem:
     faq_id: Optional[str]
     decided_by: Optional[str]
     decided_at: Optional[dt.datetime]
+    follow_up: Optional[str] = None  # the student's next message when it showed the miss
 
 
 @dataclass

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Se
 from bot import runtime
 from bot.review.model import Guess, guesses_of
 from bot.turns import record_turn
-from bot.typed_buttons import meant_text
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -42,8 +41,11 @@ _in_form: ContextVar[bool] = ContextVar("enlist_in_form", default=False)
 @contextlib.contextmanager
 def form_turn(tracker_state: Mapping[str, Any]) -> Iterator[None]:
     """Run an action call knowing whether a form was active (no review items then)."""
-    active_loop = tracker_state.get("active_loop") if isinstance(tracker_state, Mapping) else None
-    token = _in_form.set(bool(isinstance(active_loop, Mapping) and active_loop.get("name")))
+    state = tracker_state if isinstance(tracker_state, Mapping) else {}
+    active_loop, slots = state.get("active_loop"), state.get("slots")
+    in_form = bool(isinstance(active_loop, Mapping) and active_loop.get("name"))
+    requested = bool(isinstance(slots, Mapping) and slots.get("requested_slot"))
+    token = _in_form.set(in_form or requested)
     try:
         yield
     finally:
@@ -73,13 +75,17 @@ def _run(what: str, job: Callable[[], None]) -> None:
             _pending -= 1
 
 
-def review(kind: str, sender_id: str, text: str, guesses: Sequence[Guess] = (), answered_faq: Optional[str] = None) -> None:
-    """Queue ``text`` for the editors' review (see bot/review/store.py)."""
+def review(kind: str, sender_id: str, text: str, guesses: Sequence[Guess] = (), answered_faq: Optional[str] = None,
+           follow_up: Optional[str] = None) -> None:
+    """Queue ``text`` (and the student's ``follow_up`` that showed the miss) for the
+    editors' review (see bot/review/store.py)."""
     if not text or text.startswith("/"):
         return  # a button payload, not something the student typed
     if _in_form.get():
         return  # a form answer: personal data, never for the editors
-    submit(f"review item ({kind})", lambda: runtime.review_store().record(kind, sender_id, text, guesses, answered_faq))
+    follow_up = None if follow_up and follow_up.startswith("/") else follow_up
+    submit(f"review item ({kind})", lambda: runtime.review_store().record(
+        kind, sender_id, text, guesses, answered_faq, follow_up=follow_up))
 
 
 def turn(sender_id: str, kind: str, faq_id: Optional[str] = None, confidence: Optional[float] = None) -> None:
@@ -89,23 +95,27 @@ def turn(sender_id: str, kind: str, faq_id: Optional[str] = None, confidence: Op
 
 def queue_downvote(settings: "Settings", vote: "Vote") -> None:
     """A 👎: queue the student's question that led to the voted answer (read from the
-    tracker store), or the voted bot text when the question cannot be found; nothing
-    for a message of a form."""
+    tracker store; for an eligibility or benefit result, the message that started the
+    check), or the voted FAQ answer's text when the question cannot be read; nothing for
+    a message of a form."""
 
     def job() -> None:
-        from bot.review.transcript import voted_turn
+        from bot.review.asked import question_of_reply
+        from bot.review.transcript import events_until
 
-        question, in_form = None, False
+        events = None
         try:
-            question, in_form = voted_turn(settings.tracker_store, vote.sender_id, vote.message_id)
+            events = events_until(settings.tracker_store, vote.sender_id, vote.message_id)
         except Exception as exc:  # noqa: BLE001 - fall back to the bot text
             logger.warning("question of a vote not found in the tracker store (%s)", type(exc).__name__)
-        if in_form:
+        asked = question_of_reply(events) if events is not None else None
+        if events is not None and asked is None:
             return  # a form turn: its question and the bot text hold personal data
-        text = meant_text(question or {})  # a typed button reads as its payload, like a tap
-        if not text or text.startswith("/"):  # not found, or a button: the bot text says what was shown
+        text = asked.text if asked else ""
+        if (not text or text.startswith("/")) and vote.faq_id:  # a button: the answer says what was shown
             text = vote.bot_text or ""
-        found = guesses_of((question or {}).get("parse_data") or {})
-        runtime.review_store().record("downvote", vote.sender_id, text, found, vote.faq_id)
+        found = guesses_of(asked.parse_data) if asked else []
+        if text and not text.startswith("/"):
+            runtime.review_store().record("downvote", vote.sender_id, text, found, vote.faq_id)
 
     submit("review item (downvote)", job)

@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any, Collection, Iterable, List, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Collection, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.errors import ReviewError
 from bot.leads.model import utcnow
 from bot.logging_setup import mask_personal_data
 from bot.review.grouping import group_items
-from bot.review.model import DECISIONS, KINDS, MAX_TEXT_CHARS, Guess, ReviewGroup, ReviewItem
+from bot.review.model import DECISIONS, KINDS, MAX_TEXT_CHARS, STATES, Guess, ReviewGroup, ReviewItem
 from bot.storage.database import Database
 from bot.storage.schema import review_items
 from bot.text import comparison_key
+from bot.timefmt import china_day_start
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Open items grouped at most; older ones wait until these are decided.
@@ -28,6 +30,30 @@ def storable_text(text: str) -> str:
     """The text as kept: control characters out (PostgreSQL refuses NUL), phone numbers
     masked, capped at :data:`MAX_TEXT_CHARS`."""
     return mask_personal_data(_CONTROL.sub("", text or "")).strip()[:MAX_TEXT_CHARS]
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which items a view shows: recorded within China days ``start``..``end`` (inclusive)
+    and of ``kinds`` (None: any)."""
+
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+    kinds: Optional[Tuple[str, ...]] = None
+
+    def clauses(self) -> list:
+        found = []
+        if self.start:
+            found.append(review_items.c.at >= china_day_start(self.start))
+        if self.end:
+            found.append(review_items.c.at < china_day_start(self.end + dt.timedelta(days=1)))
+        if self.kinds is not None:
+            found.append(review_items.c.kind.in_(list(self.kinds)))
+        return found
+
+    @property
+    def active(self) -> bool:
+        return bool(self.start or self.end or self.kinds is not None)
 
 
 class ReviewStore:
@@ -44,8 +70,10 @@ class ReviewStore:
         guesses: Sequence[Guess] = (),
         answered_faq: Optional[str] = None,
         now: Optional[dt.datetime] = None,
+        follow_up: Optional[str] = None,
     ) -> Optional[int]:
-        """Add one item; returns its id (None when the text is empty after cleaning)."""
+        """Add one item; returns its id (None when the text is empty after cleaning).
+        ``follow_up`` is the student's next message when it is what showed the miss."""
         if kind not in KINDS:
             raise ValueError(f"unknown review kind {kind!r}")
         text = storable_text(text)
@@ -55,7 +83,7 @@ class ReviewStore:
         values = {
             "at": now or utcnow(), "sender_id": sender_id[:128], "kind": kind, "text": text,
             "normalized": normalized, "guesses": _guesses_json(guesses[:3]), "answered_faq": answered_faq,
-            "state": "open",
+            "state": "open", "follow_up": storable_text(follow_up or "") or None,
         }
         with self.database.begin() as connection:
             return connection.execute(review_items.insert().values(**values)).inserted_primary_key[0]
@@ -65,20 +93,31 @@ class ReviewStore:
         states: Collection[str] = ("open",),
         ids: Optional[Collection[int]] = None,
         limit: int = MAX_GROUPED,
+        scope: Optional[ItemFilter] = None,
     ) -> List[ReviewItem]:
-        """Items in the given states (or with the given ids), newest first."""
+        """Items in the given states (or with the given ids) within ``scope``, newest first."""
         query = select(review_items).order_by(review_items.c.at.desc(), review_items.c.id.desc()).limit(limit)
         if ids is not None:
             query = query.where(review_items.c.id.in_(list(ids)))
         else:
             query = query.where(review_items.c.state.in_(list(states)))
+        query = query.where(*(scope or ItemFilter()).clauses())
         with self.database.begin() as connection:
             return [_item(row) for row in connection.execute(query)]
 
-    def groups(self, states: Collection[str] = ("open",), similarity: Optional[float] = None) -> List[ReviewGroup]:
+    def groups(self, states: Collection[str] = ("open",), similarity: Optional[float] = None,
+               scope: Optional[ItemFilter] = None) -> List[ReviewGroup]:
         """The queue as editors see it: similar questions together, most frequent first."""
-        items = self.items(states)
+        items = self.items(states, scope=scope)
         return group_items(items) if similarity is None else group_items(items, similarity)
+
+    def counts_by_state(self, scope: Optional[ItemFilter] = None) -> Dict[str, int]:
+        """Items per state within ``scope`` (every state, zero included)."""
+        query = (select(review_items.c.state, func.count()).where(*(scope or ItemFilter()).clauses())
+                 .group_by(review_items.c.state))
+        with self.database.begin() as connection:
+            found = dict(connection.execute(query).all())
+        return {state: found.get(state, 0) for state in STATES}
 
     def decide(
         self,
@@ -151,5 +190,5 @@ def _item(row: Any) -> ReviewItem:
         guesses = ()
     return ReviewItem(
         row.id, row.at, row.sender_id, row.kind, row.text, row.normalized, guesses,
-        row.answered_faq, row.state, row.faq_id, row.decided_by, row.decided_at,
+        row.answered_faq, row.state, row.faq_id, row.decided_by, row.decided_at, row.follow_up,
     )

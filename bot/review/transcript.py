@@ -3,9 +3,8 @@
 A 👎 on an answer is most useful to the editors with the question that led to it. The
 vote names the bot message (``message_id`` in its custom metadata); its conversation's
 events are read from the SQL tracker store (table ``events`` of Rasa's SQLTrackerStore)
-and the last user message before that bot message is the question. A bot message sent
-while a form was active (``active_loop`` events) marks a form turn: its question, and the
-bot text (e.g. the lead form's summary), hold personal data and are never queued.
+and bot/review/asked.py finds the question in them: never a form answer (names, phones),
+and for the eligibility or benefit result the message that started the check.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
@@ -61,31 +60,28 @@ def sent_message(tracker_store_url: str, sender_id: str, message_id: str) -> Opt
     return None
 
 
-def voted_turn(tracker_store_url: str, sender_id: str, message_id: str) -> Tuple[Optional[Dict[str, Any]], bool]:
-    """The user event (``text``, ``parse_data``) answered by bot message ``message_id``,
-    and whether a form was active then; ``(None, False)`` when the message is unknown."""
+def events_until(tracker_store_url: str, sender_id: str, message_id: str) -> Optional[List[Dict[str, Any]]]:
+    """The events of conversation ``sender_id`` up to and including bot message
+    ``message_id`` (what :func:`bot.review.asked.question_of_reply` reads); None when the
+    bot never sent that message there."""
     with _engine(tracker_store_url).connect() as connection:
         rows = connection.execute(
             text("SELECT type_name, data FROM events WHERE sender_id = :sender"
-                 " AND type_name IN ('user', 'bot', 'active_loop', 'restart', 'session_started') ORDER BY id"),
+                 " AND type_name IN ('user', 'bot', 'active_loop', 'slot', 'restart', 'session_started') ORDER BY id"),
             {"sender": sender_id},
         ).all()
-    last_user: Optional[Dict[str, Any]] = None
-    in_form = False
+    events: List[Dict[str, Any]] = []
     for type_name, data in rows:
         try:
             event = json.loads(data)
         except (TypeError, ValueError):
             continue
-        if type_name == "user":
-            last_user = event
-        elif type_name == "active_loop":
-            in_form = bool(event.get("name"))
-        elif type_name in ("restart", "session_started"):
-            in_form = False
-        elif _message_id(event) == message_id:
-            return last_user, in_form
-    return None, False
+        if not isinstance(event, dict) or (type_name == "slot" and event.get("name") != "requested_slot"):
+            continue
+        events.append(event)
+        if type_name == "bot" and _message_id(event) == message_id:
+            return events
+    return None
 
 
 def _meta(event: Dict[str, Any]) -> Dict[str, Any]:

@@ -179,8 +179,9 @@ review_items = Table(
     Column("id", Integer, primary_key=True),
     Column("at", DateTime, nullable=False, index=True),
     Column("sender_id", String(128), nullable=False),
-    Column("kind", String(20), nullable=False),  # low_confidence / out_of_scope / downvote / not_understood
-    Column("text", Text, nullable=False),
+    Column("kind", String(20), nullable=False),  # bot.review.model.KINDS
+    Column("text", Text, nullable=False),  # the question that was missed
+    Column("follow_up", Text),  # what the student said next ("没听懂", the question asked again), if that was the sign
     Column("normalized", String(500), nullable=False),
     Column("guesses", Text, nullable=False),  # JSON [{"id": faq_id, "confidence": c}, ...] best first
     Column("answered_faq", String(48)),  # the entry the bot answered with (downvotes)

@@ -142,7 +142,7 @@ def test_queue_groups_similar_questions_most_frequent_first_and_escapes_text(ser
     assert headings[0] == "当兵了学费能退多少钱"  # 4 similar questions: first
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     first = page.split('<section class="card group"')[1]
-    assert "<b>4</b> 次" in first and "没把握 3" in first and "学生点踩 1" in first
+    assert "<b>4</b> 次" in first and "没把握 3" in first and "学生点了👎 1" in first
     assert "当兵学费能退多少钱啊" in first  # the second wording is listed as an example
     assert re.search(r"学费补偿（41%）", first)  # best guess with its title and confidence
     assert group_form(page, "当兵了学费能退多少钱")["selected"] == ""  # nothing preselected (issue 16 §2)
@@ -195,7 +195,8 @@ def test_accepted_phrasings_are_written_to_the_faq_copy_and_marked_applied(servi
                                              "faq_id": "tuition_compensation"}, page="/review")
     assert reply.status_code == 303
     accepted = client.get("/review?state=accepted").text
-    assert "当兵了学费能退多少钱" in accepted and "预览补丁" in accepted and "faq: tuition_compensation" in accepted
+    assert "当兵了学费能退多少钱" in accepted and "预览将要加入的问法" in accepted
+    assert "faq:" not in accepted and "phrasings:" not in accepted  # the preview is a table by title, no YAML
     reply = client.submit("/review/apply", {}, page="/review")
     assert reply.status_code == 303 and reply.headers["Location"] == "/portal/review?state=applied&done=applied"
     entries = yaml.safe_load((service.faq_dir / "economic.yml").read_text(encoding="utf-8"))
@@ -342,7 +343,7 @@ def test_analytics_json_has_the_seeded_figures(service: Settings) -> None:
 def test_analytics_page_and_csv_show_the_same_numbers(service: Settings, database: Database) -> None:
     client = logged_in(service)
     page = client.get("/analytics?from=2026-11-02&to=2026-11-03").text
-    assert '<dd id="total-questions">5</dd>' in page and "40.0%" in page and "50.0%（2/4 个会话）" in page
+    assert '<dd id="total-questions">5</dd>' in page and "40.0%" in page and "转化率 50.0%（报名线索 2 ÷ 会话 4）" in page
     assert 'data-src="/portal/analytics.json?from=2026-11-02&amp;to=2026-11-03"' in page
     assert '<script src="/portal/static/vendor/uPlot.iife.min.js"' in page and "<script>" not in page
     reply = client.get("/analytics.csv?from=2026-11-02&to=2026-11-03")

@@ -22,7 +22,7 @@ from bot.portal.accounts import AccountStore
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
 from bot.training import fingerprint
-from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium
+from tests.browser import CHROMIUM, VIEWPORTS, launch_chromium, portal_login, watched_page
 from tests.conftest import PROJECT_HOME, bot_service
 from tests.portal.editor_seed import TUITION_GUESSES
 from tests.portal.test_faq_editor_http import NEW_QUESTIONS
@@ -77,13 +77,8 @@ def test_an_editor_creates_edits_reverts_moves_and_updates_the_model(service: Se
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            page = browser.new_context(**context_options(viewport)).new_page()
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"{service.bot_url}/portal")
-            page.get_by_label("用户名").fill("editor1")
-            page.get_by_label("密码").fill(PASSWORD)
-            page.get_by_role("button", name="登录", exact=True).click()
+            page = watched_page(browser, viewport, errors)
+            portal_login(page, service.bot_url, "editor1", PASSWORD)
 
             # 1. A new entry from a queue group: the group's question is carried over.
             group = page.locator("section.group").filter(has=page.get_by_role("heading", name=GROUP[viewport], exact=True))
@@ -94,7 +89,7 @@ def test_an_editor_creates_edits_reverts_moves_and_updates_the_model(service: Se
             expect(questions).to_have_value(GROUP[viewport])
             questions.fill("\n".join([GROUP[viewport]] + [f"{q}（{'手机端' if viewport == 'phone' else '电脑端'}）" for q in NEW_QUESTIONS[1:] + ["新兵连能用手机吗"]]))
             page.get_by_label("编号").fill(NEW_ID[viewport])
-            page.get_by_label("放在哪个话题文件里").select_option("basics.yml")
+            page.get_by_label("放在哪个话题里").select_option("basics.yml")
             page.get_by_label("标题").fill("服役期间用手机" if viewport == "phone" else "部队手机规定")
             page.get_by_label("答案", exact=False).fill("**新兵连期间手机统一保管**，下连后按规定时间使用。\n- 以所在部队规定为准。")
             page.get_by_label("来源", exact=False).fill("《内务条令》第一百三十条")

@@ -45,6 +45,12 @@ def queued(settings: Settings, sender: str) -> Callable[[], List[ReviewItem]]:
     return fetch
 
 
+def queued_as(settings: Settings, sender: str, *kinds: str) -> Callable[[], List[ReviewItem]]:
+    """:func:`queued`, only items of these kinds (an answer may be queued for another reason too)."""
+    fetch_all = queued(settings, sender)
+    return lambda: [item for item in fetch_all() if item.kind in kinds]
+
+
 def counted_turns(settings: Settings, sender: str) -> Callable[[], list]:
     def fetch() -> list:
         db = Database(settings.database)
@@ -85,7 +91,7 @@ def test_not_understood_queues_the_missed_question_and_offers_other_topics(stack
     text, buttons = chat.buttons(sender, "答非所问")
     assert "抱歉" in text and "请换个说法" not in text
     assert all(answered not in b["payload"] for b in buttons)
-    (item,) = wait_for(queued(stack, sender))
+    (item,) = wait_for(queued_as(stack, sender, "not_understood"))
     assert (item.kind, item.text, item.answered_faq) == ("not_understood", question, answered)
     assert [kind for kind, _ in wait_for(counted_turns(stack, sender), 2)] == ["answer", "not_understood"]
 
@@ -97,7 +103,7 @@ def test_a_downvote_queues_the_question_that_led_to_the_answer(stack: Settings, 
     vote = {"sender_id": sender, "message_id": meta["message_id"], "vote": -1, "faq_id": meta["faq_id"], "bot_text": messages[0]["text"]}
     reply = http("POST", f"{stack.bot_url}/feedback", json.dumps(vote, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
     assert reply.status == 200, reply.body
-    (item,) = wait_for(queued(stack, sender))
+    (item,) = wait_for(queued_as(stack, sender, "downvote"))
     assert (item.kind, item.text, item.answered_faq) == ("downvote", question, meta["faq_id"])
     assert item.guesses and item.guesses[0].faq_id == meta["faq_id"]
 
@@ -124,8 +130,8 @@ def test_an_answer_followed_by_the_same_question_in_other_words_is_queued(stack:
     first, again = "纹身能当兵吗", "有纹身可以去当兵吗"
     assert "文身" in chat.text(sender, first)
     chat.text(sender, again)
-    items = [i for i in wait_for(queued(stack, sender), count=2) if i.kind == "rephrased"]
-    assert [i.text for i in items] == [first, again]
+    items = wait_for(queued_as(stack, sender, "rephrased"))
+    assert [(i.text, i.follow_up) for i in items] == [(first, again)]  # one item, both messages
     assert items[0].answered_faq == "tattoo"
 
 

@@ -16,6 +16,10 @@
 
   function day(ts) { return ts == null ? "" : DAY_FORMAT(china(ts)); }
 
+  // One tick per day or every few days, never at hours.
+  var DAY = 86400;
+  var DAYS = [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 91 * DAY];
+
   function widthOf(element) { return Math.max(240, element.clientWidth); }
 
   function daySeries(label, color, extra) {
@@ -29,7 +33,7 @@
     var options = {
       width: widthOf(element), height: HEIGHT, tzDate: china,
       scales: { x: { time: true }, y: yAxis.scale || { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
-      axes: [{ stroke: GREY, space: 90, values: function (u, splits) { return splits.map(day); } },
+      axes: [{ stroke: GREY, incrs: DAYS, space: 90, values: function (u, splits) { return splits.map(day); } },
              { stroke: GREY, values: yAxis.values, size: 50, incrs: yAxis.incrs || WHOLE }],
       series: [{ label: "日期", value: function (u, ts) { return day(ts); } }].concat(series),
       legend: { live: true }
@@ -78,12 +82,12 @@
       } else if (name === "leads") {
         chart = timeChart(element, data, [
           daySeries("会话数", BLUE, { data: data.conversations }),
-          daySeries("新线索", RED, { data: data.leads })
+          daySeries("报名线索", RED, { data: data.leads })
         ], { values: function (u, s) { return count(s); } });
       } else if (name === "votes") {
         chart = timeChart(element, data, [
-          daySeries("👍", GREEN, { data: data.up }),
-          daySeries("👎", RED, { data: data.down })
+          daySeries("有帮助👍", GREEN, { data: data.up }),
+          daySeries("没帮助👎", RED, { data: data.down })
         ], { values: function (u, s) { return count(s); } });
       } else if (name === "top_faqs") {
         chart = barChart(element, data.top_faqs);
