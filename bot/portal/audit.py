@@ -43,6 +43,9 @@ ACTIONS = {
     "lead_merge": "合并重复线索",
     "password_change": "修改自己的密码",
     "user_reset": "重置密码",
+    "handoff_take": "接入在线咨询",
+    "handoff_reply": "在线咨询回复",
+    "handoff_release": "结束在线咨询",
 }
 
 
