@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
@@ -16,23 +15,13 @@ from bot.leads.store import LeadStore
 from bot.portal.audit import AuditLog
 from bot.storage.database import Database
 from tests.conftest import Chat, http, tracker_events
-from tests.databases import BACKENDS
-from tests.handoff.stack import PASSWORD, StreamReader, active, handoff_stack, latest
+from tests.handoff.conftest import LATENCIES, backend_of
+from tests.handoff.stack import PASSWORD, StreamReader, active, latest
 from tests.portal.client import PortalClient, logged_in
 
 pytestmark = pytest.mark.stack
 
 QUESTION = "我是专科在读，入伍后学籍怎么保留"
-#: Measured push latencies (seconds) of every backend, printed at the end of the module.
-LATENCIES: List[float] = []
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def setup(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Tuple[Any, Database]]:
-    with handoff_stack(request.param, tmp_path_factory.mktemp(f"handoff-{request.param}"), trained_model) as running:
-        yield running
-    if LATENCIES:
-        print(f"\npush latency ({request.param}): max {max(LATENCIES):.3f} s over {len(LATENCIES)} replies")
 
 
 def chat_of(setup: Tuple[Any, Database]) -> Chat:
@@ -87,9 +76,9 @@ def test_ask_queue_take_reply_release(setup: Tuple[Any, Database], sender: str) 
         reply = client.submit(f"/handoff/{waiting.id}/reply", {"text": "<b>您好</b>，学籍可以保留"}, page=f"/handoff/{waiting.id}")
         assert reply.status_code == 303
         pushed = stream.wait_for(2)[1]
-        LATENCIES.append(stream.arrived[1] - sent_at)
+        LATENCIES.append((backend_of(setup), "SSE", stream.arrived[1] - sent_at))
         assert pushed["kind"] == "staff" and pushed["text"] == "<b>您好</b>，学籍可以保留"
-        assert LATENCIES[-1] < 2.0, LATENCIES[-1]
+        assert LATENCIES[-1][2] < 2.0, LATENCIES[-1]
 
         page = client.get(f"/handoff/{waiting.id}").text
         assert "&lt;b&gt;您好&lt;/b&gt;" in page and "<b>您好</b>" not in page
