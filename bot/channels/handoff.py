@@ -1,8 +1,10 @@
 """The Rasa side of the live hand-off: an internal route through which the bot service
 pauses a conversation, appends a recruiter's reply and resumes it.
 
-``POST /webhooks/handoff/events`` (header ``X-Enlist-Action-Secret``, the shared action
-secret; never routed publicly, bot/deploy.py) with ``{"sender": ..., "events": [...]}``,
+``POST /internal/handoff/events`` (header ``X-Enlist-Action-Secret``, the shared action
+secret). The route is outside ``/webhooks/`` on purpose: the public address (nginx,
+Ingress; bot/deploy.py) routes only ``/webhooks/`` and ``/socket.io/`` to Rasa, so only the
+bot service reaches it. The body is with ``{"sender": ..., "events": [...]}``,
 each event ``{"type": "pause"}``, ``{"type": "resume"}`` or ``{"type": "bot", "text": ...,
 "buttons": [...], "staff": name}``. Under the conversation's lock the events are appended
 to the tracker as Rasa's ``ConversationPaused`` / ``ConversationResumed`` / ``BotUttered``
@@ -33,6 +35,8 @@ from bot.channels.messages import check_sender
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 4000
+#: Where the bot service posts hand-off events (bot/handoff/rasa_link.py).
+INTERNAL_PATH = "/internal/handoff/events"
 
 
 def tracker_events(raw_events: Any) -> List[Event]:
@@ -82,7 +86,7 @@ async def emit_to_socket(app: Any, sender: str, events: List[Event]) -> None:
 
 
 class HandoffInput(InputChannel):
-    """``/webhooks/handoff/events`` for the bot service (no student talks to it)."""
+    """``/internal/handoff/events`` for the bot service (no student talks to it)."""
 
     @classmethod
     def name(cls) -> Text:
@@ -90,9 +94,8 @@ class HandoffInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         secret = Settings.from_env().action_secret
-        blueprint = Blueprint("handoff_webhook", __name__)
+        blueprint = _InternalBlueprint("handoff_webhook", __name__)
 
-        @blueprint.post("/events")
         async def events(request: Request) -> HTTPResponse:
             if not secret_matches(request.headers.get(SECRET_HEADER), secret):
                 return response.json({"error": "unauthorized", "message": "此接口仅供机器人服务调用：缺少或错误的密钥。"}, status=401)
@@ -109,7 +112,17 @@ class HandoffInput(InputChannel):
                 logger.warning("hand-off message not emitted to socket.io (%s)", type(exc).__name__)
             return response.json({"paused": paused})
 
+        blueprint.ctx.handler = events
         return blueprint
 
     def get_output_channel(self) -> Optional[Any]:
         return None
+
+
+class _InternalBlueprint(Blueprint):
+    """Adds :data:`INTERNAL_PATH` to the app itself (Rasa would put a channel's routes under
+    ``/webhooks/handoff/``, which the public address routes to Rasa)."""
+
+    def register(self, app: Any, options: Dict[Text, Any]) -> None:
+        app.add_route(self.ctx.handler, INTERNAL_PATH, methods=["POST"], name="enlist_handoff_events")
+        super().register(app, options)

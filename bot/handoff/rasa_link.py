@@ -38,7 +38,7 @@ def bot(text: str, staff: Optional[str] = None, buttons: Sequence[Dict[str, str]
 
 async def send(settings: Settings, sender: str, events: List[Dict[str, Any]]) -> bool:
     """Append ``events`` to the conversation; True when it is paused afterwards."""
-    url = f"{settings.rasa_url}/webhooks/handoff/events"
+    url = f"{settings.rasa_url}/internal/handoff/events"
     headers = {SECRET_HEADER: settings.action_secret, "Content-Type": "application/json"}
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)) as session:

@@ -15,7 +15,7 @@ from typing import Any, Callable, List, TypeVar
 from bot.config import Settings
 from bot.handoff import rasa_link, wording
 from bot.handoff.rasa_link import RasaUnavailable
-from bot.handoff.store import ENDED, EXPIRED, HELD, MAX_REPLY_CHARS, Handoff, HandoffConflict, HandoffStore
+from bot.handoff.store import ENDED, EXPIRED, HELD, MAX_REPLY_CHARS, Handoff, HandoffConflict, HandoffStore, HandoffUnavailable
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,7 +39,7 @@ class HandoffService:
             await rasa_link.send(self.settings, handoff.sender_id, [rasa_link.pause(), rasa_link.bot(wording.TAKEN)])
         except RasaUnavailable:
             await blocking(self.store.give_back, handoff_id, recruiter)
-            raise HandoffConflict(RASA_DOWN) from None
+            raise HandoffUnavailable(RASA_DOWN) from None
         await blocking(self.store.push, handoff, "notice", wording.TAKEN, None, HELD)
         return handoff
 
@@ -55,7 +55,7 @@ class HandoffService:
         try:
             await rasa_link.send(self.settings, handoff.sender_id, [rasa_link.bot(text, staff=recruiter)])
         except RasaUnavailable:
-            raise HandoffConflict(RASA_DOWN) from None
+            raise HandoffUnavailable(RASA_DOWN) from None
         await blocking(self.store.push, handoff, "staff", text, recruiter)
         return handoff
 
@@ -69,7 +69,7 @@ class HandoffService:
             await rasa_link.send(self.settings, handoff.sender_id, [rasa_link.resume(), rasa_link.bot(wording.ENDED)])
         except RasaUnavailable:
             await blocking(self.store.reopen, handoff_id, actor)
-            raise HandoffConflict(RASA_DOWN) from None
+            raise HandoffUnavailable(RASA_DOWN) from None
         await blocking(self.store.push, handoff, "notice", wording.ENDED, None, ENDED)
         return handoff
 

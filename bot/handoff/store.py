@@ -26,6 +26,10 @@ class HandoffConflict(EnlistError):
     """The hand-off is no longer in the state the action needs; the message is Chinese."""
 
 
+class HandoffUnavailable(HandoffConflict):
+    """The Rasa server could not be reached: nothing changed; try again."""
+
+
 class UnknownHandoff(EnlistError):
     """No hand-off with this id."""
 

@@ -13,9 +13,8 @@ LEAVE_MESSAGE_BUTTON = {"title": "留下问题和联系方式", "payload": "/sig
 #: Shown after the bot's second miss in a row (bot/fallbacks.py).
 HUMAN_BUTTON = {"title": "转人工", "payload": "/request_human"}
 
-QUEUED = ("好的，已为您转接人工咨询，您在排队等候中（前面还有 {ahead} 位）。工作人员接入后会直接在这个窗口回复您，"
-          "一般需要几分钟，最长等待约{wait}。\n\n等待期间您可以继续问我。如果{wait}内没有工作人员接入，我会告诉您，"
-          "并请您留下问题和联系方式，由工作人员联系您。")
+QUEUED = ("好的，已为您转接人工咨询，您在排队等候中（{place}）。工作人员接入后会直接在这个窗口回复您，最长等待约{wait}。\n\n"
+          "等待期间您可以继续问我。如果{wait}内没有工作人员接入，我会告诉您，并请您留下问题和联系方式，由工作人员联系您。")
 STILL_WAITING = "您已在排队等候人工接入（已等待约{waited}），工作人员接入后会在这里回复您。等待期间您可以继续问我。"
 OFF_HOURS = ("现在不是人工在线咨询时间（在线时间：{hours}），暂时没有工作人员在线。\n\n"
              "您可以点下面的按钮留下问题和联系方式，工作人员会联系您；也可以直接联系区人武部：\n\n{contact}")
@@ -39,7 +38,8 @@ def duration(seconds: int) -> str:
 
 
 def queued(settings: Settings, ahead: int) -> str:
-    return QUEUED.format(ahead=ahead, wait=duration(settings.handoff_wait_seconds))
+    place = "您排在第一位" if ahead == 0 else f"前面还有 {ahead} 位"
+    return QUEUED.format(place=place, wait=duration(settings.handoff_wait_seconds))
 
 
 def still_waiting(waited_seconds: int) -> str:

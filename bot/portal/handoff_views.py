@@ -17,7 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import runtime
-from bot.handoff.store import MAX_REPLY_CHARS, HandoffConflict, UnknownHandoff
+from bot.handoff.store import MAX_REPLY_CHARS, HandoffConflict, HandoffUnavailable, UnknownHandoff
 from bot.leads.facts import merged_slots, student_facts
 from bot.portal.lead_query import LEAD_ROLES
 from bot.portal.markdown_html import render_inline, render_markdown, split_first_line
@@ -82,7 +82,7 @@ def register(blueprint: Blueprint) -> None:
         except UnknownHandoff:
             return error_page(request, 404, "没有这个在线咨询。")
         except HandoffConflict as conflict:
-            return error_page(request, 409, str(conflict))
+            return error_page(request, 503 if isinstance(conflict, HandoffUnavailable) else 409, str(conflict))
         await blocking(portal.audit.record, name, action, f"handoff:{handoff_id}", detail or None)
         return redirect(f"{PATH}/{handoff_id}?saved={saved}#reply")
 

@@ -77,6 +77,7 @@ def test_ask_queue_take_reply_release(setup: Tuple[Any, Database], sender: str) 
         assert reply.status_code == 303
         pushed = stream.wait_for(2)[1]
         LATENCIES.append((backend_of(setup), "SSE", stream.arrived[1] - sent_at))
+        print(f"\npush latency ({LATENCIES[-1][0]}, {LATENCIES[-1][1]}): {LATENCIES[-1][2]:.3f} s")
         assert pushed["kind"] == "staff" and pushed["text"] == "<b>您好</b>，学籍可以保留"
         assert LATENCIES[-1][2] < 2.0, LATENCIES[-1]
 

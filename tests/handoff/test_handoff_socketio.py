@@ -53,6 +53,7 @@ def test_socketio_client_gets_the_recruiters_replies(setup: Tuple[Any, Database]
                              page=f"/handoff/{handoff.id}").status_code == 303
         reply = chat.received.get(timeout=10)
         LATENCIES.append((backend_of(setup), "socket.io", time.monotonic() - sent_at))
+        print(f"\npush latency ({LATENCIES[-1][0]}, {LATENCIES[-1][1]}): {LATENCIES[-1][2]:.3f} s")
         assert reply["text"] == "体检在区人武部通知的体检站进行"
         assert LATENCIES[-1][2] < 2.0, LATENCIES[-1]
 

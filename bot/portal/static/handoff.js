@@ -6,6 +6,8 @@
   var box = document.getElementById('handoff-transcript');
   if (!box) return;
   var url = location.pathname + '?part=transcript';
+  function toEnd() { box.scrollTop = box.scrollHeight; } // the newest message is what matters
+  toEnd();
   function refresh() {
     fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } }).then(function (reply) {
       if (!reply.ok) throw new Error(String(reply.status));
@@ -17,7 +19,7 @@
       if (parsed.innerHTML !== box.innerHTML) {
         box.replaceWith(parsed);
         box = parsed;
-        box.scrollIntoView({ block: 'end' });
+        toEnd();
       }
     }).catch(function () { /* keep trying: a restart of the service is a few seconds */ });
   }
