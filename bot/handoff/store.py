@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 
 from bot.errors import EnlistError
 from bot.leads.model import utcnow
@@ -183,6 +183,16 @@ class HandoffStore:
         with self.database.begin() as connection:
             return connection.execute(select(func.count()).select_from(handoffs).where(
                 handoffs.c.status == WAITING, handoffs.c.id < handoff.id)).scalar_one()
+
+    def forget(self, sender_ids: Sequence[str]) -> int:
+        """Erasure (withdrawn consent, retention purge): the questions and pushed messages of
+        these conversations go; the requests stay as anonymous records. Returns requests touched."""
+        senders = [s for s in sender_ids if s]
+        if not senders:
+            return 0
+        with self.database.begin() as connection:
+            connection.execute(delete(handoff_messages).where(handoff_messages.c.sender_id.in_(senders)))
+            return connection.execute(update(handoffs).where(handoffs.c.sender_id.in_(senders)).values(question=None)).rowcount
 
     # --- messages to the widget --------------------------------------------------------------
 

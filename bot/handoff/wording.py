@@ -18,6 +18,8 @@ QUEUED = ("好的，已为您转接人工咨询，您在排队等候中（{place
 STILL_WAITING = "您已在排队等候人工接入（已等待约{waited}），工作人员接入后会在这里回复您。等待期间您可以继续问我。"
 OFF_HOURS = ("现在不是人工在线咨询时间（在线时间：{hours}），暂时没有工作人员在线。\n\n"
              "您可以点下面的按钮留下问题和联系方式，工作人员会联系您；也可以直接联系区人武部：\n\n{contact}")
+NO_SHIFTS = ("目前没有安排人工在线咨询，暂时没有工作人员在线。\n\n"
+             "您可以点下面的按钮留下问题和联系方式，工作人员会联系您；也可以直接联系区人武部：\n\n{contact}")
 EXPIRED = ("抱歉，工作人员暂时都在忙，{wait}内没能接入您的咨询。\n\n"
            "您可以点下面的按钮留下问题和联系方式，工作人员会联系您；也可以直接联系区人武部：\n\n{contact}")
 TAKEN = "工作人员已接入，接下来由工作人员直接回复您。"
@@ -47,6 +49,8 @@ def still_waiting(waited_seconds: int) -> str:
 
 
 def off_hours(settings: Settings) -> str:
+    if not settings.staffed_hours.shifts:  # ENLIST_STAFFED_HOURS=off
+        return NO_SHIFTS.format(contact=contact_block(settings))
     return OFF_HOURS.format(hours=settings.staffed_hours.describe(), contact=contact_block(settings))
 
 

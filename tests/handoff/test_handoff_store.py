@@ -67,3 +67,19 @@ def test_pushed_messages_are_read_in_order_after_an_id(database: Database) -> No
     assert [m.text for m in store.messages_after("w-push", ids[0])] == ["第1条", "第2条"]
     assert store.messages_after("w-other", 0) == []
     assert store.messages_after("w-push", 0)[0].as_json() == {"id": ids[0], "kind": "staff", "text": "第0条", "state": None, "buttons": []}
+
+
+def test_erasing_a_lead_forgets_its_hand_off_texts(database: Database, tmp_path) -> None:  # noqa: ANN001
+    from bot.leads.erasure import erase_leads
+    from bot.leads.store import LeadStore
+    from tests.portal.leads_seed import add_lead
+
+    store = HandoffStore(database)
+    handoff, _ = store.request("w-erase", "rest", "我叫王芳，电话13900001111", staffed=True)
+    store.push(handoff, "staff", "王芳同学您好", "recruiter1")
+    kept, _ = store.request("w-keep", "rest", "别人的问题", staffed=True)
+    lead = add_lead(LeadStore(database), "王芳", "13900001111", sender="w-erase")
+    erased = erase_leads(LeadStore(database), f"sqlite:///{tmp_path / 'no-tracker.db'}", [lead.lead_id])
+    assert erased.leads == 1
+    assert store.get(handoff.id).question is None and store.messages_after("w-erase", 0) == []
+    assert store.get(kept.id).question == "别人的问题"
