@@ -19,6 +19,7 @@ from tests.conftest import PROJECT_HOME
 from tests.handoff.conftest import LATENCIES, backend_of
 from tests.handoff.stack import PASSWORD, active
 from tests.handoff.test_handoff_http import QUESTION
+from tests.portal.client import logged_in
 
 pytestmark = pytest.mark.stack
 
@@ -107,3 +108,34 @@ def test_student_and_recruiter_in_two_browsers(setup: Tuple[Any, Database], view
         finally:
             student_browser.close()
             recruiter_browser.close()
+
+
+def test_widget_without_event_source_polls_for_the_replies(setup: Tuple[Any, Database]) -> None:
+    """A browser (or a proxy) without server-sent events: the widget polls /handoff/messages."""
+    running, database = setup
+    base = running.settings.bot_url
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            context = browser.new_context(**context_options("phone"))
+            context.add_init_script("delete window.EventSource;")
+            student = context.new_page()
+            polls = []
+            student.on("request", lambda r: polls.append(r.url) if "/handoff/messages" in r.url else None)
+            student.goto(f"{base}/")
+            student.locator(BOT).first.wait_for(timeout=WAIT_MS)
+            expect(ask(student, "找工作人员")).to_contain_text("排队")
+            handoff = active(database, student.evaluate("() => window.EnlistChat.senderId()"))
+            client = logged_in(running.settings, "recruiter2", PASSWORD)
+            assert client.submit(f"/handoff/{handoff.id}/take", {}, page=f"/handoff/{handoff.id}").status_code == 303
+            assert client.submit(f"/handoff/{handoff.id}/reply", {"text": "您好，请问有什么可以帮您"},
+                                 page=f"/handoff/{handoff.id}").status_code == 303
+            expect(student.locator(".enlist-staff").last).to_contain_text("您好，请问有什么可以帮您", timeout=6_000)
+            assert polls, "the widget did not poll"
+            assert client.submit(f"/handoff/{handoff.id}/release", {}, page=f"/handoff/{handoff.id}").status_code == 303
+            expect(student.locator(BOT).last).to_contain_text("智能助手", timeout=6_000)
+            count = len(polls)
+            student.wait_for_timeout(3_000)
+            assert len(polls) == count, "the widget kept polling after the hand-off ended"
+        finally:
+            browser.close()
