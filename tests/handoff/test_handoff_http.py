@@ -5,6 +5,7 @@ and a request nobody takes that ends as a lead with the question attached."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any, Dict, List, Tuple
@@ -174,3 +175,22 @@ def leave_a_lead(chat: Chat, sender: str, phone: str) -> str:
     done = chat.text(sender, "/affirm")
     assert "已记录" in done, done
     return done
+
+
+def test_the_rasa_hand_off_route_needs_the_shared_secret(setup: Tuple[Any, Database], sender: str) -> None:
+    """Nobody but the bot service may pause a conversation or speak as staff."""
+    from bot.action_guard import SECRET_HEADER
+    from bot.deploy import nginx_config
+
+    settings = setup[0].settings
+    url = f"{settings.rasa_url}/internal/handoff/events"
+    body = json.dumps({"sender": sender, "events": [{"type": "pause"}]}).encode()
+    for headers in ({}, {SECRET_HEADER: "guess"}):
+        refused = http("POST", url, body, {"Content-Type": "application/json", **headers})
+        assert refused.status == 401 and "密钥" in refused.json()["message"]
+    assert event_types(setup, sender) == [], "a refused request appended nothing"
+    bad = http("POST", url, b'{"sender": "x", "events": [{"type": "restart"}]}',
+               {"Content-Type": "application/json", SECRET_HEADER: settings.action_secret})
+    assert bad.status == 400 and bad.json()["error"] == "bad_event"
+    assert "/internal" not in nginx_config(["10.0.0.1:5005"], ["10.0.0.3:5055"])
+
