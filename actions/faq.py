@@ -25,6 +25,7 @@ from bot.faq.compiler import button_payload
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
 from bot.feedback import message_metadata
+from bot.handoff.wording import HUMAN_BUTTON
 from bot.leads.model import SIGN_UP_BUTTON, SIGN_UP_TOPICS
 from bot.review import recorder
 from bot.review.asked import before_current_message, question_of_reply
@@ -193,7 +194,7 @@ def escalate(dispatcher: CollectingDispatcher, settings: Settings, tracker: Trac
         # Inside a form the form asks its question again next; no sign-up offer there.
         dispatcher.utter_message(text=ESCALATION_IN_FORM.format(contact=contact), json_message=miss_metadata(message_metadata(None)))
         return
-    dispatcher.utter_message(text=ESCALATION.format(contact=contact), buttons=[SIGN_UP_BUTTON],
+    dispatcher.utter_message(text=ESCALATION.format(contact=contact), buttons=[SIGN_UP_BUTTON, HUMAN_BUTTON],
                              json_message=miss_metadata(message_metadata(None)))
 
 

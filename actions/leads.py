@@ -21,6 +21,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.handoff import attach_question
 from actions.turns import fresh_user_text
 from bot import runtime
 from bot.faq.answering import decide
@@ -385,6 +386,7 @@ class SubmitLead(Action):
         settings = runtime.settings()
         outcome = await submit_lead_in_time(submission, _store_or_none, Outbox(settings.outbox_dir), settings.lead_save_seconds)
         if outcome.committed:
+            attach_question(tracker.sender_id, outcome.reference)
             # The same words for a new and a known phone: the reply must not reveal who signed up.
             text = (
                 f"**已记录**，您的登记编号是 **{outcome.reference}**。\n\n"

@@ -18,6 +18,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
+from bot.handoff.hours import DEFAULT_STAFFED_HOURS, StaffedHours, parse_staffed_hours
 
 PACKAGE_HOME = Path(__file__).resolve().parent.parent
 #: embedded: SQLite files, in-memory lock store, one worker each (the laptop default).
@@ -206,6 +207,18 @@ class Settings:
     )
     contact_hours: str = _setting(
         "ENLIST_CONTACT_HOURS", "", str, "contact block: office hours"
+    )
+    staffed_hours: StaffedHours = _setting(
+        "ENLIST_STAFFED_HOURS",
+        DEFAULT_STAFFED_HOURS,
+        parse_staffed_hours,
+        "live hand-off: when recruiters answer in the portal, China time, e.g. 'mon-fri 08:30-17:30; sat 09:00-12:00', or 'off'",
+    )
+    handoff_wait_seconds: int = _setting(
+        "ENLIST_HANDOFF_WAIT_SECONDS",
+        300,
+        _number_in(int, 10, 3600, "seconds from 10 to 3600"),
+        "live hand-off: how long a request waits for a recruiter before the student is offered to leave a message",
     )
     database_url: str = _setting(
         "ENLIST_DATABASE_URL",

@@ -6,7 +6,8 @@ any turn: SQL tracker store + Redis lock store); socket.io needs the same replic
 connection's lifetime, so its location uses a sticky (ip_hash) upstream; the bot service's
 public routes (demo page, widget, feedback, portal, health) go to the bot service replicas.
 Nothing else is routed: the action webhook, /actions and the model route are for Rasa only
-(bot/action_guard.py) and answer 404 at the public address.
+(bot/action_guard.py) and answer 404 at the public address, as does Rasa's
+/internal/handoff/events (the bot service's hand-off calls, bot/channels/handoff.py).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ http {{
 
 
 #: Bot service paths reachable from the public address (the k8s Ingress routes the same).
-PUBLIC_BOT_EXACT = ("/", "/demo.css", "/widget.css", "/widget.js", "/feedback", "/health")
+PUBLIC_BOT_EXACT = ("/", "/demo.css", "/widget.css", "/widget.js", "/feedback", "/health", "/handoff/stream", "/handoff/messages")
 PUBLIC_BOT_PREFIXES = ("/portal",)
 
 

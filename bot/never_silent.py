@@ -12,7 +12,8 @@ itself - "no bot message since the user message" - so it covers failures nobody 
 not just the exceptions we know about. It wraps ``MessageProcessor._run_prediction_loop``
 (the loop over the actions of one user message); :func:`install` refuses to patch a Rasa
 without it, so an upgrade fails loudly at start-up instead of silently losing the guard.
-A restart (``/restart``, sent by the widget's "新对话") is silent on purpose and left alone.
+A restart (``/restart``, sent by the widget's "新对话") and a conversation a recruiter holds
+(paused, live hand-off) are silent on purpose and left alone.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ async def _run_prediction_loop(self: Any, output_channel: Any, tracker: Any) -> 
         await _original(self, output_channel, tracker)
     finally:
         try:
-            if is_silent_turn(tracker.events):
+            # A paused conversation (a recruiter holds it, bot/channels/handoff.py) is silent on purpose.
+            if is_silent_turn(tracker.events) and not tracker.is_paused():
                 await _apologize(output_channel, tracker)
         except Exception as exc:  # noqa: BLE001 - the guard must never add a failure of its own
             logger.error("apology for a silent turn not sent (%s)", type(exc).__name__)

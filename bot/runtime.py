@@ -15,6 +15,8 @@ from bot.leads.store import LeadStore
 from bot.storage.database import Database
 
 if TYPE_CHECKING:
+    from bot.handoff.service import HandoffService
+    from bot.handoff.store import HandoffStore
     from bot.review.store import ReviewStore
 
 
@@ -58,3 +60,17 @@ def deletion_requests() -> "DeletionRequestStore":
     from bot.leads.deletion_requests import DeletionRequestStore
 
     return DeletionRequestStore(database())
+
+
+@functools.lru_cache(maxsize=1)
+def handoff_store() -> "HandoffStore":
+    from bot.handoff.store import HandoffStore
+
+    return HandoffStore(database())
+
+
+@functools.lru_cache(maxsize=1)
+def handoff_service() -> "HandoffService":
+    from bot.handoff.service import HandoffService
+
+    return HandoffService(handoff_store(), settings())

@@ -20,6 +20,8 @@ from bot.action_guard import install_action_guard
 from bot.config import Settings
 from bot.leads.outbox import Outbox
 from bot.logging_setup import configure_logging
+from bot.handoff.service import expire_forever
+from bot.handoff.stream import create_handoff_stream_blueprint
 from bot.portal import create_portal_blueprint
 from bot.model_server import create_model_blueprint
 from bot.widget import create_widget_blueprint
@@ -44,6 +46,7 @@ def create_app(settings: Settings) -> Sanic:
     app.blueprint(create_widget_blueprint(settings))
     app.blueprint(create_portal_blueprint(settings))
     app.blueprint(create_model_blueprint(settings))
+    app.blueprint(create_handoff_stream_blueprint(settings))
 
     @app.before_server_start
     async def open_database(app_: Sanic, _loop) -> None:
@@ -60,14 +63,17 @@ def create_app(settings: Settings) -> Sanic:
     @app.after_server_start
     async def start_outbox_flusher(app_: Sanic, _loop) -> None:
         app_.ctx.outbox_flusher = asyncio.ensure_future(flush_outbox_forever(settings))
+        # Live hand-off: requests nobody took in time are answered (never a silent wait).
+        app_.ctx.handoff_expiry = asyncio.ensure_future(expire_forever(runtime.handoff_service))
 
     @app.before_server_stop
     async def stop_outbox_flusher(app_: Sanic, _loop) -> None:
-        flusher = getattr(app_.ctx, "outbox_flusher", None)
-        if flusher is not None:
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
+        for name in ("outbox_flusher", "handoff_expiry"):
+            task = getattr(app_.ctx, name, None)
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

@@ -26,6 +26,8 @@ from bot.typed_buttons import PARSE_KEY
 
 logger = logging.getLogger(__name__)
 
+#: Marks a recruiter's message in a bot event's metadata (bot/channels/handoff.py).
+STAFF_KEY = "enlist_handoff"
 #: More events than this per conversation are not shown (the newest are kept).
 MAX_EVENTS = 2000
 
@@ -36,11 +38,12 @@ class TranscriptUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Turn:
-    speaker: str  # "user" or "bot"
+    speaker: str  # "user", "bot" or "staff" (a recruiter's reply during a live hand-off)
     text: str
     at: Optional[dt.datetime]  # naive UTC
     button: bool = False  # a user turn that was a button press
     buttons: Tuple[str, ...] = ()  # the titles of the buttons a bot turn offered
+    author: str = ""  # the recruiter who wrote a staff turn
 
 
 #: Payloads sent without a visible button (the widget's greeting) -> what the page says.
@@ -114,7 +117,10 @@ def _turns(rows) -> List[Turn]:  # noqa: ANN001 - rows of (type_name, timestamp,
             buttons = [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
             offered = {b.get("payload"): b.get("title") for b in buttons}
             seen.update(offered)
-            if message or buttons:
+            staff = ((event.get("metadata") or {}).get(STAFF_KEY) or {}).get("staff")
+            if staff and message:
+                turns.append(Turn("staff", message, at, author=str(staff)))
+            elif message or buttons:
                 turns.append(Turn("bot", message, at, buttons=tuple(str(b.get("title", "")) for b in buttons)))
         elif message:
             typed = (event.get("parse_data") or {}).get(PARSE_KEY)

@@ -82,6 +82,8 @@ class SafeSocketIOInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], transports=transports)
         self.sio = sio
         blueprint = _SocketBlueprint(sio, self.socketio_path or "/socket.io", policy, "socketio_webhook", __name__)
+        # Recruiters' replies during a live hand-off reach socket.io clients through this (bot/channels/handoff.py).
+        blueprint.ctx.output = SafeSocketIOOutput(sio, self.bot_message_evt)
         namespace = self.namespace
 
         @blueprint.route("/", methods=["GET"])
@@ -154,6 +156,7 @@ class _SocketBlueprint(Blueprint):
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
         self.ctx.sio.attach(app, self.ctx.path)
+        app.ctx.enlist_socketio_output = getattr(self.ctx, "output", None)
         path, policy = self.ctx.path, self.ctx.policy
 
         async def check_origin(request: Request) -> Optional[HTTPResponse]:

@@ -45,6 +45,9 @@ ACTIONS = {
     "password_change_failed": "修改密码失败（当前密码错误）",
     "user_reset": "重置密码",
     "user_enable": "启用用户",
+    "handoff_take": "接入在线咨询",
+    "handoff_reply": "在线咨询回复",
+    "handoff_release": "结束在线咨询",
 }
 
 

@@ -55,6 +55,7 @@ class NavItem:
 #: The navigation bar, in order; a page appears for the roles that may open it.
 NAV: List[NavItem] = [
     NavItem("线索", f"{PREFIX}/leads", ("recruiter", "admin")),
+    NavItem("在线咨询", f"{PREFIX}/handoff", ("recruiter", "admin")),
     NavItem("删除请求", f"{PREFIX}/deletion-requests", ("recruiter", "admin")),
     NavItem("待处理问题", f"{PREFIX}/review", ("editor", "admin")),
     NavItem("FAQ编辑", f"{PREFIX}/faq", ("editor", "admin")),

@@ -230,3 +230,39 @@ faq_change_entries = Table(
     Column("before", JSON),
     Column("after", JSON),
 )
+
+# Live hand-off (issue 15 §1): a student's request for a person, who took it and when it
+# ended. status: waiting → held → ended, waiting → expired (nobody took it in time), or
+# offhours (asked outside staffed hours). Taking is one conditional UPDATE (status still
+# "waiting"), so two recruiters cannot both hold a conversation.
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(128), nullable=False, index=True),
+    Column("channel", String(20), nullable=False),
+    Column("status", String(12), nullable=False, index=True),
+    Column("question", Text),  # the student's last question before asking for a person
+    Column("requested_at", DateTime, nullable=False),
+    Column("taken_by", String(40)),
+    Column("taken_at", DateTime),
+    Column("ended_by", String(40)),
+    Column("ended_at", DateTime),
+    Column("lead_id", Integer, ForeignKey("leads.id", ondelete="SET NULL")),
+)
+
+# What the student's widget is told during a hand-off (recruiter replies, the queue's
+# notices); the push stream and its polling fallback read it by conversation id.
+handoff_messages = Table(
+    "handoff_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("sender_id", String(128), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("kind", String(10), nullable=False),  # staff (a recruiter's reply) or notice
+    Column("author", String(40)),
+    Column("text", Text, nullable=False),
+    Column("state", String(12)),  # the hand-off status this message announces, if any
+    Column("buttons", JSON),
+)

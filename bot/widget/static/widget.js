@@ -6,7 +6,9 @@
  *           data-title="征兵咨询助手" data-open="false" data-color="#b3261e" defer></script>
  *
  * It talks to Rasa's REST channel (POST {server}/webhooks/rest/webhook) and sends 👍/👎
- * to {bot service}/feedback. Everything the bot or the user sends is put into the page
+ * to {bot service}/feedback. During a live hand-off (转人工) it receives the recruiter's
+ * replies from {bot service}/handoff/stream (server-sent events), or polls
+ * {bot service}/handoff/messages where a stream cannot stay open. Everything the bot or the user sends is put into the page
  * with createElement/textContent (light Markdown is parsed here; no HTML parsing sink is used).
  */
 (function () {
@@ -25,6 +27,9 @@
   const MAX_BUTTONS = 12;
   const REQUEST_TIMEOUT_MS = 20000;
   const META_KEY = 'enlist_message';
+  const HANDOFF_KEY = 'enlist_handoff';
+  const HANDOFF_POLL_MS = 2000;
+  const HANDOFF_DONE = { ended: true, expired: true };
   const DEFAULT_COLOR = '#b3261e';
   const TEXT = {
     title: '征兵咨询助手',
@@ -44,7 +49,8 @@
     voteFailed: '反馈未能提交，请稍后再试。',
     image: '图片',
     restarted: '已开始新的对话。',
-    unexpected: '服务返回了无法识别的内容，请稍后再试。'
+    unexpected: '服务返回了无法识别的内容，请稍后再试。',
+    staff: '工作人员'
   };
 
   // ---- configuration from the script tag ------------------------------------------------
@@ -69,6 +75,7 @@
       server: server,
       chatUrl: server + '/webhooks/rest/webhook',
       feedbackUrl: trimSlash(data.feedback || base) + '/feedback',
+      handoffUrl: trimSlash(data.feedback || base) + '/handoff',
       cssUrl: base + '/widget.css',
       title: data.title || TEXT.title,
       open: data.open === 'true',
@@ -287,6 +294,7 @@
     const messages = [];
     replies.forEach(function (reply) {
       if (!reply || typeof reply !== 'object') return;
+      if (reply.custom && typeof reply.custom === 'object' && reply.custom[HANDOFF_KEY]) return;
       const meta = reply.custom && typeof reply.custom === 'object' ? reply.custom[META_KEY] : null;
       if (meta && typeof meta === 'object') {
         const previous = messages[messages.length - 1];
@@ -364,6 +372,7 @@
     this.build();
     this.renderAll();
     this.setOpen(this.state.open, false);
+    if (this.state.handoff) this.listen();
   }
 
   Widget.prototype.save = function () {
@@ -517,9 +526,10 @@
 
   Widget.prototype.renderBot = function (message) {
     const self = this;
-    const item = el('div', 'enlist-msg enlist-bot');
+    const item = el('div', 'enlist-msg enlist-bot' + (message.kind === 'staff' ? ' enlist-staff' : ''));
     item.setAttribute('data-message-id', message.id);
     if (message.faqId) item.setAttribute('data-faq-id', message.faqId);
+    if (message.kind === 'staff') item.appendChild(el('div', 'enlist-from', TEXT.staff));
     const bubble = el('div', 'enlist-bubble');
     if (message.text) renderMarkdown(message.text, bubble);
     if (message.image && safeUrl(message.image)) {
@@ -686,6 +696,7 @@
   Widget.prototype.receive = function (replies) {
     const self = this;
     const messages = botMessages(replies);
+    if (replies.some(function (r) { return r && r.custom && typeof r.custom === 'object' && r.custom[HANDOFF_KEY]; })) this.listen();
     let first = null;
     messages.forEach(function (message) {
       self.state.messages.push(message);
@@ -731,6 +742,7 @@
   Widget.prototype.restart = function () {
     const old = this.state.senderId;
     postJson(this.config.chatUrl, { sender: old, message: '/restart' }).catch(function () {});
+    this.stopListening();
     this.state.senderId = newSenderId();
     this.state.messages = [];
     this.save();
@@ -738,6 +750,85 @@
     this.announce(TEXT.restarted);
     this.greet();
     this.input.focus();
+  };
+
+  // ---- live hand-off: the recruiter's replies, pushed ----------------------------------
+
+  // Listen for the messages of a hand-off (queue notices, the recruiter's replies) until it
+  // ends or expires: a server-sent event stream, or polling when the stream fails.
+  Widget.prototype.listen = function () {
+    if (!this.state.handoff) {
+      this.state.handoff = { after: 0 };
+      this.save();
+    }
+    if (this.source || this.pollTimer) return;
+    const self = this;
+    const senderId = this.state.senderId;
+    if (typeof EventSource !== 'function') return this.poll();
+    let failures = 0;
+    const url = this.config.handoffUrl + '/stream?sender=' + encodeURIComponent(senderId) + '&after=' + this.state.handoff.after;
+    const source = new EventSource(url);
+    this.source = source;
+    source.onmessage = function (event) {
+      failures = 0;
+      try {
+        self.receivePushed(JSON.parse(event.data), senderId);
+      } catch (e) {
+        // one malformed event must not stop the stream
+      }
+    };
+    source.onerror = function () {
+      failures++;
+      if (failures >= 3 && self.source === source) { // the stream keeps failing (a proxy?): poll instead
+        source.close();
+        self.source = null;
+        self.poll();
+      }
+    };
+  };
+
+  Widget.prototype.poll = function () {
+    const self = this;
+    const senderId = this.state.senderId;
+    async function once() {
+      self.pollTimer = null;
+      if (!self.state.handoff || senderId !== self.state.senderId) return;
+      try {
+        const reply = await fetch(self.config.handoffUrl + '/messages?sender=' + encodeURIComponent(senderId) +
+          '&after=' + self.state.handoff.after);
+        const body = reply.ok ? await reply.json() : null;
+        if (body && Array.isArray(body.messages)) body.messages.forEach(function (m) { self.receivePushed(m, senderId); });
+      } catch (e) {
+        // offline for a moment: try again
+      }
+      if (self.state.handoff && senderId === self.state.senderId) self.pollTimer = setTimeout(once, HANDOFF_POLL_MS);
+    }
+    this.pollTimer = setTimeout(once, 0);
+  };
+
+  Widget.prototype.stopListening = function () {
+    if (this.source) this.source.close();
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.source = null;
+    this.pollTimer = null;
+    this.state.handoff = null;
+    this.save();
+  };
+
+  Widget.prototype.receivePushed = function (pushed, senderId) {
+    if (!pushed || typeof pushed.id !== 'number' || senderId !== this.state.senderId || !this.state.handoff) return;
+    if (pushed.id <= this.state.handoff.after) return;
+    this.state.handoff.after = pushed.id;
+    const text = typeof pushed.text === 'string' ? pushed.text : '';
+    if (text) {
+      const message = { id: 'h' + pushed.id, from: 'bot', kind: pushed.kind === 'staff' ? 'staff' : 'notice', text: text,
+        buttons: cleanButtons(pushed.buttons), vote: 0 };
+      this.state.messages.push(message);
+      this.scrollToMessage(this.replaceRendered(message));
+      this.announce((message.kind === 'staff' ? TEXT.staff + '：' : '') + text);
+    }
+    this.save();
+    if (HANDOFF_DONE[pushed.state]) this.stopListening();
   };
 
   // ---- start -------------------------------------------------------------------------
