@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.contact import contact_block
 from bot.fallbacks import (ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, is_rephrase, miss_metadata,
                            previous_turn)
-from bot.faq.answering import FaqDecision, chosen_entry, decide, faq_ranking, other_questions
+from bot.faq.answering import FaqDecision, chosen_entry, decide, faq_ranking, follow_up, other_questions, unclear_rather_than_off_topic
 from bot.faq.compiler import button_payload
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
@@ -57,21 +57,41 @@ class ActionAnswerFaq(Action):
         decision = decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence)
         queue_if_rephrased(tracker)
         if self.may_answer and decision.answers:
-            entry = snapshot.by_id[decision.entry_id]
-            reply = render_answer(entry, snapshot, settings.policy_year, contact_block(settings), clock.today(settings))
-            text, buttons = reply.text, list(reply.buttons)
-            asked_too = [i for i in other_questions(tracker.latest_message, snapshot.by_id) if i != entry.id]
-            if asked_too:  # several questions in one message: this one answered, the others one tap away
-                text += ASKED_TOO
-                buttons = topic_buttons(snapshot, asked_too) + [b for b in buttons if b["payload"] not in {button_payload(i) for i in asked_too}]
-            if SIGN_UP_TOPICS.intersection(entry.tags) and tracker.active_loop.get("name") is None:
-                buttons.append(SIGN_UP_BUTTON)
-            dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(entry.id))
-            recorder.turn(tracker.sender_id, "answer", entry.id, decision.confidence)
-            queue_if_close(tracker, decision, settings.review_margin)
+            send_answer(dispatcher, tracker, snapshot, settings, decision)
             return []
         answer_miss(dispatcher, tracker, snapshot, settings, decision)
         return []
+
+
+def send_answer(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: CatalogSnapshot, settings: Settings,
+                decision: FaqDecision) -> None:
+    """The entry's answer, with its buttons (and those of the other questions asked), counted."""
+    assert decision.entry_id is not None
+    entry = snapshot.by_id[decision.entry_id]
+    reply = render_answer(entry, snapshot, settings.policy_year, contact_block(settings), clock.today(settings))
+    text, buttons = reply.text, list(reply.buttons)
+    asked_too = [i for i in other_questions(tracker.latest_message, snapshot.by_id) if i != entry.id]
+    if asked_too:  # several questions in one message: this one answered, the others one tap away
+        text += ASKED_TOO
+        buttons = topic_buttons(snapshot, asked_too) + [b for b in buttons if b["payload"] not in {button_payload(i) for i in asked_too}]
+    if SIGN_UP_TOPICS.intersection(entry.tags) and tracker.active_loop.get("name") is None:
+        buttons.append(SIGN_UP_BUTTON)
+    dispatcher.utter_message(text=text, buttons=buttons, json_message=message_metadata(entry.id))
+    recorder.turn(tracker.sender_id, "answer", entry.id, decision.confidence)
+    queue_if_close(tracker, decision, settings.review_margin)
+
+
+def answered_as_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: CatalogSnapshot,
+                          settings: Settings) -> bool:
+    """A short follow-up of the FAQ answer just given ("那考研呢") is answered in that
+    conversation's context instead of being declined (bot/faq/answering.py)."""
+    if tracker.active_loop.get("name"):
+        return False
+    decision = follow_up(tracker.latest_message, previous_turn(tracker.events)["faq_id"], snapshot.by_id)
+    if decision is None:
+        return False
+    send_answer(dispatcher, tracker, snapshot, settings, decision)
+    return True
 
 
 class ActionSuggestFaq(ActionAnswerFaq):
@@ -90,6 +110,12 @@ class ActionDeclineOutOfScope(Action):
         return "action_decline_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        settings, snapshot = runtime.settings(), runtime.faq_catalog().snapshot()
+        if answered_as_follow_up(dispatcher, tracker, snapshot, settings):
+            return []
+        if not tracker.active_loop.get("name") and unclear_rather_than_off_topic(tracker.latest_message):
+            answer_miss(dispatcher, tracker, snapshot, settings, decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence))
+            return []
         dispatcher.utter_message(response="utter_out_of_scope")
         queue_if_rephrased(tracker)
         recorder.turn(tracker.sender_id, "out_of_scope")
@@ -177,7 +203,10 @@ def answer_miss(dispatcher: CollectingDispatcher, tracker: Tracker, snapshot: Ca
                 decision: FaqDecision) -> None:
     """A message no action could answer: counted, queued for review, then "您是想问…" - or,
     right after another miss, the lead form and the contact block (never a loop). Every
-    action that gives up on a message goes through here, whatever intent NLU chose."""
+    action that gives up on a message goes through here, whatever intent NLU chose; a
+    short follow-up of the answer just given is answered instead."""
+    if answered_as_follow_up(dispatcher, tracker, snapshot, settings):
+        return
     missed_before = previous_turn(tracker.events)["missed"]
     recorder.turn(tracker.sender_id, "suggest", None, decision.confidence)
     recorder.review("low_confidence", tracker.sender_id, _text(tracker.latest_message), guesses_of(tracker.latest_message))

@@ -176,7 +176,7 @@ class Settings:
     models_dir: Path = _setting("ENLIST_MODELS_DIR", Path("models"), Path, "trained models")
     faq_min_confidence: float = _setting(
         "ENLIST_FAQ_MIN_CONFIDENCE",
-        0.15,
+        0.08,
         _parse_fraction,
         "answer an FAQ only when the FAQ selector is at least this confident (else suggest topics)",
     )

@@ -7,7 +7,8 @@ import datetime as dt
 
 from bot.config import Settings
 from bot.contact import NOT_CONFIGURED, contact_block
-from bot.faq.answering import decide, faq_ranking
+from bot.faq.answering import (FOLLOW_UP_MAX_CHARS, FOLLOW_UP_MIN_CONFIDENCE, FOLLOW_UP_MIN_DOMAIN, UNCLEAR_MAX_CONFIDENCE,
+                                UNCLEAR_MIN_DOMAIN, decide, faq_ranking, follow_up, unclear_rather_than_off_topic)
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.model import FaqEntry
 from bot.faq.render import format_sources, render_answer
@@ -23,6 +24,34 @@ def parse(intent: str, ranking=(), entities=()) -> dict:
             {"intent_response_key": f"faq/{key}", "confidence": conf} for key, conf in ranking
         ]}},
     }
+
+
+def with_text(parsed: dict, text: str, domain: float) -> dict:
+    return {**parsed, "text": text, "domain": domain}
+
+
+def test_a_short_follow_up_of_an_answer_is_answered_at_the_limits() -> None:
+    ranking = [("b_topic", FOLLOW_UP_MIN_CONFIDENCE), ("a_topic", 0.1)]
+    short = "那" * FOLLOW_UP_MAX_CHARS
+    decision = follow_up(with_text(parse("inform", ranking), short, FOLLOW_UP_MIN_DOMAIN), "a_topic", KNOWN)
+    assert decision is not None and decision.answers and decision.entry_id == "b_topic"
+    # one character, one hundredth of confidence or of domain too few: the message stands alone
+    assert follow_up(with_text(parse("inform", ranking), short + "呢", 0.5), "a_topic", KNOWN) is None
+    assert follow_up(with_text(parse("inform", [("b_topic", FOLLOW_UP_MIN_CONFIDENCE - 0.01)]), "那考研呢", 0.5), "a_topic", KNOWN) is None
+    assert follow_up(with_text(parse("inform", ranking), "那考研呢", FOLLOW_UP_MIN_DOMAIN - 0.01), "a_topic", KNOWN) is None
+    # no answer before it, an empty message, or an entry that no longer exists: nothing to continue
+    assert follow_up(with_text(parse("inform", ranking), "那考研呢", 0.5), None, KNOWN) is None
+    assert follow_up(with_text(parse("inform", ranking), "  ", 0.5), "a_topic", KNOWN) is None
+    assert follow_up(with_text(parse("inform", [("gone", 0.9)]), "那考研呢", 0.5), "a_topic", KNOWN) is None
+
+
+def test_unclear_and_off_topic_are_told_apart_at_the_limits() -> None:
+    vague = parse("out_of_scope", [("a_topic", UNCLEAR_MAX_CONFIDENCE - 0.01)])
+    assert unclear_rather_than_off_topic({**vague, "domain": UNCLEAR_MIN_DOMAIN})
+    assert not unclear_rather_than_off_topic({**vague, "domain": UNCLEAR_MIN_DOMAIN - 0.01})
+    assert not unclear_rather_than_off_topic({**parse("out_of_scope", [("a_topic", UNCLEAR_MAX_CONFIDENCE)]), "domain": 0.5})
+    assert not unclear_rather_than_off_topic(vague)  # no gate opinion: Rasa's own decline stands
+    assert unclear_rather_than_off_topic({**parse("out_of_scope"), "domain": 0.3})  # no entry at all
 
 
 def test_confident_faq_is_answered() -> None:

@@ -132,3 +132,21 @@ def test_several_questions_in_one_message_answer_one_and_offer_the_others(chat, 
     assert ("158cm" in first_line and first_button == "女兵报名") or ("女兵征集对象" in first_line and first_button == "身高体重标准"), (first_line, first_button)
     text, _ = chat.buttons(sender, "女生能当兵吗")  # one question: no such line
     assert "您还问了别的问题" not in text
+
+
+def test_a_short_follow_up_continues_the_conversation(chat, sender: str) -> None:  # noqa: ANN001
+    """Issue 11 §2: "那考研呢" alone names no military topic and gets no answer; right after
+    an answer about service it continues that conversation. Another subject is still declined."""
+    alone = chat.text(sender + "-alone", "那考研呢")
+    assert FOOTER not in alone
+    assert FOOTER in chat.text(sender, "当兵学费补偿能补多少")
+    followed = chat.text(sender, "那考研呢")
+    assert "初试总分加10分" in followed and FOOTER in followed
+    assert "不在我的服务范围" in chat.text(sender, "考驾照呢")
+
+
+@pytest.mark.parametrize("message", ["考驾照前的体检都查哪些项目", "去民政局领结婚证要带什么", "省公务员考试去哪个网站报名"])
+def test_near_misses_that_share_our_words_are_declined(chat, sender: str, message: str) -> None:  # noqa: ANN001
+    """Issue 11 §2: questions about 驾照/婚姻登记/公务员 share 体检/登记/报名 with our entries."""
+    text = chat.text(sender, message)
+    assert "不在我的服务范围" in text and FOOTER not in text

@@ -13,6 +13,21 @@ from typing import Any, Dict, List, Mapping, Optional
 from bot.faq.compiler import FAQ_ID_ENTITY, FAQ_INTENT
 
 FALLBACK_INTENT = "nlu_fallback"
+#: A message this short right after an FAQ answer continues that conversation ("那考研呢",
+#: "研究生呢"): alone it names no military topic, so the domain gate or DIET declines it,
+#: but in the conversation it is about service. It is answered when the selector is sure
+#: of one entry; longer messages must stand on their own.
+FOLLOW_UP_MAX_CHARS = 12
+FOLLOW_UP_MIN_CONFIDENCE = 0.5
+#: ... unless the domain gate is sure it is about something else ("考驾照呢" scores 0.02,
+#: "那考研呢" 0.14 with the model of 2026-12-03).
+FOLLOW_UP_MIN_DOMAIN = 0.1
+#: A declined message the domain gate does not clearly place elsewhere and for which no entry
+#: stands out ("那个东西到底咋弄啊": domain 0.17, best entry 0.11) is unclear rather than off
+#: topic: "请换个说法" with likely topics, not "不在我的服务范围". Weather, games or 驾照 score
+#: below 0.1; near-misses that resemble one entry strongly are still declined.
+UNCLEAR_MIN_DOMAIN = 0.15
+UNCLEAR_MAX_CONFIDENCE = 0.15
 #: Suggestions below this confidence are noise and are not offered as buttons.
 SUGGESTION_FLOOR = 0.02
 MAX_SUGGESTIONS = 3
@@ -78,3 +93,26 @@ def decide(parse_data: Mapping[str, Any], known_ids: Any, min_confidence: float)
     if intent == FAQ_INTENT and ranking and ranking[0]["confidence"] >= min_confidence:
         return FaqDecision("answer", ranking[0]["id"], ranking[0]["confidence"])
     return FaqDecision("suggest", confidence=ranking[0]["confidence"] if ranking else 0.0, suggestions=suggestions)
+
+
+def follow_up(parse_data: Mapping[str, Any], previous_faq_id: Optional[str], known_ids: Any) -> Optional[FaqDecision]:
+    """The answer to a short follow-up of the FAQ answer just given, or None (see
+    ``FOLLOW_UP_MAX_CHARS``): the conversation it continues makes it about service."""
+    text = "".join(str(parse_data.get("text") or "").split())
+    if previous_faq_id is None or not text or len(text) > FOLLOW_UP_MAX_CHARS:
+        return None
+    if float(parse_data.get("domain", 1.0)) < FOLLOW_UP_MIN_DOMAIN:
+        return None
+    ranking = [item for item in faq_ranking(parse_data) if item["id"] in known_ids]
+    if not ranking or ranking[0]["confidence"] < FOLLOW_UP_MIN_CONFIDENCE:
+        return None
+    return FaqDecision("answer", ranking[0]["id"], ranking[0]["confidence"])
+
+
+def unclear_rather_than_off_topic(parse_data: Mapping[str, Any]) -> bool:
+    """True when a message NLU declined is better met with "请换个说法" (see ``UNCLEAR_MIN_DOMAIN``)."""
+    if "domain" not in parse_data:
+        return False
+    ranking = faq_ranking(parse_data)
+    best = ranking[0]["confidence"] if ranking else 0.0
+    return float(parse_data["domain"]) >= UNCLEAR_MIN_DOMAIN and best < UNCLEAR_MAX_CONFIDENCE

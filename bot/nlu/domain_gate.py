@@ -8,6 +8,20 @@ every in-domain phrasing (positive) against the ``out_of_scope`` phrasings, hard
 negatives included (negative), with balanced class weights. Its vocabulary covers both
 sides, so words that only off-topic text uses (驾, 婚, 落户) count as evidence against.
 
+One more feature says whether the message names the service itself (兵, 军, 伍, 役, 征, 部队,
+武装部, 士官): near-misses share 体检/报名/考研/补贴 with our entries but almost never these,
+so the gate learns how much more a shared word needs to count without them. Measured on the
+real-wording sets (tests/nlu) with the same hard negatives: near-miss rejection of the gate
+alone 0.760 → 0.827, covered in-scope questions let through 113 → 114 of 115.
+
+That feature alone made the gate decline bare questions that name no topic at all
+("年龄要求是多少", "政审是谁来做的"), though a student asking the 征兵 assistant means
+service. So every in-domain phrasing is also trained a second time with the words that
+name service taken out ("当兵年龄要求是多少" → "年龄要求是多少"): shared words then count for
+us unless another domain's words (驾照, 公务员, 落户) are there. Measured with the same
+DIET (2026-12-03): held-out top-1 0.926 → 0.944 at the decline threshold 0.5, near-miss
+rejection unchanged at 0.893, real-wording in scope unchanged at 0.609.
+
 When the intent is ``faq`` and the probability of "about military service" is below
 ``threshold``, the intent becomes ``out_of_scope``: Rasa's rules then decline politely and
 the turn is queued for review; when DIET says ``out_of_scope`` but this gate and the FAQ
@@ -18,6 +32,7 @@ selector are both sure, it becomes ``faq``. The probability is written to the pa
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -27,6 +42,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -57,6 +73,13 @@ class DomainGate(GraphComponent):
             # 考研报名 near-misses, but 当兵 settles it). None: never overrule.
             "rescue_threshold": 0.75,
             "rescue_faq_confidence": 0.8,
+            # Words that name military service; their presence is one extra feature.
+            # 军训 (the students' own drill at school) is not service. None: no such feature.
+            "anchor_pattern": r"兵|军(?!训)|伍|役|征|部队|武装部|士官",
+            "anchor_weight": 1.0,
+            # Taken out of in-domain phrasings for their second, bare copy. None: no copies.
+            "strip_pattern": r"大学生|去当兵|当兵|参军|入伍|应征|服兵役|服役|去部队|部队|征兵|参加",
+            "strip_min_chars": 4,
         }
 
     @staticmethod
@@ -80,7 +103,14 @@ class DomainGate(GraphComponent):
 
     def _matrix(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         assert self._vectorizers is not None
-        return feature_matrix(messages, self._vectorizers, self._config["char_ngrams"])
+        features = feature_matrix(messages, self._vectorizers, self._config["char_ngrams"])
+        pattern = self._config.get("anchor_pattern")
+        if not pattern:
+            return features
+        anchor = re.compile(pattern)
+        column = np.array([[self._config["anchor_weight"] if anchor.search(m.get(TEXT) or "") else 0.0]
+                           for m in messages])
+        return scipy.sparse.hstack([features, scipy.sparse.csr_matrix(column)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
@@ -88,6 +118,7 @@ class DomainGate(GraphComponent):
         neutral = set(self._config["neutral_intents"])
         examples = [m for m in training_data.intent_examples
                     if m.get(TEXT) and m.get(INTENT) and m.get(INTENT) not in neutral]
+        examples += self._bare_copies(examples)
         targets = np.array([0 if m.get(INTENT) == self._config["negative_intent"] else 1 for m in examples])
         if len(set(targets.tolist())) == 2:
             chars, words = message_features(examples, self._config["char_ngrams"])
@@ -98,6 +129,24 @@ class DomainGate(GraphComponent):
             self._bias = float(classifier.intercept_[0])
         self.persist()
         return self._resource
+
+    def _bare_copies(self, examples: List[Message]) -> List[Message]:
+        """In-domain phrasings without the words that name service (see the module docstring)."""
+        pattern = self._config.get("strip_pattern")
+        if not pattern:
+            return []
+        strip, copies = re.compile(pattern), []
+        for message in examples:
+            if message.get(INTENT) == self._config["negative_intent"]:
+                continue
+            text = message.get(TEXT) or ""
+            bare = strip.sub("", text)
+            if bare != text and len(bare) >= self._config["strip_min_chars"]:
+                copy = Message(data={TEXT: bare, INTENT: message.get(INTENT)})
+                copy.set(TOKENS_NAMES[TEXT], [token for token in message.get(TOKENS_NAMES[TEXT]) or []
+                                              if not strip.fullmatch(token.text)])
+                copies.append(copy)
+        return copies
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:
