@@ -18,7 +18,8 @@ from bot.faq.loader import locate_entries
 from bot.faq.validator import validate_dir
 from tests.conftest import PROJECT_HOME
 
-TODAY = dt.date(2026, 11, 30)
+# Not earlier than the newest `reviewed` date in faq/*.yml: the copied entries must not be "reviewed in the future".
+TODAY = dt.date(2026, 12, 3)
 
 
 @pytest.fixture()
