@@ -3,10 +3,13 @@
 Rows are rewritten in place, never deleted: Rasa's SQLTrackerStore saves a turn by
 appending the events beyond the number already stored, so deleting rows of a live
 conversation would make it write the old events (phone included) back. Redacted:
-- every user and bot message while the lead form was active (answers, the summary),
+- every user and bot message while the lead form or one of the personal checks
+  (eligibility, benefit) was active: answers, summaries, results,
 - any other user message with a mobile number in it (said before the form, or typed to
   ask for deletion),
-- the values of the lead form's slots.
+- the values of the lead form's slots and of the facts the checks collected (gender, birth
+  year, height, weight, vision, tuition …): the lead page shows them, so they are the
+  lead's personal data too.
 The event types and intents stay, so the conversation still loads and continues.
 """
 
@@ -24,10 +27,14 @@ from bot.leads.fields import find_phone
 from bot.storage.database import create_db_engine
 
 REDACTED = "［已删除］"
-FORM = "lead_form"
-#: Slots whose values are personal data (lead form, plus the shared status/education slots).
+#: Forms whose turns are personal: the sign-up and the two personal checks.
+PERSONAL_FORMS = frozenset({"lead_form", "eligibility_form", "benefit_form"})
+#: Slots whose values are personal data: the lead form's, and the student's facts.
 PERSONAL_SLOTS = frozenset({"lead_name", "lead_phone", "school", "hukou_place", "enlist_place", "main_concern",
-                            "student_status", "education_level", "lead_retries"})
+                            "lead_retries", "lead_prefilled",
+                            "gender", "birth_year", "student_status", "education_level", "grade", "graduation_year",
+                            "height_cm", "weight_kg", "vision", "myopia_degree", "enlist_year", "enlist_half",
+                            "tuition_per_year", "years_paid", "loan_amount", "program_years", "result_details"})
 
 
 def redact_conversations(tracker_store_url: str, sender_ids: Iterable[str]) -> int:
@@ -58,7 +65,7 @@ def _redact_one(connection: Connection, sender_id: str) -> int:
         except ValueError:
             continue
         if type_name == "active_loop":
-            in_form = event.get("name") == FORM
+            in_form = event.get("name") in PERSONAL_FORMS
         elif type_name in ("restart", "session_started"):
             in_form = False
         redacted = redacted_event(type_name, event, in_form)
