@@ -229,6 +229,16 @@ def save_entry(faq_dir: Path, entry_id: str, editor: str, fields: Mapping[str, A
                   dry_run=dry_run, max_age_days=max_age_days, today=today)
 
 
+def new_entry_id(faq_dir: Path, today: Optional[dt.date] = None) -> str:
+    """An unused id for an entry an editor creates without typing one: ``entry_20261203``,
+    then ``entry_20261203_2`` … The same until that entry exists, so the preview and the
+    confirmed save agree."""
+    taken = {entry.id for entry in validate_dir(faq_dir).entries}
+    base = f"entry_{(today or china_today()):%Y%m%d}"
+    return next(candidate for candidate in (base if n == 1 else f"{base}_{n}" for n in range(1, len(taken) + 2))
+                if candidate not in taken)
+
+
 def create_entry(faq_dir: Path, file_name: str, fields: Mapping[str, Any], editor: str,
                  history: Optional[FaqHistory] = None, dry_run: bool = False, max_age_days: int = 365,
                  today: Optional[dt.date] = None) -> Committed:

@@ -17,7 +17,7 @@ from sanic.response import HTTPResponse
 from bot import runtime
 from bot.contact import contact_block
 from bot.errors import RequestRejected, ReviewError
-from bot.faq.editor import Committed, EntryUsage, create_entry, list_entries, move_question, retire_entry, save_entry
+from bot.faq.editor import Committed, EntryUsage, create_entry, list_entries, move_question, new_entry_id, retire_entry, save_entry
 from bot.faq.history import FaqHistory, diff_rows
 from bot.faq.loader import faq_files
 from bot.faq.model import MAX_ANSWER_CHARS, FaqEntry
@@ -223,6 +223,7 @@ def register(blueprint: Blueprint) -> None:  # noqa: C901 - one route table
             file_name = form_value(request, "file", required=False, max_chars=100)
             if (request.form or {}).get("back"):
                 return await show_new(request, form=form, items=items)
+            entry_id = entry_id or await blocking(new_entry_id, portal.settings.faq_dir)
             committed = await blocking(create_entry, portal.settings.faq_dir, file_name, dict(fields, id=entry_id, questions=add),
                                        user.name, history(), dry_run=not confirm, max_age_days=portal.settings.faq_max_age_days)
         except (ReviewError, RequestRejected) as exc:

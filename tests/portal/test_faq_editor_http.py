@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.portal.audit import AuditLog
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
+from bot.timefmt import china_today
 from tests.portal.editor_seed import TUITION_GUESSES, faq_digest
 from tests.portal.test_editor_http import database, logged_in, service  # noqa: F401 - the shared fixtures
 
@@ -176,3 +177,22 @@ def test_a_new_entry_from_a_queue_group_then_retired_and_restored(service: Setti
     assert entry(service, "basics.yml", "phone_in_service") == created  # restored as it was
     referenced = client.submit("/faq/contact_office/retire", {"confirm": "yes"}, page="/faq")
     assert referenced.status_code == 400 and "按钮指向不存在的条目" in referenced.text  # others still point to it
+
+
+def test_a_new_entry_needs_no_typed_id(service: Settings, database: Database) -> None:  # noqa: F811
+    """Issue 16 §3: staff never have to invent an ASCII id; one is given when the field is empty."""
+    client = logged_in(service)
+    assert 'name="id" maxlength="64" pattern' in client.get("/faq/new").text  # not required
+    form = {"id": "", "file": "basics.yml", "title": "入伍前要不要先体检牙齿",
+            "questions": "\n".join(f"当兵前牙齿要先看吗{n}" for n in range(1, 9)),
+            "answer": "**请以区人武部通知为准。**\n- 体检标准见“体检标准”。", "sources": "区人武部通知",
+            "policy_year": "2023", "tags": "体检", "valid_until": "", "reviewed_by": "editor1"}
+    preview = client.submit("/faq/new", form, page="/faq")
+    assert preview.status_code == 200 and "确认新建条目" in preview.text
+    reply = client.submit("/faq/new", {**form, "confirm": "yes"}, page="/faq")
+    today = china_today().strftime("%Y%m%d")
+    assert reply.status_code == 303 and reply.headers["Location"] == f"/portal/faq/entry_{today}?saved=created"
+    assert entry(service, "basics.yml", f"entry_{today}")["title"] == "入伍前要不要先体检牙齿"
+    second = client.submit("/faq/new", {**form, "title": "另一个新条目", "questions": "\n".join(f"另一个问题{n}" for n in range(1, 9)),
+                                        "confirm": "yes"}, page="/faq")
+    assert second.headers["Location"] == f"/portal/faq/entry_{today}_2?saved=created"
