@@ -9,6 +9,7 @@ both in the background (bot/review/recorder.py).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
@@ -145,6 +146,26 @@ class ActionNotUnderstood(Action):
             return []
         others = [g.faq_id for g in guesses_of(parse_data) if g.faq_id != before["faq_id"] and g.faq_id in snapshot.by_id]
         suggest(dispatcher, snapshot, others, intro=SORRY_MISSED)
+        return []
+
+
+#: A bare "不对"/"错了" right after an answer says the answer missed, like "没听懂"; other
+#: denials there ("不用了", "没有") only close the topic. NLU reads both as ``deny``, which
+#: inside the forms means "no" to the form's question, so the two are told apart here.
+CORRECTION = re.compile(r"^(不对|不太对|错了|答错|说错|搞错|你错了|不是这样|不是这个)")
+
+
+class ActionDenyOutsideForm(ActionNotUnderstood):
+    """``deny`` outside a form: a correction of the answer just given is handled (and queued)
+    as "没听懂"; anything else gets "还有什么想问的"."""
+
+    def name(self) -> Text:
+        return "action_deny_outside_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if previous_turn(tracker.events)["faq_id"] and CORRECTION.match(_text(tracker.latest_message).strip()):
+            return await super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_anything_else")
         return []
 
 

@@ -96,6 +96,26 @@ def test_not_understood_queues_the_missed_question_and_offers_other_topics(stack
     assert [kind for kind, _ in wait_for(counted_turns(stack, sender), 2)] == ["answer", "not_understood"]
 
 
+@pytest.mark.parametrize("correction", ["不对", "错了"])
+def test_a_bare_correction_after_an_answer_counts_as_not_understood(stack: Settings, chat: Chat, sender: str,
+                                                                    correction: str) -> None:
+    """NLU reads "不对"/"错了" as deny (the forms' "no"); right after an answer it means the answer missed."""
+    question = "当兵学费能补偿吗"
+    messages = chat.say(sender, question)
+    answered = next(m["custom"][MESSAGE_META_KEY]["faq_id"] for m in messages if "custom" in m)
+    text, _ = chat.buttons(sender, correction)
+    assert "抱歉" in text
+    (item,) = wait_for(queued_as(stack, sender, "not_understood"))
+    assert (item.text, item.answered_faq) == (question, answered)
+
+
+def test_a_plain_no_after_an_answer_only_closes_the_topic(stack: Settings, chat: Chat, sender: str) -> None:
+    chat.say(sender, "当兵学费能补偿吗")
+    text = chat.text(sender, "不用了")
+    assert "还有其他关于参军入伍的问题吗" in text and "抱歉" not in text
+    assert [kind for kind, _ in wait_for(counted_turns(stack, sender), 1)] == ["answer"]
+
+
 def test_a_downvote_queues_the_question_that_led_to_the_answer(stack: Settings, chat: Chat, sender: str) -> None:
     question = "考研能加分吗"
     messages = chat.say(sender, question)
