@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.contact import contact_block
 from bot.fallbacks import (ESCALATION, ESCALATION_IN_FORM, SENSITIVE_ANSWER, SENSITIVE_SOURCES, is_rephrase, miss_metadata,
                            previous_turn)
-from bot.faq.answering import FaqDecision, chosen_entry, decide, faq_ranking, follow_up, other_questions, unclear_rather_than_off_topic
+from bot.faq.answering import FALLBACK_INTENT, FaqDecision, chosen_entry, decide, faq_ranking, follow_up, other_questions, unclear_rather_than_off_topic
 from bot.faq.compiler import button_payload
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import render_answer, topic_buttons
@@ -57,7 +57,8 @@ class ActionAnswerFaq(Action):
         snapshot = runtime.faq_catalog().snapshot()
         decision = decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence)
         queue_if_rephrased(tracker)
-        if self.may_answer and decision.answers:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if decision.answers and (self.may_answer or intent == FALLBACK_INTENT):  # see FALLBACK_ANSWER_CONFIDENCE
             send_answer(dispatcher, tracker, snapshot, settings, decision)
             return []
         answer_miss(dispatcher, tracker, snapshot, settings, decision)

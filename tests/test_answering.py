@@ -7,7 +7,7 @@ import datetime as dt
 
 from bot.config import Settings
 from bot.contact import NOT_CONFIGURED, contact_block
-from bot.faq.answering import (FOLLOW_UP_MAX_CHARS, FOLLOW_UP_MIN_CONFIDENCE, FOLLOW_UP_MIN_DOMAIN, UNCLEAR_MAX_CONFIDENCE,
+from bot.faq.answering import (FALLBACK_ANSWER_CONFIDENCE, FALLBACK_ANSWER_DOMAIN, FOLLOW_UP_MAX_CHARS, FOLLOW_UP_MIN_CONFIDENCE, FOLLOW_UP_MIN_DOMAIN, UNCLEAR_MAX_CONFIDENCE,
                                 UNCLEAR_MIN_DOMAIN, decide, faq_ranking, follow_up, unclear_rather_than_off_topic)
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.model import FaqEntry
@@ -46,12 +46,25 @@ def test_a_short_follow_up_of_an_answer_is_answered_at_the_limits() -> None:
 
 
 def test_unclear_and_off_topic_are_told_apart_at_the_limits() -> None:
-    vague = parse("out_of_scope", [("a_topic", UNCLEAR_MAX_CONFIDENCE - 0.01)])
+    vague = {**parse("out_of_scope", [("a_topic", UNCLEAR_MAX_CONFIDENCE - 0.01)]), "enlist_gated": True}
     assert unclear_rather_than_off_topic({**vague, "domain": UNCLEAR_MIN_DOMAIN})
     assert not unclear_rather_than_off_topic({**vague, "domain": UNCLEAR_MIN_DOMAIN - 0.01})
-    assert not unclear_rather_than_off_topic({**parse("out_of_scope", [("a_topic", UNCLEAR_MAX_CONFIDENCE)]), "domain": 0.5})
-    assert not unclear_rather_than_off_topic(vague)  # no gate opinion: Rasa's own decline stands
-    assert unclear_rather_than_off_topic({**parse("out_of_scope"), "domain": 0.3})  # no entry at all
+    assert not unclear_rather_than_off_topic({**vague, "domain": 0.5, "enlist_gated": False})  # DIET's own decline
+    assert not unclear_rather_than_off_topic({**parse("out_of_scope", [("a_topic", UNCLEAR_MAX_CONFIDENCE)]),
+                                              "domain": 0.5, "enlist_gated": True})
+    assert not unclear_rather_than_off_topic({k: v for k, v in vague.items()})  # no gate opinion: Rasa's decline stands
+    assert unclear_rather_than_off_topic({**parse("out_of_scope"), "domain": 0.3, "enlist_gated": True})  # no entry at all
+
+
+def test_a_hesitant_intent_with_one_sure_entry_is_answered_at_the_limits() -> None:
+    sure = [("b_topic", FALLBACK_ANSWER_CONFIDENCE), ("a_topic", 0.01)]
+    decision = decide({**parse("nlu_fallback", sure), "domain": FALLBACK_ANSWER_DOMAIN}, KNOWN, 0.5)
+    assert decision.answers and decision.entry_id == "b_topic"
+    unsure = [("b_topic", FALLBACK_ANSWER_CONFIDENCE - 0.01)]
+    assert not decide({**parse("nlu_fallback", unsure), "domain": 1.0}, KNOWN, 0.5).answers
+    assert not decide({**parse("nlu_fallback", sure), "domain": FALLBACK_ANSWER_DOMAIN - 0.01}, KNOWN, 0.5).answers
+    assert not decide(parse("nlu_fallback", sure), KNOWN, 0.5).answers  # no gate opinion: suggest
+    assert not decide({**parse("out_of_scope", sure), "domain": 1.0}, KNOWN, 0.5).answers
 
 
 def test_confident_faq_is_answered() -> None:

@@ -50,6 +50,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.faq_selector import Vectorizer, feature_matrix, message_features
 
 DOMAIN = "domain"
+#: Set on a parse whose ``faq`` this gate turned into ``out_of_scope`` (DIET thought it ours).
+GATED = "enlist_gated"
 GATE_FILE = "domain_gate.json"
 
 
@@ -191,6 +193,7 @@ class DomainGate(GraphComponent):
             if (intent.get("name") == self._config["gated_intent"] and probability < self._config["threshold"]
                     and not self._keeps(message, float(probability))):
                 self._override(message, self._config["negative_intent"], self._config["gated_intent"], 1.0 - float(probability))
+                message.set(GATED, True, add_to_output=True)
             elif intent.get("name") == self._config["negative_intent"] and self._rescues(message, float(probability)):
                 self._override(message, self._config["gated_intent"], self._config["negative_intent"], float(probability))
         return messages
