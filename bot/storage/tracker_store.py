@@ -57,6 +57,15 @@ def event_row(sender_id: Text, event: Event) -> Dict[str, Any]:
     }
 
 
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Loads and saves of different conversations now run at the same time (threads): WAL
+    lets readers go on during a write, and a writer waits for another instead of failing."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
 class AppendingSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` whose SQL runs off the event loop and whose saves only append."""
 
@@ -65,6 +74,8 @@ class AppendingSQLTrackerStore(SQLTrackerStore):
         install_event_lookup()  # rebuilding a long conversation is mostly Rasa's class lookup
         self._executor = ThreadPoolExecutor(max_workers=SQL_THREADS, thread_name_prefix="tracker-sql")
         self._table = self.SQLEvent.__table__
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
 
     async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
