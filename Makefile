@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help setup build model run test validate bench bench-single bench-widget webchat mutation
+.PHONY: help setup build model run test validate bench bench-store bench-single bench-widget webchat mutation
 
 help:
 	@echo "make run    set up, build, train if needed, start Rasa (:5005) and the bot service (:5055)"
@@ -82,6 +82,9 @@ bench-single: model
 
 bench: model
 	$(ENLIST) bench --output bench/RESULTS.md
+
+bench-store: model
+	$(PY) -m bench.store_ab
 
 bench-widget: model
 	$(PY) -m bench.widget_latency

@@ -242,7 +242,7 @@ class Settings:
         "ENLIST_RASA_WORKERS",
         0,
         _parse_non_negative_int,
-        "Sanic workers of the Rasa server; 0 = 1 embedded, two per CPU core in production",
+        "Sanic workers of the Rasa server; 0 = 1 embedded, one per CPU core in production",
     )
     socketio_websocket_only: bool = _setting(
         "ENLIST_SOCKETIO_WEBSOCKET_ONLY",
@@ -444,13 +444,13 @@ class Settings:
 
     @property
     def rasa_worker_count(self) -> int:
-        """Rasa server workers: as configured, else 1 embedded / two per core in production.
+        """Rasa server workers: as configured, else 1 embedded / one per core in production.
 
-        Two per core because Rasa 3.6 calls its SQL tracker store and Redis lock store
-        synchronously, blocking a worker's event loop about 30% of a turn (py-spy); with
-        4 workers on 2 cores the 32-student load ran 31% more turns/s than with 2.
+        Two per core were needed while Rasa's SQL tracker store blocked the event loop; with
+        the appending store (bot/storage/tracker_store.py) 2 workers on 2 cores ran more
+        turns/s than 4 at 32 students, in 2.0 instead of 3.5 GB (README, issue 17).
         """
-        return self._worker_count(self.rasa_workers, per_core=2)
+        return self._worker_count(self.rasa_workers, per_core=1)
 
     @property
     def bot_worker_count(self) -> int:

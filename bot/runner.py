@@ -52,13 +52,18 @@ def _die_with_parent() -> None:
         pass
 
 
-def tracker_store_endpoint(url: str) -> Dict[str, object]:
-    """Rasa's SQL tracker store configuration for a SQLAlchemy URL."""
+#: The tracker store class Rasa loads (Rasa's SQL table, SQL off the event loop, appending saves).
+TRACKER_STORE_TYPE = "bot.storage.tracker_store.AppendingSQLTrackerStore"
+
+
+def tracker_store_endpoint(url: str, store_type: str = TRACKER_STORE_TYPE) -> Dict[str, object]:
+    """The SQL tracker store configuration for a SQLAlchemy URL (``store_type`` "SQL":
+    Rasa's own SQLTrackerStore, which the benchmark compares against)."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return {"type": "SQL", "dialect": "sqlite", "db": parsed.database}
-    config: Dict[str, object] = {"type": "SQL", "dialect": parsed.drivername, "db": parsed.database}
+        return {"type": store_type, "dialect": "sqlite", "db": parsed.database}
+    config: Dict[str, object] = {"type": store_type, "dialect": parsed.drivername, "db": parsed.database}
     for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username), ("password", parsed.password)):
         if value is not None:
             config[key] = value

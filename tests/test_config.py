@@ -77,7 +77,7 @@ def test_worker_counts_one_each_embedded_and_scaled_by_cores_in_production() -> 
     embedded = Settings.from_env({})
     assert (embedded.rasa_worker_count, embedded.bot_worker_count) == (1, 1)
     production = Settings.from_env(PRODUCTION_ENV)
-    assert (production.rasa_worker_count, production.bot_worker_count) == (2 * cores, cores)
+    assert (production.rasa_worker_count, production.bot_worker_count) == (cores, cores)
     configured = Settings.from_env({**PRODUCTION_ENV, "ENLIST_RASA_WORKERS": "3", "ENLIST_BOT_WORKERS": "5"})
     assert (configured.rasa_worker_count, configured.bot_worker_count) == (3, 5)
 

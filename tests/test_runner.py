@@ -127,3 +127,16 @@ def test_process_output_is_logged_with_phone_numbers_masked(tmp_path: Path) -> N
     child._pump.join(timeout=10)
     text = log.read_text(encoding="utf-8")
     assert "已收到" in text and "13800138000" not in text and "138****8000" in text
+
+
+def test_rasa_gets_the_appending_tracker_store() -> None:
+    """Rasa silently falls back to an in-memory store when a custom ``type`` does not
+    import, so the class named in endpoints.yml must exist and be an SQLTrackerStore."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.utils.common import class_from_module_path
+
+    for url in ("sqlite:////tmp/x/tracker.db", "postgresql://enlist:pw@db.example:5433/enlist"):
+        store = render_endpoints(Settings.from_env({"ENLIST_TRACKER_STORE_URL": url}))["tracker_store"]
+        assert issubclass(class_from_module_path(store["type"]), SQLTrackerStore)
+    assert store == {"type": "bot.storage.tracker_store.AppendingSQLTrackerStore", "dialect": "postgresql", "db": "enlist",
+                     "url": "db.example", "port": 5433, "username": "enlist", "password": "pw"}
