@@ -1,4 +1,6 @@
-"""NLU evaluation on the held-out test set: the gate the issue sets (both >= 0.90)."""
+"""NLU evaluation on the held-out test set. The first issue asked for both >= 0.90; the floors
+sit a few items below what the model measures (2026-12-03: top-1 216/231 = 0.935, off-topic
+61/61), so a regression fails while one training differing by an item or two does not."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from bot.config import Settings
 from bot.evaluation import evaluate_model, format_report, load_test_set
 from bot.faq.validator import validate_dir
 
-MIN_FAQ_ACCURACY = 0.90
-MIN_OOS_REJECTION = 0.90
+MIN_FAQ_ACCURACY = 0.92
+MIN_OOS_REJECTION = 0.95
 
 
 def test_test_set_is_large_and_independent(project_home: Path) -> None:

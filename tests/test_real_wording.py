@@ -36,9 +36,10 @@ RESULTS = Path("tests/nlu/real_wording.results.json")
 # out_of_scope from 0.3 selector confidence and answers from 0.08 (2026-12-03): in-scope
 # 92/151 = 0.609, near-miss rejection 67/75 = 0.893; with bare copies of the in-domain phrasings
 # (decline < 0.5) 0.609 / 0.867. With 29 new sourced entries (89 in all) and their topics relabelled
-# from `uncovered`: in-scope 108/151 = 0.715, near-miss 64/75 = 0.853.
-MIN_IN_SCOPE_RIGHT = 0.69
-MIN_NEAR_MISS_REJECTION = 0.83
+# from `uncovered`: in-scope 108/151 = 0.715, near-miss 64/75 = 0.853; with 239 phrasings for the
+# entries cross-validation showed confused: 112/151 = 0.742, 66/75 = 0.880.
+MIN_IN_SCOPE_RIGHT = 0.72
+MIN_NEAR_MISS_REJECTION = 0.85
 
 
 def _load(home: Path, path: Path) -> List[Dict[str, Any]]:
