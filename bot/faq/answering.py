@@ -13,6 +13,10 @@ from typing import Any, Dict, List, Mapping, Optional
 from bot.faq.compiler import FAQ_ID_ENTITY, FAQ_INTENT
 
 FALLBACK_INTENT = "nlu_fallback"
+#: Parse keys the domain gate (bot/nlu/domain_gate.py) writes: P(about military service), and
+#: a mark on the messages whose ``faq`` it turned into ``out_of_scope``.
+DOMAIN_KEY = "domain"
+GATED_KEY = "enlist_gated"
 #: A message this short right after an FAQ answer continues that conversation ("那考研呢",
 #: "研究生呢"): alone it names no military topic, so the domain gate or DIET declines it,
 #: but in the conversation it is about service. It is answered when the selector is sure
@@ -101,7 +105,7 @@ def decide(parse_data: Mapping[str, Any], known_ids: Any, min_confidence: float)
     if intent == FAQ_INTENT and ranking and ranking[0]["confidence"] >= min_confidence:
         return FaqDecision("answer", ranking[0]["id"], ranking[0]["confidence"])
     if (intent == FALLBACK_INTENT and ranking and ranking[0]["confidence"] >= FALLBACK_ANSWER_CONFIDENCE
-            and float(parse_data.get("domain", 0.0)) >= FALLBACK_ANSWER_DOMAIN):
+            and float(parse_data.get(DOMAIN_KEY, 0.0)) >= FALLBACK_ANSWER_DOMAIN):
         return FaqDecision("answer", ranking[0]["id"], ranking[0]["confidence"])
     return FaqDecision("suggest", confidence=ranking[0]["confidence"] if ranking else 0.0, suggestions=suggestions)
 
@@ -112,7 +116,7 @@ def follow_up(parse_data: Mapping[str, Any], previous_faq_id: Optional[str], kno
     text = "".join(str(parse_data.get("text") or "").split())
     if previous_faq_id is None or not text or len(text) > FOLLOW_UP_MAX_CHARS:
         return None
-    if float(parse_data.get("domain", 1.0)) < FOLLOW_UP_MIN_DOMAIN:
+    if float(parse_data.get(DOMAIN_KEY, 1.0)) < FOLLOW_UP_MIN_DOMAIN:
         return None
     ranking = [item for item in faq_ranking(parse_data) if item["id"] in known_ids]
     if not ranking or ranking[0]["confidence"] < FOLLOW_UP_MIN_CONFIDENCE:
@@ -122,8 +126,8 @@ def follow_up(parse_data: Mapping[str, Any], previous_faq_id: Optional[str], kno
 
 def unclear_rather_than_off_topic(parse_data: Mapping[str, Any]) -> bool:
     """True when a message NLU declined is better met with "请换个说法" (see ``UNCLEAR_MIN_DOMAIN``)."""
-    if "domain" not in parse_data or not parse_data.get("enlist_gated"):
+    if DOMAIN_KEY not in parse_data or not parse_data.get(GATED_KEY):
         return False
     ranking = faq_ranking(parse_data)
     best = ranking[0]["confidence"] if ranking else 0.0
-    return float(parse_data["domain"]) >= UNCLEAR_MIN_DOMAIN and best < UNCLEAR_MAX_CONFIDENCE
+    return float(parse_data[DOMAIN_KEY]) >= UNCLEAR_MIN_DOMAIN and best < UNCLEAR_MAX_CONFIDENCE

@@ -47,11 +47,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.faq.answering import DOMAIN_KEY as DOMAIN, GATED_KEY as GATED
 from bot.nlu.faq_selector import Vectorizer, feature_matrix, message_features
 
-DOMAIN = "domain"
-#: Set on a parse whose ``faq`` this gate turned into ``out_of_scope`` (DIET thought it ours).
-GATED = "enlist_gated"
 GATE_FILE = "domain_gate.json"
 
 
@@ -102,6 +100,12 @@ class DomainGate(GraphComponent):
         self._vectorizers = vectorizers
         self._weights = weights
         self._bias = bias
+        # Resolved once, not per message: these run on every parse.
+        defaults = self.get_default_config()  # models trained before a setting existed lack it
+        pattern = config.get("anchor_pattern")
+        self._anchor = re.compile(pattern) if pattern else None
+        self._keep_confidence = config.get("keep_faq_confidence", defaults["keep_faq_confidence"])
+        self._keep_min_probability = config.get("keep_min_probability", defaults["keep_min_probability"])
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -111,11 +115,9 @@ class DomainGate(GraphComponent):
     def _matrix(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         assert self._vectorizers is not None
         features = feature_matrix(messages, self._vectorizers, self._config["char_ngrams"])
-        pattern = self._config.get("anchor_pattern")
-        if not pattern:
+        if self._anchor is None:
             return features
-        anchor = re.compile(pattern)
-        column = np.array([[self._config["anchor_weight"] if anchor.search(m.get(TEXT) or "") else 0.0]
+        column = np.array([[self._config["anchor_weight"] if self._anchor.search(m.get(TEXT) or "") else 0.0]
                            for m in messages])
         return scipy.sparse.hstack([features, scipy.sparse.csr_matrix(column)]).tocsr()
 
@@ -199,10 +201,8 @@ class DomainGate(GraphComponent):
         return messages
 
     def _keeps(self, message: Message, probability: float) -> bool:
-        defaults = self.get_default_config()  # models trained before these settings existed
-        keep = self._config.get("keep_faq_confidence", defaults["keep_faq_confidence"])
-        floor = self._config.get("keep_min_probability", defaults["keep_min_probability"])
-        return keep is not None and probability >= floor and self._selector_confidence(message) >= keep
+        keep = self._keep_confidence
+        return keep is not None and probability >= self._keep_min_probability and self._selector_confidence(message) >= keep
 
     def _selector_confidence(self, message: Message) -> float:
         selected = ((message.get("response_selector") or {}).get(self._config["gated_intent"]) or {}).get("response") or {}
