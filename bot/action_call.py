@@ -11,7 +11,7 @@ tracker); actions only lose the oldest turns when they look back through events.
 
 The domain goes without the ``utter_faq/<id>`` responses: the answering action renders FAQ
 answers from the live ``faq/`` files, so the 60 answer texts were sent with every call for
-nothing (:func:`lighter_domain`; the figure is in the README's performance section).
+nothing (:func:`lighter_domain`; the figure is in docs/benchmarks.md).
 """
 
 from __future__ import annotations

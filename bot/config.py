@@ -448,7 +448,7 @@ class Settings:
 
         Two per core were needed while Rasa's SQL tracker store blocked the event loop; with
         the appending store (bot/storage/tracker_store.py) 2 workers on 2 cores ran more
-        turns/s than 4 at 32 students, in 2.0 instead of 3.5 GB (README, issue 17).
+        turns/s than 4 at 32 students, in 2.0 instead of 3.5 GB (docs/benchmarks.md).
         """
         return self._worker_count(self.rasa_workers, per_core=1)
 

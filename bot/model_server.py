@@ -3,7 +3,7 @@
 Rasa sends ``If-None-Match`` with the ETag of the model it has; the answer is 304 while
 the record (bot/model_registry.py) names the same model, else the ``.tar.gz`` with its
 name as ETag. 404 while no model is recorded (Rasa then keeps what it has). Only
-localhost and the Rasa hosts should reach the bot service's /models path (README,
+localhost and the Rasa hosts should reach the bot service's /models path (docs/production.md,
 nginx config); the model holds no personal data.
 """
 

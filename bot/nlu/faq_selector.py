@@ -4,7 +4,7 @@ It replaces Rasa's ``ResponseSelector`` for the retrieval intent ``faq`` and wri
 same ``response_selector`` structure into the parse, so Rasa (``full_retrieval_intent``)
 and our actions read it unchanged. Why: on the held-out test set (tests/nlu) the
 ResponseSelector reached 0.91–0.92 top-1 after 3 minutes of training, while this model
-reaches about 0.96 in a few seconds (figures in the README). Characters and words are
+reaches about 0.96 in a few seconds (figures in docs/nlu.md). Characters and words are
 two feature blocks, each TF-IDF weighted and L2-normalised on its own, so the few words of
 a message weigh as much as its many character n-grams. With ~14 phrasings per
 entry, character n-grams generalise better to unseen Chinese paraphrases than a neural

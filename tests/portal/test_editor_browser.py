@@ -3,7 +3,7 @@ the review queue (a question with an <img onerror> in it stays text; accept a gr
 into a TEMP faq/ copy), the FAQ editor (an invalid answer is refused in Chinese, a new
 phrasing is saved), the analytics page (uPlot draws its canvases from the JSON endpoint) and
 the model page; no console errors (CSP violations included), no dialogs, no sideways scroll.
-Screenshots go to var/screenshots/ (the README's analytics picture is the desktop one)."""
+Screenshots go to var/screenshots/ (the analytics picture in docs/portal.md is the desktop one)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The lead workflow in headless Chromium at 360×640 and 1280×800: assign a lead to me, set
 a follow-up day, see it in 今日待回访, change two leads at once from the list, and see the
 duplicate hint and the status history on the lead page. Screenshots of the inbox and the
-lead page go to var/screenshots/ (the README's pictures are copies of them)."""
+lead page go to var/screenshots/ (the pictures in docs/portal.md are copies of them)."""
 
 from __future__ import annotations
 
