@@ -17,24 +17,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
 from actions.faq import answer_miss
-from actions.turns import fresh_user_text, typed_text
 from bot import clock, runtime
+from bot.conversation.buttons import BENEFIT_BUTTON, ELIGIBILITY_BUTTON, SIGN_UP_BUTTON
+from bot.conversation.events import earlier_self_descriptions, fresh_user_text, is_activation, typed_text
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile, policy_for
-from bot.eligibility.render import (
-    BENEFIT_BUTTON,
-    ELIGIBILITY_BUTTON,
-    SIGN_UP_BUTTON,
-    benefit_not_applicable,
-    facts_summary,
-    render_benefit,
-    render_eligibility,
-    render_location,
-)
-from bot.extract import Facts, extract, speaks_about_self
+from bot.eligibility.render import benefit_not_applicable, facts_summary, render_benefit, render_eligibility, render_location
+from bot.extract import Facts, extract
 from bot.faq.answering import decide
 from bot.feedback import message_metadata
-from bot.typed_buttons import meant_text
 
 UNIVERSITY = ("专科", "本科", "研究生")
 #: Slots a message can fill (Facts field → slot); age is kept only as birth_year.
@@ -75,23 +66,6 @@ def speaking_year() -> int:
     return clock.today().year
 
 
-def is_activation(tracker: Tracker, form_name: str) -> bool:
-    """True when the form was activated by the latest user message (not a later turn)."""
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            return False
-        if kind == "active_loop" and event.get("name") == form_name:
-            return True
-    return False
-
-
-def earlier_self_descriptions(tracker: Tracker) -> List[str]:
-    """Earlier user messages in which the student describes themselves, newest first."""
-    texts = [meant_text(e) for e in tracker.events if e.get("event") == "user"]
-    return [t for t in reversed(texts[:-1]) if t and not t.startswith("/") and speaks_about_self(t)]
-
-
 def fact_updates(facts: Facts) -> Dict[str, Any]:
     """Slot values for the facts a message states (years and amounts as floats)."""
     values = facts.values()
@@ -121,9 +95,9 @@ class FactFormValidation(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         year = policy_year()
-        activating = is_activation(tracker, self.form_name())
+        activating = is_activation(tracker.events, self.form_name())
         requested = None if activating else tracker.get_slot(REQUESTED_SLOT)
-        text = fresh_user_text(tracker, self.form_name())
+        text = fresh_user_text(tracker.events, self.form_name())
         slots = dict(tracker.slots)
         updates: Dict[str, Any] = {}
         notes: List[str] = []
@@ -133,7 +107,7 @@ class FactFormValidation(FormValidationAction):
             self.answered(requested, text, facts, updates)
             notes = facts.notes
         if activating:
-            for earlier in earlier_self_descriptions(tracker):
+            for earlier in earlier_self_descriptions(tracker.events):
                 for slot, value in fact_updates(extract(earlier, speaking_year())).items():
                     if slot in HISTORY_SLOTS and slots.get(slot) is None and slot not in updates:
                         updates[slot] = value
@@ -312,7 +286,7 @@ class ActionRememberFacts(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         # The typed text: the parse's text is only the question part of a long message.
-        text = typed_text(tracker)
+        text = typed_text(tracker.events)
         updates = fact_updates(extract(text, speaking_year()))
         if not updates:  # "inform" with nothing we can use: the message was not understood
             settings, snapshot = runtime.settings(), runtime.faq_catalog().snapshot()

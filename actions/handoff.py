@@ -8,14 +8,15 @@ wait: a request nobody takes in time is answered by the expiry task (bot/handoff
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import runtime
-from bot.contact import contact_block
+from bot.conversation.contact import contact_block
+from bot.conversation.events import question_before
 from bot.handoff import wording
 
 logger = logging.getLogger(__name__)
@@ -23,22 +24,6 @@ logger = logging.getLogger(__name__)
 #: Tells the widget to listen for the recruiter's replies (REST: custom JSON after the text).
 STATE_KEY = "enlist_handoff"
 QUEUE_DOWN = "抱歉，人工咨询的排队系统暂时出了问题，没能为您转接。您可以留下问题和联系方式，或直接联系区人武部：\n\n{contact}"
-
-
-def question_before(tracker: Tracker) -> Optional[str]:
-    """The student's last typed message before this request (not a button, not the request)."""
-    seen_current = False
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        if not seen_current:
-            seen_current = True
-            continue
-        text = (event.get("text") or "").strip()
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if text and not text.startswith("/") and intent != "request_human":
-            return text
-    return None
 
 
 class RequestHuman(Action):
@@ -51,7 +36,7 @@ class RequestHuman(Action):
         try:
             store = runtime.handoff_store()
             handoff, created = store.request(tracker.sender_id, tracker.get_latest_input_channel() or "unknown",
-                                             question_before(tracker), staffed)
+                                             question_before(tracker.events), staffed)
             ahead = store.position(handoff) if staffed and created else 0
         except SQLAlchemyError as exc:
             logger.error("hand-off request not queued, database unavailable (%s)", type(exc).__name__)

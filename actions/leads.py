@@ -11,7 +11,6 @@ How a turn inside the form is handled (``ValidateLeadForm``):
 from __future__ import annotations
 
 import abc
-import datetime as dt
 import logging
 import re
 from typing import Any, Dict, List, Optional, Text
@@ -22,15 +21,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.handoff import attach_question
-from actions.turns import fresh_user_text
 from bot import runtime
+from bot.conversation.buttons import (CONSENT_BUTTONS, DELETE_PAYLOAD, ONLINE_REGISTRATION_BUTTON, SKIP_FIELD_BUTTON, STOP_FORM_BUTTON,
+                                      SUMMARY_BUTTONS, change_field_payload)
+from bot.conversation.events import fresh_user_text, slot_set_at, texts_before_form, user_just_spoke
 from bot.faq.answering import decide
 from bot.leads.consent import DELETE_COMMAND, consent_text
 from bot.leads.fields import FIELDS, FIELDS_BY_SLOT, SKIPPED, display_phone, find_phone, looks_like_question
 from bot.leads.model import CONSENT_VERSION, LeadSubmission, utcnow
 from bot.leads.outbox import Outbox
 from bot.leads.service import submit_lead_in_time
-from bot.typed_buttons import meant_text
 
 logger = logging.getLogger(__name__)
 
@@ -44,21 +44,6 @@ NOT_AN_ANSWER = {"greet", "thanks", "goodbye", "bot_challenge", "affirm", "deny"
 STOPPING = ("stop_form", "delete_my_data")
 NOT_AN_ANSWER_CONFIDENCE = 0.7
 MAX_EXPLAINED_RETRIES = 2
-SKIP_PAYLOAD, STOP_PAYLOAD, CHANGE_PAYLOAD = "/skip_field", "/stop_form", "/lead_change"
-
-
-def user_just_spoke(tracker: Tracker) -> bool:
-    """True when the form runs right after a user message (not after e.g. an FAQ answer).
-
-    Rasa appends the form's own ActionExecuted before calling the validation action, so
-    ``latest_action_name`` is the form; look at the action before it instead.
-    """
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return True
-        if event.get("event") == "action" and event.get("name") not in (FORM, "validate_lead_form"):
-            return event.get("name") == "action_listen"
-    return False
 
 
 def _intent(tracker: Tracker) -> tuple:
@@ -85,7 +70,7 @@ class ValidateLeadForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
-        if requested is None or not user_just_spoke(tracker):
+        if requested is None or not user_just_spoke(tracker.events, (FORM, "validate_lead_form")):
             return []  # activation, or resuming after an interruption: nothing to read
         intent, confidence = _intent(tracker)
         if intent in STOPPING:
@@ -140,7 +125,7 @@ class ValidateLeadForm(FormValidationAction):
         # Store what the student typed ("Ma Li", "TYUT", "臺北"); the NLU's normalised text
         # (lower-cased, 繁→简, corrected) is only for matching (issue 13 item 9).
         normalised = tracker.latest_message.get("text") or ""
-        typed = fresh_user_text(tracker, FORM)
+        typed = fresh_user_text(tracker.events, FORM)
         text = normalised if typed is None else typed
         if field.free_text and slot != "main_concern":
             if intent in NOT_AN_ANSWER and confidence >= NOT_AN_ANSWER_CONFIDENCE:
@@ -167,7 +152,7 @@ class ValidateLeadForm(FormValidationAction):
         """Reuse what the student already told us (once per form, after consent)."""
         if tracker.get_slot("lead_prefilled"):
             return []
-        found = prefill_values(_earlier_user_texts(tracker))
+        found = prefill_values(texts_before_form(tracker.events, FORM))
         found = {slot: value for slot, value in found.items() if tracker.get_slot(slot) in (None, "")}
         known = [f.slot for f in FIELDS if tracker.get_slot(f.slot) not in (None, "")]  # e.g. from the eligibility check
         events: List[EventType] = [SlotSet("lead_prefilled", True)]
@@ -177,18 +162,6 @@ class ValidateLeadForm(FormValidationAction):
             dispatcher.utter_message(text=f"您之前提到过{labels}，我先沿用，最后确认时可以修改。")
             events += [SlotSet(slot, value) for slot, value in found.items()]
         return events
-
-
-def _earlier_user_texts(tracker: Tracker) -> List[str]:
-    """What the student typed before this form started (oldest first)."""
-    texts: List[str] = []
-    for event in tracker.events:
-        if event.get("event") == "active_loop" and event.get("name") == FORM:
-            break
-        text = meant_text(event) if event.get("event") == "user" else ""
-        if text and not text.startswith("/"):
-            texts.append(text)
-    return texts
 
 
 _NAME = re.compile(r"(?:我叫|我的名字是|我的名字叫|姓名[是:：]?)\s*([\u4e00-\u9fa5·]{2,10})")
@@ -231,7 +204,7 @@ class AskConsent(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(
             text=consent_text(runtime.settings()),
-            buttons=[{"title": "同意并继续", "payload": "/affirm"}, {"title": "不同意", "payload": "/deny"}],
+            buttons=list(CONSENT_BUTTONS),
         )
         return []
 
@@ -257,10 +230,10 @@ class AskField(Action, abc.ABC):
         if _retries(tracker).get(self.slot, 0) > MAX_EXPLAINED_RETRIES:
             if field.skippable:
                 text = f"看起来{field.label}这一项不太好填。您可以重新输入，也可以跳过这一项，或者结束登记。\n\n{field.question}"
-                buttons = [{"title": "跳过这一项", "payload": SKIP_PAYLOAD}, {"title": "不填了", "payload": STOP_PAYLOAD}]
+                buttons = [SKIP_FIELD_BUTTON, STOP_FORM_BUTTON]
             else:
                 text = f"看起来{field.label}不太好填。您可以重新输入，或者结束登记（{field.label}不能跳过）。\n\n{field.question}"
-                buttons = [{"title": "不填了", "payload": STOP_PAYLOAD}]
+                buttons = [STOP_FORM_BUTTON]
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
@@ -316,12 +289,11 @@ class AskConfirmation(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent, _ = _intent(tracker)
         if intent in ("lead_change", "deny") and _changed_nothing(tracker):
-            buttons = [{"title": f.label, "payload": f'{CHANGE_PAYLOAD}{{"lead_field":"{f.slot}"}}'} for f in FIELDS]
+            buttons = [{"title": f.label, "payload": change_field_payload(f.slot)} for f in FIELDS]
             dispatcher.utter_message(text="请选择要修改的项目：", buttons=buttons)
             return []
         text = "请核对您的登记信息：\n" + "\n".join(summary_lines(tracker)) + "\n\n信息无误请点“确认提交”。"
-        buttons = [{"title": "确认提交", "payload": "/affirm"}, {"title": "修改信息", "payload": CHANGE_PAYLOAD},
-                   {"title": "取消登记", "payload": STOP_PAYLOAD}]
+        buttons = list(SUMMARY_BUTTONS)
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
@@ -350,19 +322,10 @@ def build_submission(tracker: Tracker) -> LeadSubmission:
         enlist_place=value("enlist_place"),
         main_concern=value("main_concern"),
         consent_version=CONSENT_VERSION,
-        consent_at=_consent_time(tracker),
+        consent_at=slot_set_at(tracker.events, "lead_consent", True) or utcnow(),  # when the student agreed
         sender_id=tracker.sender_id,
         source_channel=tracker.get_latest_input_channel() or "unknown",
     )
-
-
-def _consent_time(tracker: Tracker) -> dt.datetime:
-    """When the student agreed (the time of the consent slot event), naive UTC."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "slot" and event.get("name") == "lead_consent" and event.get("value") is True:
-            if event.get("timestamp"):
-                return dt.datetime.fromtimestamp(float(event["timestamp"]), dt.timezone.utc).replace(tzinfo=None)
-    return utcnow()
 
 
 def _store_or_none():
@@ -400,9 +363,9 @@ class SubmitLead(Action):
                 f"抱歉，登记系统暂时无法写入数据库。您的信息已安全保存在本机，系统恢复后会**自动提交**，"
                 f"登记编号 **{outcome.reference}**。\n\n如果几天内没有接到联系，请直接联系区人武部（可以问我“怎么联系人武部”）。"
             )
-        buttons = [{"title": "网上报名步骤", "payload": '/faq{"faq_id":"online_registration"}'}]
+        buttons = [ONLINE_REGISTRATION_BUTTON]
         if outcome.committed:
-            buttons.append({"title": DELETE_COMMAND, "payload": "/delete_my_data"})
+            buttons.append({"title": DELETE_COMMAND, "payload": DELETE_PAYLOAD})
         dispatcher.utter_message(text=text, buttons=buttons)
         return reset_events()
 

@@ -19,9 +19,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.turns import typed_text
 from bot import runtime
-from bot.contact import contact_line, office_name
+from bot.conversation.buttons import CONFIRM_DELETION_BUTTONS
+from bot.conversation.contact import contact_line, office_name
+from bot.conversation.events import typed_text
 from bot.leads.consent import DELETE_COMMAND
 from bot.leads.erasure import withdraw_conversation
 from bot.leads.fields import FIELDS, find_phone
@@ -29,7 +30,6 @@ from bot.leads.fields import FIELDS, find_phone
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-CONFIRM_BUTTONS = [{"title": "确认删除", "payload": "/confirm_deletion"}, {"title": "取消", "payload": "/cancel_deletion"}]
 FIELD_LABELS = "、".join(field.label for field in FIELDS)
 
 
@@ -51,9 +51,9 @@ async def request_deletion(dispatcher: CollectingDispatcher, tracker: Tracker) -
             dispatcher.utter_message(
                 text=(f"确认要撤回同意并删除您在本次对话中登记的信息吗？\n\n将删除：{FIELD_LABELS}，以及对话记录中您填写的内容。"
                       "删除后无法恢复；只保留一条不含个人信息的记录（状态“已撤回”），用于统计人数。"),
-                buttons=CONFIRM_BUTTONS)
+                buttons=list(CONFIRM_DELETION_BUTTONS))
             return [SlotSet("deletion_asked", True)]
-        phone = find_phone(typed_text(tracker))
+        phone = find_phone(typed_text(tracker.events))
         if phone:
             await _blocking(runtime.deletion_requests().record, tracker.sender_id, phone)
     except SQLAlchemyError as exc:
@@ -91,7 +91,7 @@ class StopOutsideForm(Action):
         return "action_stop_outside_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        if any(word in typed_text(tracker) for word in ABOUT_THE_SIGN_UP):
+        if any(word in typed_text(tracker.events) for word in ABOUT_THE_SIGN_UP):
             try:
                 if await _blocking(runtime.lead_store().submitted_in, tracker.sender_id):
                     return await request_deletion(dispatcher, tracker)

@@ -22,7 +22,7 @@ import logging
 from typing import Any, Awaitable, Callable, Iterable, Optional
 
 from bot.config import Settings
-from bot.contact import contact_block
+from bot.conversation.contact import contact_block
 from bot.rasa_patch import replace_method
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ if the button had been tapped.
 
 The user event keeps what the student typed as its ``text``; its ``parse_data`` has the
 payload's parse (``text`` = payload) and ``typed_button`` = {title, payload}, which
-actions/turns.py and the transcripts read. :func:`install` refuses a Rasa without
+bot/conversation/events.py and the transcripts read. :func:`install` refuses a Rasa without
 ``parse_message``, so an upgrade fails loudly at start-up.
 """
 

@@ -10,13 +10,13 @@ from typing import Dict, List, Sequence, Tuple
 
 import pytest
 
+from bot.conversation.buttons import DETAILS_BUTTON as DETAILS
+from bot.conversation.buttons import SIGN_UP_BUTTON as SIGN_UP
 from tests.conftest import Chat
 
 pytestmark = pytest.mark.stack
 
 FOOTER = "以上为参考，以征兵办审核为准。"
-SIGN_UP = {"title": "我想报名", "payload": "/sign_up"}
-DETAILS = {"title": "查看计算过程和依据", "payload": "/show_details"}
 
 
 def talk(chat: Chat, sender: str, messages: Sequence[str]) -> Tuple[str, List[Dict[str, str]]]:

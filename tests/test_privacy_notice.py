@@ -4,7 +4,7 @@ student to watch the office's announcements) and how to withdraw and delete (iss
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.contact import NOT_CONFIGURED
+from bot.conversation.contact import NOT_CONFIGURED
 from bot.leads.consent import DELETE_COMMAND, consent_text
 
 

@@ -66,7 +66,7 @@ def test_long_messages_are_read_for_their_question(typed: str, seen: str) -> Non
     ("/faq{\"faq_id\": \"vision\"}", "近视能当兵吗", False),
 ])
 def test_rephrase_detection(previous: str, current: str, rephrased: bool) -> None:
-    from bot.fallbacks import is_rephrase
+    from bot.conversation.misses import is_rephrase
 
     assert is_rephrase(previous, current) is rephrased
 

@@ -18,7 +18,7 @@ from bot.leads.model import EDUCATION_LEVELS, ENLIST_PLACES, STUDENT_STATUSES
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
 from bot.transcripts import read_transcript
-from bot.fallbacks import is_rephrase
+from bot.conversation.misses import is_rephrase
 from tests.conftest import PROJECT_HOME, Chat, http
 from tests.review.test_review_conversation import NONSENSE, queued, queued_as, wait_for
 

@@ -25,14 +25,10 @@ from bot.faq.sources import student_source
 from bot.eligibility.physical import check_body
 from bot.eligibility.policy import Profile
 from bot.faq.render import ChatReply
-from bot.leads.model import SIGN_UP_BUTTON
+from bot.conversation.buttons import BENEFIT_BUTTON, DETAILS_BUTTON, ELIGIBILITY_BUTTON, LOCATION_BUTTON, SIGN_UP_BUTTON
 
 FOOTER = "以上为参考，以征兵办审核为准。"
 SUMMARY_MAX_CHARS = 350
-DETAILS_BUTTON = {"title": "查看计算过程和依据", "payload": "/show_details"}
-BENEFIT_BUTTON = {"title": "估算学费补偿", "payload": "/estimate_benefit"}
-ELIGIBILITY_BUTTON = {"title": "看看我能不能当兵", "payload": "/check_eligibility"}
-LOCATION_BUTTON = {"title": "学校所在地还是户籍地", "payload": "/compare_location"}
 UNIVERSITY = ("专科", "本科", "研究生")
 
 

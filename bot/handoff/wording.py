@@ -6,12 +6,8 @@ from __future__ import annotations
 from typing import Dict, List
 
 from bot.config import Settings
-from bot.contact import contact_block
-
-#: Starts the lead form (consent first); the question asked before is attached to the lead.
-LEAVE_MESSAGE_BUTTON = {"title": "留下问题和联系方式", "payload": "/sign_up"}
-#: Shown after the bot's second miss in a row (bot/fallbacks.py).
-HUMAN_BUTTON = {"title": "转人工", "payload": "/request_human"}
+from bot.conversation.buttons import LEAVE_MESSAGE_BUTTON
+from bot.conversation.contact import contact_block
 
 QUEUED = ("好的，已为您转接人工咨询，您在排队等候中（{place}）。工作人员接入后会直接在这个窗口回复您，最长等待约{wait}。\n\n"
           "等待期间您可以继续问我。如果{wait}内没有工作人员接入，我会告诉您，并请您留下问题和联系方式，由工作人员联系您。")

@@ -9,7 +9,7 @@ the student agreed to.
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.contact import contact_line, office_name
+from bot.conversation.contact import contact_line, office_name
 from bot.leads.model import CONSENT_VERSION
 
 #: What the student types (or taps) to withdraw consent and have the data deleted.

@@ -29,12 +29,6 @@ STUDENT_STATUSES: Tuple[str, ...] = ("在校生", "应届毕业生", "往届毕�
 EDUCATION_LEVELS: Tuple[str, ...] = ("专科", "本科", "研究生")
 ENLIST_PLACES: Tuple[str, ...] = ("学校所在地", "户籍所在地", "未定")
 
-#: The button that starts the lead form.
-SIGN_UP_BUTTON: Dict[str, str] = {"title": "我想报名", "payload": "/sign_up"}
-#: FAQ answers on these topics end with the sign-up button (topics where a student is
-#: weighing enlistment; not legal duties or contact details).
-SIGN_UP_TOPICS = frozenset({"基本情况", "报名", "报名地点", "流程", "准备", "条件", "学生类型", "学费资助", "学业"})
-
 #: Bump when the consent text shown to students changes; stored with every lead.
 CONSENT_VERSION = "2023-2"  # 2023-2: names the handler and how to withdraw and delete
 

@@ -15,7 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import runtime
-from bot.contact import contact_block
+from bot.conversation.contact import contact_block
 from bot.errors import RequestRejected, ReviewError
 from bot.faq.editor import Committed, EntryUsage, create_entry, list_entries, move_question, new_entry_id, retire_entry, save_entry
 from bot.faq.history import FaqHistory, diff_rows

@@ -100,7 +100,7 @@ def queue_downvote(settings: "Settings", vote: "Vote") -> None:
     a message of a form."""
 
     def job() -> None:
-        from bot.review.asked import question_of_reply
+        from bot.conversation.asked import question_of_reply
         from bot.review.transcript import events_until
 
         events = None

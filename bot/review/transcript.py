@@ -3,7 +3,7 @@
 A 👎 on an answer is most useful to the editors with the question that led to it. The
 vote names the bot message (``message_id`` in its custom metadata); its conversation's
 events are read from the SQL tracker store (table ``events`` of Rasa's SQLTrackerStore)
-and bot/review/asked.py finds the question in them: never a form answer (names, phones),
+and bot/conversation/asked.py finds the question in them: never a form answer (names, phones),
 and for the eligibility or benefit result the message that started the check.
 """
 
@@ -62,7 +62,7 @@ def sent_message(tracker_store_url: str, sender_id: str, message_id: str) -> Opt
 
 def events_until(tracker_store_url: str, sender_id: str, message_id: str) -> Optional[List[Dict[str, Any]]]:
     """The events of conversation ``sender_id`` up to and including bot message
-    ``message_id`` (what :func:`bot.review.asked.question_of_reply` reads); None when the
+    ``message_id`` (what :func:`bot.conversation.asked.question_of_reply` reads); None when the
     bot never sent that message there."""
     with _engine(tracker_store_url).connect() as connection:
         rows = connection.execute(

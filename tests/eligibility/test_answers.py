@@ -10,20 +10,16 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.eligibility import (
-    ActionEligibilityResult,
-    ValidateBenefitForm,
-    ValidateEligibilityForm,
-    is_activation,
-)
-from actions.turns import fresh_user_text
+from actions.eligibility import ActionEligibilityResult, ValidateBenefitForm, ValidateEligibilityForm
+from bot.conversation.buttons import DETAILS_BUTTON
+from bot.conversation.events import fresh_user_text, is_activation
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile
 from bot.eligibility.policy import policy_for
 
 P, _ = policy_for(2023)
 from bot.faq.render import ChatReply
-from bot.eligibility.render import DETAILS_BUTTON, FOOTER, SUMMARY_MAX_CHARS, benefit_not_applicable, render_benefit, render_eligibility, render_location
+from bot.eligibility.render import FOOTER, SUMMARY_MAX_CHARS, benefit_not_applicable, render_benefit, render_eligibility, render_location
 
 SHARED = ("gender", "birth_year", "student_status", "education_level")
 
@@ -118,7 +114,7 @@ def turn(text: str, form: str, requested: str, intent: str = "inform") -> List[D
 
 def test_activation_reads_the_triggering_message() -> None:
     events = activation("我21岁本科大三能当兵吗", "eligibility_form")
-    assert is_activation(tracker(events), "eligibility_form")
+    assert is_activation(events, "eligibility_form")
     slots, messages = run(ValidateEligibilityForm(), tracker(events))
     assert (slots["birth_year"], slots["education_level"], slots["student_status"], slots["grade"]) == (2002.0, "本科", "在校生", "大三")
     assert slots["requested_slot"] == "gender"
@@ -192,7 +188,7 @@ def test_resuming_after_an_faq_answer_reads_no_message() -> None:
     events = [*turn("研究生学费补偿多少", "eligibility_form", "education_level", intent="faq")[:-2],
               {"event": "action", "name": "action_answer_faq"}, {"event": "bot", "text": "…"},
               {"event": "slot", "name": "requested_slot", "value": "education_level"}, {"event": "action", "name": "eligibility_form"}]
-    assert fresh_user_text(tracker(events), "eligibility_form") is None
+    assert fresh_user_text(events, "eligibility_form") is None
     slots, _ = run(ValidateEligibilityForm(), tracker(events, {"gender": "男", "birth_year": 2002.0}))
     assert "education_level" not in slots or slots.get("education_level") is None
     assert slots["requested_slot"] == "education_level"

@@ -17,7 +17,7 @@ from typing import List, Tuple
 import pytest
 import yaml
 
-from bot.fallbacks import REPHRASE_SIMILARITY, is_rephrase
+from bot.conversation.misses import REPHRASE_SIMILARITY, is_rephrase
 from bot.faq.validator import validate_dir
 from bot.text import char_bigrams, jaccard, similarity
 

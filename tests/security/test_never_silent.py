@@ -11,7 +11,7 @@ import pytest
 
 from bot.action_call import MAX_ACTION_CALL_BYTES, trim_events
 from bot.config import Settings
-from bot.contact import contact_block
+from bot.conversation.contact import contact_block
 from tests.conftest import Chat
 
 pytestmark = pytest.mark.stack

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Mapping, Optional
 
+from bot.conversation.buttons import DETAILS_PAYLOAD
 from bot.typed_buttons import meant_text
 
 #: Forms whose result is an answer to a question, and what the queue calls that result.
@@ -28,7 +29,6 @@ RESULT_FORMS: Dict[str, str] = {
     "eligibility_form": "（学生点按钮开始的资格自测）",
     "benefit_form": "（学生点按钮开始的学费补偿估算）",
 }
-DETAILS_PAYLOAD = "/show_details"
 
 
 @dataclass(frozen=True)
