@@ -102,6 +102,9 @@ def _read_new_password(args: argparse.Namespace) -> str:
     return first
 
 
+# The `user` commands and `leads export` still import staff accounts, the audit log and the
+# lead query from bot/portal/ (inside the commands, so no other command loads the portal):
+# they move out of the portal in the layout step (bot/staff/, bot/leads/).
 def cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
     from bot.portal.accounts import AccountStore, check_name, check_role
