@@ -1,6 +1,7 @@
 """Deployment helpers: the nginx configuration for replicas behind one address.
 
-`enlist nginx-config` prints it, rendered from the Jinja2 template bot/nginx.conf.j2; the replica tests run nginx with exactly this output.
+`enlist nginx-config` prints it, rendered from the Jinja2 template bot/nginx.conf.j2; the
+replica tests run nginx with exactly this output.
 The chat REST channel is balanced round-robin across Rasa replicas (any replica can take
 any turn: SQL tracker store + Redis lock store); socket.io needs the same replica for a
 connection's lifetime, so its location uses a sticky (ip_hash) upstream; the bot service's
