@@ -25,9 +25,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.training import ensure_model
+    from bot.model_control import ModelControl
 
-    info = ensure_model(settings, force=not args.if_needed)
+    info = ModelControl(settings).train(force=not args.if_needed)
     state = f"训练完成，用时 {info.seconds:.0f} 秒" if info.trained else "训练输入没有变化，未重新训练"
     print(f"模型 {info.path.name}：{state}")
     return 0
@@ -102,6 +102,9 @@ def _read_new_password(args: argparse.Namespace) -> str:
     return first
 
 
+# The `user` commands and `leads export` still import staff accounts, the audit log and the
+# lead query from bot/portal/ (inside the commands, so no other command loads the portal):
+# they move out of the portal in the layout step (bot/staff/, bot/leads/).
 def cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
     from bot.portal.accounts import AccountStore, check_name, check_role
@@ -279,6 +282,8 @@ def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+#: Who started a reload or rollback from the command line, as the portal's 更新模型 page shows it.
+CLI_USER = "命令行"
 #: ReloadResult.status and .training as staff read them.
 RELOAD_STATUS_ZH = {"switched": "已切换到新模型", "unchanged": "模型没有变化", "refused": "未启用新模型", "rolled_back": "已回滚"}
 TRAINING_ZH = {"none": "无需训练", "finetune": "在现有模型上微调", "full": "完整训练"}
@@ -295,9 +300,9 @@ def _day(raw: str, option: str) -> "dt.date":
 
 
 def cmd_reload(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.reload import reload_model
+    from bot.model_control import ModelControl
 
-    result = reload_model(settings)
+    result = ModelControl(settings).reload(CLI_USER)
     accuracy = ""
     if result.accuracy is not None:
         accuracy = f"FAQ准确率 {result.accuracy:.3f}"
@@ -310,17 +315,25 @@ def cmd_reload(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.reload import rollback_model
+    from bot.model_control import ModelControl
 
-    result = rollback_model(settings)
+    result = ModelControl(settings).rollback(CLI_USER)
     print(result.message)
     return 0 if result.ok else 1
 
 
-def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
-    from bench.load import main as bench
+#: The benchmark script (bench/ is part of the checkout, not of the installed package).
+BENCH_SCRIPT = "bench/load.py"
 
-    return bench(args.extra)
+
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    """Run bench/load.py of the checkout (``settings.home``) in its own Python process."""
+    import subprocess
+
+    if not (settings.home / BENCH_SCRIPT).is_file():
+        raise ConfigError(f"`enlist bench` 需要项目源码中的 {BENCH_SCRIPT}（ENLIST_HOME={settings.home} 下没有）；"
+                          "压力测试不随安装包提供，请在项目目录中运行")
+    return subprocess.run([sys.executable, "-m", "bench.load", *args.extra], cwd=settings.home).returncode
 
 
 def cmd_settings(settings: Settings, args: argparse.Namespace) -> int:

@@ -41,3 +41,7 @@ class RequestRejected(EnlistError):
 
 class ReviewError(EnlistError):
     """A review-queue or FAQ-editor request that cannot be carried out (Chinese message)."""
+
+
+class ModelBusyError(EnlistError):
+    """Another process is training, reloading or rolling back the model (Chinese message)."""

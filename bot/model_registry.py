@@ -6,6 +6,11 @@ Rasa pulls it from there (``models:`` in the endpoints file bot/runner.py writes
 switching models is writing this record - no restart, conversations stay in the tracker
 store. The record also remembers per model its structure fingerprint (may a later model
 be fine-tuned from it?) and its measured FAQ accuracy (the reload's accuracy guard).
+
+Several processes write the record (the bot-service workers behind the portal, ``enlist
+train`` / ``reload`` / ``rollback``): every read-change-write holds the cross-process file
+lock ``var/model.json.lock`` (:mod:`filelock`), and the new record replaces the old one
+atomically, so readers (bot/model_server.py) never see half of one and no update is lost.
 """
 
 from __future__ import annotations
@@ -13,17 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import threading
 from pathlib import Path
 from typing import Any, Dict, Optional, Set
 
-from bot.config import Settings
+from filelock import FileLock
 
-_lock = threading.Lock()
+from bot.config import Settings
 
 
 def record_path(settings: Settings) -> Path:
     return settings.var_dir / "model.json"
+
+
+def _record_lock(settings: Settings) -> FileLock:
+    """The record's write lock, shared by every process and thread (a new holder each call:
+    two threads of one process exclude each other too); waits while another writer has it."""
+    path = record_path(settings)
+    return FileLock(path.with_name(path.name + ".lock"))
 
 
 def read_record(settings: Settings) -> Dict[str, Any]:
@@ -37,7 +48,7 @@ def read_record(settings: Settings) -> Dict[str, Any]:
 def _write(settings: Settings, record: Dict[str, Any]) -> None:
     path = record_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     temporary.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(temporary, path)  # readers see the old or the new record, never half of one
 
@@ -69,7 +80,7 @@ def model_info(settings: Settings, model: Path) -> Dict[str, Any]:
 
 def remember(settings: Settings, model: Path, **info: Any) -> None:
     """Store facts about ``model`` (``structure``, ``faq_accuracy``, ...)."""
-    with _lock:
+    with _record_lock(settings):
         record = read_record(settings)
         models = record.setdefault("models", {})
         models.setdefault(model.name, {}).update(info)
@@ -78,7 +89,7 @@ def remember(settings: Settings, model: Path, **info: Any) -> None:
 
 def set_current(settings: Settings, model: Path) -> bool:
     """Make ``model`` current (the old current becomes previous); False if it already is."""
-    with _lock:
+    with _record_lock(settings):
         record = read_record(settings)
         if record.get("current") == model.name:
             return False
@@ -92,7 +103,7 @@ def set_current(settings: Settings, model: Path) -> bool:
 
 def swap_back(settings: Settings) -> Optional[Path]:
     """Rollback: previous becomes current and current previous; returns the new current."""
-    with _lock:
+    with _record_lock(settings):
         record = read_record(settings)
         previous = _model(settings, record.get("previous"))
         if previous is None:

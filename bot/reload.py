@@ -10,7 +10,8 @@
 4. switch: the model record names the new model; Rasa pulls it from the bot service
    within ``ENLIST_MODEL_PULL_SECONDS`` (no restart, conversations are untouched).
 
-:class:`ReloadJob` runs the same in a background thread for the portal's button.
+:class:`ReloadJob` runs the same in a background thread for the portal's button. Callers
+go through bot/model_control.py, which holds the cross-process lock around all of this.
 """
 
 from __future__ import annotations
@@ -120,6 +121,21 @@ def rollback_model(settings: Settings) -> ReloadResult:
                         message=f"已回退到上一个模型，运行中的机器人将在{settings.model_pull_seconds}秒内切换。")
 
 
+def failure_message(exc: BaseException) -> str:
+    """Why a reload failed, as an editor reads it in the portal (unexpected errors logged)."""
+    if isinstance(exc, FaqError):  # the validation report, without its command-line advice
+        problems = [line for line in str(exc).splitlines() if line.strip() and "enlist" not in line]
+        return ("FAQ内容没有通过检查，模型没有更新，机器人继续使用原来的模型。"
+                "请到“FAQ编辑”按下面的提示修改：\n" + "\n".join(problems))
+    if isinstance(exc, TrainingError):
+        logger.error("training failed", exc_info=exc)
+        return TRAINING_FAILED
+    if isinstance(exc, EnlistError):
+        return str(exc)
+    logger.error("reload failed", exc_info=exc)
+    return f"重新加载失败（{type(exc).__name__}），详情见日志。"
+
+
 class ReloadJob:
     """One reload at a time in a background thread; the portal polls :meth:`status`."""
 
@@ -147,18 +163,8 @@ class ReloadJob:
         try:
             result = reload_model(settings, progress=self._step)
             update = {"state": "done" if result.ok else "refused", "result": asdict(result)}
-        except FaqError as exc:  # the validation report, without its command-line advice
-            problems = [line for line in str(exc).splitlines() if line.strip() and "enlist" not in line]
-            update = {"state": "failed", "error": "FAQ内容没有通过检查，模型没有更新，机器人继续使用原来的模型。"
-                      "请到“FAQ编辑”按下面的提示修改：\n" + "\n".join(problems)}
-        except TrainingError:
-            logger.exception("training failed")
-            update = {"state": "failed", "error": TRAINING_FAILED}
-        except EnlistError as exc:
-            update = {"state": "failed", "error": str(exc)}
         except Exception as exc:  # noqa: BLE001 - reported to the editor, logged for us
-            logger.exception("reload failed")
-            update = {"state": "failed", "error": f"重新加载失败（{type(exc).__name__}），详情见日志。"}
+            update = {"state": "failed", "error": failure_message(exc)}
         with self._lock:
             self._status.update(update)
 

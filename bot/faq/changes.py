@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
 import re
 import shutil
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Dict, Iterator, Optional
 
 import yaml
+from filelock import FileLock
 
 from bot.errors import FaqError
 from bot.faq.loader import faq_files
@@ -35,17 +35,14 @@ WRITE_LOCK_NAME = ".enlist-write.lock"
 
 @contextlib.contextmanager
 def faq_write_lock(faq_dir: Path) -> Iterator[None]:
-    """Hold the exclusive write lock of ``faq_dir``; waits while another writer has it.
+    """Hold the exclusive write lock of ``faq_dir`` (:mod:`filelock`, across processes and
+    threads); waits while another writer has it.
 
     Read the files *inside* the lock: an edit prepared from an older read would undo a
     save made meanwhile. The kernel drops the lock if the holder dies.
     """
-    fd = os.open(faq_dir / WRITE_LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with FileLock(faq_dir / WRITE_LOCK_NAME, mode=0o644):
         yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def check_edits(faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, today: Optional[dt.date] = None) -> ValidationResult:

@@ -1,7 +1,7 @@
 """更新模型 for editors and admins: start a reload (validate, build, train if needed, check
 accuracy, switch), watch its steps (the page refreshes itself while it runs; the same status
 as JSON for scripts), and roll back to the previous model after a confirmation. One reload
-at a time across all workers (bot/portal/model_control.py); every start and rollback is
+at a time across all workers and the CLI (bot/model_control.py); every start and rollback is
 audited."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.errors import ReviewError
+from bot.errors import ModelBusyError
 from bot.model_registry import current_model, model_info, previous_model
-from bot.portal.model_control import BUSY, ModelControl
+from bot.model_control import BUSY, ModelControl
 from bot.portal.services import blocking, services
 from bot.timefmt import local_text
 from bot.portal.web import EDITOR_ROLES, NO_STORE, PREFIX, redirect, render, require_role
@@ -107,7 +107,7 @@ def register(blueprint: Blueprint) -> None:
         user = request.ctx.session.user
         try:
             result = await blocking(control(request).rollback, user.name)
-        except ReviewError as exc:
+        except ModelBusyError as exc:
             return await show(request, status=409, error=str(exc))
         portal = await services(request)
         await blocking(portal.audit.record, user.name, "model_rollback", result.model or None, result.message)

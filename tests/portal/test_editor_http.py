@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import fcntl
 import hashlib
 import html
 import io
 import json
-import os
 import re
 import shutil
 from typing import Dict, Iterator, List
@@ -22,6 +20,7 @@ import pytest
 import yaml
 
 from bot.config import Settings
+from bot.model_control import ModelControl
 from bot.portal.accounts import AccountStore
 from bot.portal.audit import AuditLog
 from bot.review.store import ReviewStore
@@ -292,9 +291,7 @@ def test_a_second_reload_is_refused_while_another_worker_holds_the_lock(service:
     has written the status file; the service must refuse to start and show that status."""
     client = logged_in(service)
     status_path = service.var_dir / "reload-status.json"
-    fd = os.open(service.var_dir / "reload.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with ModelControl(service).exclusive():
         status_path.write_text(json.dumps({"state": "running", "started_by": "另一位编辑", "steps": ["第2步：训练新模型（在当前模型基础上更新，约2分钟）…"]}),
                                encoding="utf-8")
         reply = client.submit("/model/reload", {}, page="/model")
@@ -304,9 +301,6 @@ def test_a_second_reload_is_refused_while_another_worker_holds_the_lock(service:
         assert "正在更新" in page and "第2步：训练新模型（在当前模型基础上更新，约2分钟）…" in page and 'http-equiv="refresh"' in page
         reply = client.submit("/model/rollback", {"confirm": "yes"}, page="/model")
         assert reply.status_code == 409 and "另一个模型更新或回滚正在进行" in reply.text
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
     # The holder is gone without finishing (a crashed worker): shown as interrupted, not running.
     status = client.get("/model/status.json").json()["status"]
     assert status["state"] == "failed" and "更新过程被中断" in status["error"]
