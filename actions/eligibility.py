@@ -1,6 +1,6 @@
 """Actions of the personal answers: the two forms' validation, the results, 应征地 comparison.
 
-Thin: facts come from :mod:`bot.extract`, rules and answers from :mod:`bot.eligibility`.
+Thin: facts come from :mod:`bot.lang.extract`, rules and answers from :mod:`bot.eligibility`.
 The forms ask only for what is still unknown: every user message is parsed for every
 fact (so "我21岁本科大三能当兵吗" fills three slots at once), and when a form starts,
 earlier messages in which the student described themselves are read too.
@@ -23,9 +23,9 @@ from bot.conversation.events import earlier_self_descriptions, fresh_user_text, 
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile, policy_for
 from bot.eligibility.render import benefit_not_applicable, facts_summary, render_benefit, render_eligibility, render_location
-from bot.extract import Facts, extract
+from bot.lang.extract import Facts, extract
 from bot.faq.answering import decide
-from bot.feedback import message_metadata
+from bot.usage.feedback import message_metadata
 
 UNIVERSITY = ("专科", "本科", "研究生")
 #: Slots a message can fill (Facts field → slot); age is kept only as birth_year.

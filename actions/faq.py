@@ -2,8 +2,8 @@
 out-of-scope messages, handle "没听懂" follow-ups and refuse sensitive requests.
 
 Each message they send carries ``json_message`` metadata (message id, FAQ id) so that
-the widget's 👍/👎 can be recorded against it; see bot/feedback.py. Every turn is
-counted (bot/turns.py) and every miss queued for the editors' review (bot/review/),
+the widget's 👍/👎 can be recorded against it; see bot/usage/feedback.py. Every turn is
+counted (bot/usage/turns.py) and every miss queued for the editors' review (bot/review/),
 both in the background (bot/review/recorder.py). What to reply is decided in
 bot/conversation/ (misses.py, replies.py); these actions read the tracker and send it.
 """
@@ -25,8 +25,8 @@ from bot.conversation.replies import Reply, answer_reply
 from bot.faq.answering import FALLBACK_INTENT, FaqDecision, decide, follow_up, other_questions, unclear_rather_than_off_topic
 from bot.faq.catalog import CatalogSnapshot
 from bot.review import recorder
-from bot.review.model import guesses_of
-from bot.typed_buttons import meant_text
+from bot.review.items import guesses_of
+from bot.conversation.typed_buttons import meant_text
 
 
 def _send(dispatcher: CollectingDispatcher, reply: Reply) -> None:

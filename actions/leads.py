@@ -28,7 +28,8 @@ from bot.conversation.events import fresh_user_text, slot_set_at, texts_before_f
 from bot.faq.answering import decide
 from bot.leads.consent import DELETE_COMMAND, consent_text
 from bot.leads.fields import FIELDS, FIELDS_BY_SLOT, SKIPPED, display_phone, find_phone, looks_like_question
-from bot.leads.model import CONSENT_VERSION, LeadSubmission, utcnow
+from bot.leads.records import CONSENT_VERSION, LeadSubmission
+from bot.lang.timefmt import utcnow
 from bot.leads.outbox import Outbox
 from bot.leads.service import submit_lead_in_time
 

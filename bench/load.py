@@ -45,11 +45,11 @@ import yaml
 from sqlalchemy import text
 
 from bot.config import Settings
-from bot.evaluation import load_test_set
+from bot.models.evaluation import load_test_set
 from bot.leads.store import LeadStore
 from bot.runner import ManagedProcess, Stack, http_ok, tracker_store_endpoint
 from bot.storage.database import Database
-from bot.training import ensure_model, subprocess_env
+from bot.models.training import ensure_model, subprocess_env
 
 LEVELS = (1, 8, 32, 128)
 #: Seconds a paced student waits between a reply and their next message. Real students read

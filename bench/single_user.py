@@ -20,9 +20,9 @@ import urllib.request
 from pathlib import Path
 
 from bot.config import Settings
-from bot.evaluation import load_test_set
+from bot.models.evaluation import load_test_set
 from bot.runner import Stack
-from bot.training import ensure_model
+from bot.models.training import ensure_model
 
 
 QUESTIONS_PER_STUDENT = 6

@@ -1,5 +1,5 @@
 """`python -m bench.store_ab`: the production profile with Rasa's SQLTrackerStore against the
-appending tracker store (bot/storage/tracker_store.py), side by side in one run (issue 17).
+appending tracker store (bot/rasa_ext/tracker_store.py), side by side in one run (issue 17).
 
 Starts the configurations on their own temporary PostgreSQL databases (Redis lock store, as
 `enlist run` with ENLIST_PROFILE=production does), then alternates between them: closed-loop
@@ -26,7 +26,7 @@ import yaml
 from bench.load import Conversations, LevelResult, Production, RssSampler, run_level
 from bot.config import Settings
 from bot.runner import tracker_store_endpoint
-from bot.training import ensure_model
+from bot.models.training import ensure_model
 
 LONG_TURNS = 60
 
@@ -89,7 +89,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     settings = Settings.from_env({**os.environ, "ENLIST_PROFILE": "embedded"})
     model = ensure_model(settings).path
     work = Path(tempfile.mkdtemp(prefix="enlist-store-ab-"))
-    types = {"SQL": "SQL", "append": "bot.storage.tracker_store.AppendingSQLTrackerStore"}
+    types = {"SQL": "SQL", "append": "bot.rasa_ext.tracker_store.AppendingSQLTrackerStore"}
     configs: List[Config] = []
     saved_workers = os.environ.get("ENLIST_RASA_WORKERS")
     try:

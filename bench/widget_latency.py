@@ -18,9 +18,9 @@ import tempfile
 import urllib.request
 
 from bot.config import Settings
-from bot.evaluation import load_test_set
+from bot.models.evaluation import load_test_set
 from bot.runner import Stack
-from bot.training import ensure_model
+from bot.models.training import ensure_model
 from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium
 from tests.conftest import free_port
 

@@ -17,7 +17,7 @@ from bot.errors import ConfigError, EnlistError
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runner import check_socketio_workers, run_stack
-    from bot.training import ensure_model
+    from bot.models.training import ensure_model
 
     check_socketio_workers(settings)  # before a training that may take minutes
     info = ensure_model(settings)
@@ -25,7 +25,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.model_control import ModelControl
+    from bot.models.control import ModelControl
 
     info = ModelControl(settings).train(force=not args.if_needed)
     state = f"训练完成，用时 {info.seconds:.0f} 秒" if info.trained else "训练输入没有变化，未重新训练"
@@ -51,7 +51,7 @@ def cmd_faq_validate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_faq_build(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.training import GENERATED_FAQ_DATA, build_faq
+    from bot.models.training import GENERATED_FAQ_DATA, build_faq
 
     changed = build_faq(settings)
     print(f"{GENERATED_FAQ_DATA}：{'已写入' if changed else '已是最新，未改动'}")
@@ -59,8 +59,8 @@ def cmd_faq_build(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.evaluation import evaluate_model, format_report
-    from bot.training import ensure_model
+    from bot.models.evaluation import evaluate_model, format_report
+    from bot.models.training import ensure_model
 
     info = ensure_model(settings)
     report = evaluate_model(settings, info.path)
@@ -107,8 +107,8 @@ def _read_new_password(args: argparse.Namespace) -> str:
 # they move out of the portal in the layout step (bot/staff/, bot/leads/).
 def cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
-    from bot.portal.accounts import AccountStore, check_name, check_role
-    from bot.portal.audit import AuditLog
+    from bot.staff.accounts import AccountStore, check_name, check_role
+    from bot.staff.audit import AuditLog
 
     check_name(args.name)
     check_role(args.role)
@@ -121,8 +121,8 @@ def cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
-    from bot.portal.accounts import AccountStore
-    from bot.timefmt import local_text
+    from bot.staff.accounts import AccountStore
+    from bot.lang.timefmt import local_text
 
     for user in AccountStore(runtime.database()).list():
         state = "已停用" if user.disabled else ("待改密码" if user.must_change_password else "正常")
@@ -132,8 +132,8 @@ def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_user_disable(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
-    from bot.portal.accounts import AccountStore
-    from bot.portal.audit import AuditLog
+    from bot.staff.accounts import AccountStore
+    from bot.staff.audit import AuditLog
 
     database = runtime.database()
     AccountStore(database).disable(args.name)
@@ -144,8 +144,8 @@ def cmd_user_disable(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_user_enable(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
-    from bot.portal.accounts import AccountStore
-    from bot.portal.audit import AuditLog
+    from bot.staff.accounts import AccountStore
+    from bot.staff.audit import AuditLog
 
     database = runtime.database()
     accounts = AccountStore(database)
@@ -157,8 +157,8 @@ def cmd_user_enable(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_user_password(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
-    from bot.portal.accounts import AccountStore
-    from bot.portal.audit import AuditLog
+    from bot.staff.accounts import AccountStore
+    from bot.staff.audit import AuditLog
 
     database = runtime.database()
     accounts = AccountStore(database)
@@ -171,8 +171,8 @@ def cmd_user_password(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_leads_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
     from bot.leads.export import export_csv
-    from bot.portal.audit import AuditLog
-    from bot.portal.lead_query import parse_query
+    from bot.staff.audit import AuditLog
+    from bot.leads.query import parse_query
 
     query = parse_query({"status": args.status, "school": args.school, "student_status": args.student_status,
                          "enlist_place": args.enlist_place, "from": args.date_from, "to": args.date_to, "q": args.search})
@@ -190,7 +190,7 @@ def cmd_leads_export(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_review_list(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
-    from bot.review.model import KIND_NAMES_ZH, STATE_NAMES_ZH
+    from bot.review.items import KIND_NAMES_ZH, STATE_NAMES_ZH
 
     groups = runtime.review_store().groups(states=(args.state,))
     for group in groups[: args.limit]:
@@ -208,7 +208,7 @@ def cmd_review_decide(settings: Settings, args: argparse.Namespace) -> int:
     known = runtime.faq_catalog().snapshot().by_id
     ids = [int(part) for part in args.ids.split(",") if part.strip()]
     changed = runtime.review_store().decide(ids, decision, args.by, faq_id=args.accept, known_faq_ids=known)
-    from bot.review.model import STATE_NAMES_ZH
+    from bot.review.items import STATE_NAMES_ZH
 
     print(f"{changed} 条改为“{STATE_NAMES_ZH[decision]}”{'（作为 ' + args.accept + ' 的问法）' if args.accept else ''}")
     return 0
@@ -259,8 +259,8 @@ def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bot import runtime
-    from bot.analytics import analytics, to_csv
-    from bot.timefmt import china_today
+    from bot.usage.analytics import analytics, to_csv
+    from bot.lang.timefmt import china_today
 
     try:
         end = _day(args.to, "--to") if args.to else china_today()
@@ -300,7 +300,7 @@ def _day(raw: str, option: str) -> "dt.date":
 
 
 def cmd_reload(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.model_control import ModelControl
+    from bot.models.control import ModelControl
 
     result = ModelControl(settings).reload(CLI_USER)
     accuracy = ""
@@ -315,7 +315,7 @@ def cmd_reload(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.model_control import ModelControl
+    from bot.models.control import ModelControl
 
     result = ModelControl(settings).rollback(CLI_USER)
     print(result.message)
@@ -354,7 +354,7 @@ def cmd_serve_rasa(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.errors import TrainingError
     from bot.runner import rasa_command, write_run_files
-    from bot.training import fingerprint, latest_model, model_path_for, subprocess_env
+    from bot.models.training import fingerprint, latest_model, model_path_for, subprocess_env
 
     require_action_secret(settings, "serve-rasa")
     model = model_path_for(settings, fingerprint(settings))
@@ -371,7 +371,7 @@ def cmd_serve_rasa(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_nginx_config(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.deploy import nginx_config
+    from bot.service.deploy import nginx_config
 
     print(nginx_config(args.rasa.split(","), args.bot.split(","), listen=args.listen, access_log=args.access_log,
                        runtime_dir=args.runtime_dir, user=args.user), end="")

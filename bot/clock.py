@@ -10,9 +10,9 @@ import datetime as dt
 from typing import Optional
 
 from bot.config import Settings
+from bot.lang.timefmt import CHINA
 
 #: China Standard Time: the office and its students live in UTC+8.
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 def today(settings: Optional[Settings] = None) -> dt.date:

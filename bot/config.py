@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
-from bot.handoff.hours import DEFAULT_STAFFED_HOURS, StaffedHours, parse_staffed_hours
+from bot.lang.hours import DEFAULT_STAFFED_HOURS, StaffedHours, parse_staffed_hours
 
 PACKAGE_HOME = Path(__file__).resolve().parent.parent
 #: embedded: SQLite files, in-memory lock store, one worker each (the laptop default).
@@ -447,7 +447,7 @@ class Settings:
         """Rasa server workers: as configured, else 1 embedded / one per core in production.
 
         Two per core were needed while Rasa's SQL tracker store blocked the event loop; with
-        the appending store (bot/storage/tracker_store.py) 2 workers on 2 cores ran more
+        the appending store (bot/rasa_ext/tracker_store.py) 2 workers on 2 cores ran more
         turns/s than 4 at 32 students, in 2.0 instead of 3.5 GB (docs/benchmarks.md).
         """
         return self._worker_count(self.rasa_workers, per_core=1)

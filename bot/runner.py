@@ -26,13 +26,13 @@ from typing import Deque, Dict, List, Optional
 import yaml
 from sqlalchemy.engine import make_url
 
-from bot.action_guard import SECRET_HEADER
+from bot.edge.action_guard import SECRET_HEADER
 from bot.config import Settings
-from bot.cors import cors_origins
+from bot.edge.cors import cors_origins
 from bot.errors import ConfigError, StackError
 from bot.logging_setup import mask_personal_data
-from bot.model_registry import set_current
-from bot.training import subprocess_env
+from bot.models.registry import set_current
+from bot.models.training import subprocess_env
 
 STOP_TIMEOUT = 15.0
 _PR_SET_PDEATHSIG = 1
@@ -53,7 +53,7 @@ def _die_with_parent() -> None:
 
 
 #: The tracker store class Rasa loads (Rasa's SQL table, SQL off the event loop, appending saves).
-TRACKER_STORE_TYPE = "bot.storage.tracker_store.AppendingSQLTrackerStore"
+TRACKER_STORE_TYPE = "bot.rasa_ext.tracker_store.AppendingSQLTrackerStore"
 
 
 def tracker_store_endpoint(url: str, store_type: str = TRACKER_STORE_TYPE) -> Dict[str, object]:
@@ -73,9 +73,9 @@ def tracker_store_endpoint(url: str, store_type: str = TRACKER_STORE_TYPE) -> Di
 
 
 def lock_store_endpoint(url: str) -> Dict[str, object]:
-    """Lock store configuration for a redis:// URL (our atomic variant, see bot/locks.py)."""
+    """Lock store configuration for a redis:// URL (our atomic variant, see bot/rasa_ext/lock_store.py)."""
     parsed = make_url(url.replace("rediss://", "redis://", 1))
-    config: Dict[str, object] = {"type": "bot.locks.AtomicRedisLockStore", "url": parsed.host or "127.0.0.1", "port": parsed.port or 6379,
+    config: Dict[str, object] = {"type": "bot.rasa_ext.lock_store.AtomicRedisLockStore", "url": parsed.host or "127.0.0.1", "port": parsed.port or 6379,
                                  "key_prefix": "enlist", "use_ssl": url.startswith("rediss://")}
     if parsed.database:
         config["db"] = int(parsed.database)
@@ -86,7 +86,7 @@ def lock_store_endpoint(url: str) -> Dict[str, object]:
 
 def render_endpoints(settings: Settings) -> Dict[str, object]:
     """The Rasa endpoints configuration for ``settings``."""
-    # Rasa sends these headers on every action call and model pull (bot/action_guard.py).
+    # Rasa sends these headers on every action call and model pull (bot/edge/action_guard.py).
     secret_headers = {"headers": {SECRET_HEADER: settings.action_secret}} if settings.action_secret else {}
     endpoints: Dict[str, object] = {
         "action_endpoint": {"url": settings.action_endpoint_url, **secret_headers},
@@ -95,7 +95,7 @@ def render_endpoints(settings: Settings) -> Dict[str, object]:
     if settings.redis_url:
         endpoints["lock_store"] = lock_store_endpoint(settings.redis_url)
     if settings.model_pull_seconds:
-        # The bot service serves the current model (bot/model_server.py): `enlist reload`
+        # The bot service serves the current model (bot/service/model_route.py): `enlist reload`
         # switches models without restarting Rasa.
         endpoints["models"] = {"url": f"{settings.bot_url}/models/current", "wait_time_between_pulls": settings.model_pull_seconds,
                                 **secret_headers}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.faq.catalog import FaqCatalog
-from bot.feedback import FeedbackStore
+from bot.usage.feedback import FeedbackStore
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
 

@@ -15,15 +15,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import runtime
-from bot.action_endpoint import create_action_blueprint
-from bot.action_guard import install_action_guard
+from bot.service.action_endpoint import create_action_blueprint
+from bot.edge.action_guard import install_action_guard
 from bot.config import Settings
 from bot.leads.outbox import Outbox
 from bot.logging_setup import configure_logging
 from bot.handoff.service import expire_forever
 from bot.handoff.stream import create_handoff_stream_blueprint
 from bot.portal import create_portal_blueprint
-from bot.model_server import create_model_blueprint
+from bot.service.model_route import create_model_blueprint
 from bot.widget import create_widget_blueprint
 
 logger = logging.getLogger(__name__)

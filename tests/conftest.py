@@ -184,7 +184,7 @@ def project_home() -> Path:
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The model for the current training inputs (trained here if it does not exist)."""
-    from bot.training import ensure_model
+    from bot.models.training import ensure_model
 
     return ensure_model(Settings.from_env({"ENLIST_HOME": str(PROJECT_HOME)})).path
 

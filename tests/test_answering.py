@@ -10,7 +10,7 @@ from bot.conversation.contact import NOT_CONFIGURED, contact_block
 from bot.faq.answering import (FALLBACK_ANSWER_CONFIDENCE, FALLBACK_ANSWER_DOMAIN, FOLLOW_UP_MAX_CHARS, FOLLOW_UP_MIN_CONFIDENCE, FOLLOW_UP_MIN_DOMAIN, UNCLEAR_MAX_CONFIDENCE,
                                 UNCLEAR_MIN_DOMAIN, decide, faq_ranking, follow_up, unclear_rather_than_off_topic)
 from bot.faq.catalog import CatalogSnapshot
-from bot.faq.model import FaqEntry
+from bot.faq.entry import FaqEntry
 from bot.faq.render import format_sources, render_answer
 
 KNOWN = {"a_topic", "b_topic", "c_topic", "d_topic"}

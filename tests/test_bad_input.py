@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.action_guard import SECRET_HEADER
+from bot.edge.action_guard import SECRET_HEADER
 from bot.channels.rest import EMPTY_MESSAGE_REPLY
 from tests.conftest import Chat, http
 
@@ -63,7 +63,7 @@ def test_server_still_answers_after_bad_input(chat: Chat, sender: str) -> None:
 
 
 def test_action_webhook_rejects_garbage(stack) -> None:
-    # As Rasa calls it: with the stack's action secret (bot/action_guard.py).
+    # As Rasa calls it: with the stack's action secret (bot/edge/action_guard.py).
     headers = {"Content-Type": "application/json", SECRET_HEADER: stack.action_secret}
     for body in (b"", b"{bad", b'{"no": "action"}'):
         reply = http("POST", f"{stack.bot_url}/webhook", body, headers)

@@ -9,7 +9,7 @@ from typing import Dict, List, Optional
 import pytest
 
 from bot.config import Settings
-from bot.leads.model import CONSENT_VERSION, LeadFilter
+from bot.leads.records import CONSENT_VERSION, LeadFilter
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
 from tests.conftest import Chat

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import Settings
-from bot.evaluation import evaluate_model, format_report, load_test_set
+from bot.models.evaluation import evaluate_model, format_report, load_test_set
 from bot.faq.validator import validate_dir
 
 MIN_FAQ_ACCURACY = 0.92

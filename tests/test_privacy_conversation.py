@@ -15,10 +15,10 @@ from sqlalchemy import create_engine, select, text
 
 from bot.config import Settings
 from bot.leads.deletion_requests import DeletionRequestStore
-from bot.leads.model import WITHDRAWN, LeadFilter
+from bot.leads.records import WITHDRAWN, LeadFilter
 from bot.leads.store import LeadStore
-from bot.portal.accounts import AccountStore
-from bot.portal.audit import AuditLog
+from bot.staff.accounts import AccountStore
+from bot.staff.audit import AuditLog
 from bot.storage.database import Database
 from bot.storage.schema import deletion_requests, lead_notes, lead_submissions, leads
 from tests.conftest import Chat

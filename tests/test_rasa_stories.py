@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.training import subprocess_env
+from bot.models.training import subprocess_env
 
 
 def test_rasa_test_stories_pass(project_home: Path, trained_model: Path, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import yaml
 from bot.config import Settings
 from bot.faq.answering import decide
 from bot.faq.validator import validate_dir
-from bot.text import comparison_key
+from bot.lang.text import comparison_key
 
 IN_SCOPE = Path("tests/nlu/real_wording.yml")
 NEAR_MISS = Path("tests/nlu/real_near_miss.yml")

@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.leads.store import LeadStore
 from bot.runner import ManagedProcess, Stack, http_ok, rasa_command, write_run_files
 from bot.storage.database import Database
-from bot.training import subprocess_env
+from bot.models.training import subprocess_env
 from tests.conftest import Chat, environment, free_port, http, tracker_events
 from tests.test_leads_conversation import ANSWERS, start_form
 
@@ -178,7 +178,7 @@ def test_two_replicas_behind_nginx(replicas: Replicas, tmp_path: Path) -> None:
     """The documented set-up: `enlist nginx-config` output in front of both replicas."""
     if not NGINX.exists():
         pytest.skip("nginx is not installed (.ci/run installs Debian's nginx)")
-    from bot.deploy import nginx_config
+    from bot.service.deploy import nginx_config
 
     port = free_port()
     rasa = [f"127.0.0.1:{replicas.stack.settings.rasa_port}", f"127.0.0.1:{replicas.b.settings.rasa_port}"]

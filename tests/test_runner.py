@@ -138,5 +138,5 @@ def test_rasa_gets_the_appending_tracker_store() -> None:
     for url in ("sqlite:////tmp/x/tracker.db", "postgresql://enlist:pw@db.example:5433/enlist"):
         store = render_endpoints(Settings.from_env({"ENLIST_TRACKER_STORE_URL": url}))["tracker_store"]
         assert issubclass(class_from_module_path(store["type"]), SQLTrackerStore)
-    assert store == {"type": "bot.storage.tracker_store.AppendingSQLTrackerStore", "dialect": "postgresql", "db": "enlist",
+    assert store == {"type": "bot.rasa_ext.tracker_store.AppendingSQLTrackerStore", "dialect": "postgresql", "db": "enlist",
                      "url": "db.example", "port": 5433, "username": "enlist", "password": "pw"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from bot.portal.markdown_html import render_inline, render_markdown, split_first_line
-from bot.transcripts import SILENT_PAYLOADS, UNKNOWN_BUTTON, _turns
+from bot.storage.conversations import SILENT_PAYLOADS, UNKNOWN_BUTTON, _turns
 
 
 def test_markdown_becomes_html_and_nothing_else_does() -> None:

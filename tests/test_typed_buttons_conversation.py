@@ -13,11 +13,11 @@ import pytest
 
 from bot.config import Settings
 from bot.faq.validator import validate_dir
-from bot.feedback import MESSAGE_META_KEY
-from bot.leads.model import EDUCATION_LEVELS, ENLIST_PLACES, STUDENT_STATUSES
+from bot.usage.feedback import MESSAGE_META_KEY
+from bot.leads.records import EDUCATION_LEVELS, ENLIST_PLACES, STUDENT_STATUSES
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
-from bot.transcripts import read_transcript
+from bot.storage.conversations import read_transcript
 from bot.conversation.misses import is_rephrase
 from tests.conftest import PROJECT_HOME, Chat, http
 from tests.review.test_review_conversation import NONSENSE, queued, queued_as, wait_for

@@ -32,7 +32,7 @@ from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from bot.faq.loader import faq_files, load_file  # noqa: E402
 from bot.nlu.faq_selector import Vectorizer, char_features, word_features  # noqa: E402
-from bot.text import normalize_for_nlu  # noqa: E402
+from bot.lang.text import normalize_for_nlu  # noqa: E402
 
 CHAR_NGRAMS = (1, 3)
 REGULARIZATION_C = 20.0

@@ -42,10 +42,10 @@ class Group:
 GROUPS: Tuple[Group, ...] = (
     Group("eligibility", ("bot/eligibility/age.py", "bot/eligibility/benefit.py", "bot/eligibility/physical.py"),
           ("tests/eligibility/test_rules.py", "tests/eligibility/test_rule_edges.py")),
-    Group("fields", ("bot/leads/fields.py",), ("tests/test_lead_fields.py", "tests/test_lead_field_edges.py")),
-    Group("extract", ("bot/extract.py", "bot/numbers.py"), ("tests/eligibility/test_extract.py", "tests/eligibility/test_extract_edges.py")),
+    Group("fields", ("bot/leads/fields.py",), ("tests/leads/test_lead_fields.py", "tests/leads/test_lead_field_edges.py")),
+    Group("extract", ("bot/lang/extract.py", "bot/lang/numbers.py"), ("tests/eligibility/test_extract.py", "tests/eligibility/test_extract_edges.py")),
     Group("validator", ("bot/faq/validator.py",), ("tests/faq/test_validator.py", "tests/faq/test_validator_edges.py")),
-    Group("text", ("bot/text.py",), ("tests/test_text.py", "tests/test_text_edges.py")),
+    Group("text", ("bot/lang/text.py",), ("tests/lang/test_text.py", "tests/lang/test_text_edges.py")),
 )
 
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}

@@ -3,7 +3,7 @@ pauses a conversation, appends a recruiter's reply and resumes it.
 
 ``POST /internal/handoff/events`` (header ``X-Enlist-Action-Secret``, the shared action
 secret). The route is outside ``/webhooks/`` on purpose: the public address (nginx,
-Ingress; bot/deploy.py) routes only ``/webhooks/`` and ``/socket.io/`` to Rasa, so only the
+Ingress; bot/service/deploy.py) routes only ``/webhooks/`` and ``/socket.io/`` to Rasa, so only the
 bot service reaches it. The body is with ``{"sender": ..., "events": [...]}``,
 each event ``{"type": "pause"}``, ``{"type": "resume"}`` or ``{"type": "bot", "text": ...,
 "buttons": [...], "staff": name}``. Under the conversation's lock the events are appended
@@ -25,12 +25,12 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event
 
-from bot.action_guard import SECRET_HEADER, secret_matches
+from bot.edge.action_guard import SECRET_HEADER, secret_matches
 from bot.config import Settings
 from bot.errors import RequestRejected
-from bot.json_body import json_object
-from bot.transcripts import STAFF_KEY
-from bot.channels.messages import check_sender
+from bot.edge.json_body import json_object
+from bot.storage.conversations import STAFF_KEY
+from bot.edge.senders import check_sender
 
 logger = logging.getLogger(__name__)
 

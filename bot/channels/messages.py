@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 from bot.errors import RequestRejected
-from bot.senders import SENDER_RULE, is_valid_sender
+from bot.edge.senders import check_sender
 
 EMPTY_MESSAGE_REPLY = "您好像还没有输入内容。请直接输入您想咨询的问题，例如“当兵学费怎么补偿”。"
 
@@ -44,13 +44,6 @@ def _depth(value: Any) -> int:
             deepest = max(deepest, level)
             stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
-
-
-def check_sender(sender: Any, field: str = "sender") -> str:
-    """``sender`` when it is a valid conversation id; ``field`` names it in the error."""
-    if not is_valid_sender(sender):
-        raise RequestRejected(400, "bad_sender", f"缺少或无效的 {field}（{SENDER_RULE}）。")
-    return sender
 
 
 def check_metadata(metadata: Any) -> Optional[Dict[str, Any]]:

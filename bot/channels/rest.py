@@ -22,8 +22,8 @@ from rasa.core.channels.rest import RestInput
 from bot.config import Settings
 from bot.errors import RequestRejected
 from bot.channels.messages import EMPTY_MESSAGE_REPLY, chat_message
-from bot.json_body import json_object
-from bot import action_call, idempotent_turns, never_silent, rasa_speedups, typed_button_parse
+from bot.edge.json_body import json_object
+from bot.rasa_ext import action_call, idempotent_turns, never_silent, speedups as rasa_speedups, typed_button_parse
 
 # Rasa imports this module when it loads credentials.yml, before it forks workers.
 rasa_speedups.install(Settings.from_env().parse_cache_size)

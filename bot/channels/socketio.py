@@ -11,7 +11,7 @@ the WebSocket transport. :class:`SafeSocketIOInput` keeps the channel name, even
   texts split at blank lines, a text with buttons (``quick_replies``) whole, as on REST;
 - the REST channel's rules for the session id, text and metadata
   (:mod:`bot.channels.messages`), a violation answered with a Chinese ``bot_uttered``;
-- the CORS allow-list of REST (:mod:`bot.cors`) on polling and WebSocket alike, with
+- the CORS allow-list of REST (:mod:`bot.edge.cors`) on polling and WebSocket alike, with
   the preflight answered by us (Sanic-CORS would send ``Access-Control-Max-Age: None``);
 - ``ENLIST_SOCKETIO_WEBSOCKET_ONLY``: refuse the polling transport, which is what makes
   several Rasa workers safe (``bot.runner.check_socketio_workers``).
@@ -35,9 +35,10 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 
 import bot.channels.rest  # noqa: F401 - installs the Rasa patches every channel relies on
-from bot.channels.messages import EMPTY_MESSAGE_REPLY, ChatMessage, chat_message, check_sender
+from bot.channels.messages import EMPTY_MESSAGE_REPLY, ChatMessage, chat_message
+from bot.edge.senders import check_sender
 from bot.config import Settings
-from bot.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
+from bot.edge.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
 from bot.errors import ConfigError, RequestRejected
 
 #: rasa-webchat 1.0.1 sends the embedding page's ``customData`` under this key.

@@ -26,14 +26,14 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
-from bot import never_silent
+from bot.rasa_ext import never_silent
 from bot.channels.wechat_protocol import NO_REPLY, PushQuery, WeChatProtocol
 from bot.channels.wechat_state import MemoryState, RedisState, student_key
 from bot.channels.wechat_text import MORE_WORDS, paginate, render_messages
 from bot.config import Settings
 from bot.errors import RequestRejected
-from bot.senders import is_valid_sender
-from bot.text import normalize
+from bot.edge.senders import is_valid_sender
+from bot.lang.text import normalize
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Mapping, Optional
 
 from bot.conversation.buttons import DETAILS_PAYLOAD
-from bot.typed_buttons import meant_text
+from bot.conversation.typed_buttons import meant_text
 
 #: Forms whose result is an answer to a question, and what the queue calls that result.
 RESULT_FORMS: Dict[str, str] = {

@@ -8,7 +8,7 @@ action receives them in ``tracker.events``; every function here is pure and take
 corrected, possibly cut to the question part); forms that store or parse what was typed
 read the user event's ``text`` instead, and use the normalised text only for matching.
 A message that named a button the bot offered ("确认提交", "2") reads as the button's
-payload, as if it had been tapped (bot/typed_buttons.py).
+payload, as if it had been tapped (bot/conversation/typed_buttons.py).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Collection, List, Mapping, Optional, Sequence
 
 from bot.conversation.metadata import MISS_MARK, bot_message_meta
-from bot.extract import speaks_about_self
-from bot.typed_buttons import meant_text
+from bot.lang.extract import speaks_about_self
+from bot.conversation.typed_buttons import meant_text
 
 Events = Sequence[Mapping[str, Any]]
 

@@ -30,8 +30,8 @@ from bot.conversation.replies import Reply
 from bot.faq.answering import chosen_entry, faq_ranking
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import topic_buttons
-from bot.feedback import message_metadata
-from bot.text import comparison_key, similarity
+from bot.usage.feedback import message_metadata
+from bot.lang.text import comparison_key, similarity
 
 ESCALATION = (
     "抱歉，我还是没能理解您的问题。为免耽误您，建议您直接联系工作人员：\n\n"

@@ -15,9 +15,9 @@ from bot.conversation.buttons import SIGN_UP_BUTTON, SIGN_UP_TOPICS, Button
 from bot.conversation.contact import contact_block
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.compiler import button_payload
-from bot.faq.model import FaqEntry
+from bot.faq.entry import FaqEntry
 from bot.faq.render import render_answer, topic_buttons
-from bot.feedback import message_metadata
+from bot.usage.feedback import message_metadata
 
 ASKED_TOO = "\n\n**您还问了别的问题**，点下面的按钮查看。"
 

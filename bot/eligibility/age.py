@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
 
-from bot.eligibility.model import AgeRule, PolicyYear
+from bot.eligibility.rules import AgeRule, PolicyYear
 from bot.eligibility.policy import Profile
 
 

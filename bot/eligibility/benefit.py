@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from bot.eligibility.model import PolicyYear, Round, TuitionCap
+from bot.eligibility.rules import PolicyYear, Round, TuitionCap
 
 #: The twice-a-year system (approval on 3月1日 / 9月1日) started in 2020 (N3).
 FIRST_TWO_ROUND_YEAR = 2020

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-from bot.eligibility.model import LocationRow, LocationRule, PolicyYear
+from bot.eligibility.rules import LocationRow, LocationRule, PolicyYear
 
 
 def location_rule(status: Optional[str], education: Optional[str], policy: PolicyYear) -> LocationRule:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Optional, Sequence, Tuple
 
-from bot.eligibility.model import Physical
+from bot.eligibility.rules import Physical
 
 
 class Level(Enum):

@@ -1,6 +1,6 @@
 """The per-year policy table as a data file staff can edit: ``faq/policy/<year>.yml``.
 
-The file mirrors the types of :mod:`bot.eligibility.model` field by field; this module reads it
+The file mirrors the types of :mod:`bot.eligibility.rules` field by field; this module reads it
 into a :class:`PolicyYear` and reports every problem with its file and line, in Chinese, like
 the FAQ validator (``enlist faq validate`` runs both). Adding a year is copying the newest file
 and editing its numbers and sources; no code changes.
@@ -23,8 +23,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.eligibility.model import Cite, PolicyYear, Rule, Source, Status
-from bot.faq.model import Location, Problem
+from bot.eligibility.rules import Cite, PolicyYear, Rule, Source, Status
+from bot.faq.entry import Location, Problem
 
 POLICY_SUBDIR = "policy"
 FILE_NAME = re.compile(r"^(\d{4})\.ya?ml$")

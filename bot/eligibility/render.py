@@ -20,7 +20,7 @@ from bot import clock
 from bot.eligibility import age as age_check
 from bot.eligibility import benefit as money
 from bot.eligibility.location import can_choose, location_rule
-from bot.eligibility.model import Cite, PolicyYear, Rule
+from bot.eligibility.rules import Cite, PolicyYear, Rule
 from bot.faq.sources import student_source
 from bot.eligibility.physical import check_body
 from bot.eligibility.policy import Profile

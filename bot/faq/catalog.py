@@ -17,7 +17,7 @@ from typing import Dict, Optional, Tuple
 
 from bot.errors import FaqError
 from bot.faq.loader import faq_files
-from bot.faq.model import FaqEntry
+from bot.faq.entry import FaqEntry
 from bot.faq.validator import validate_dir
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from filelock import FileLock
 
 from bot.errors import FaqError
 from bot.faq.loader import faq_files
-from bot.faq.model import Problem
+from bot.faq.entry import Problem
 from bot.faq.validator import ValidationResult, validate_dir
 
 

@@ -14,7 +14,7 @@ from typing import Dict, List, Sequence
 
 import yaml
 
-from bot.faq.model import FaqEntry
+from bot.faq.entry import FaqEntry
 
 GENERATED_HEADER = (
     "# GENERATED FILE - DO NOT EDIT BY HAND.\n"

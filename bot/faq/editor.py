@@ -21,11 +21,11 @@ from bot.errors import FaqError, ReviewError
 from bot.faq.changes import check_edits, faq_write_lock, write_edits
 from bot.faq.history import EntryChange, EntryData, FaqHistory, entry_data
 from bot.faq.loader import faq_files, locate_entries, parse_text
-from bot.faq.model import ALL_FIELDS, MAX_REVIEWER_CHARS, OPTIONAL_FIELDS, FaqEntry
+from bot.faq.entry import ALL_FIELDS, MAX_REVIEWER_CHARS, OPTIONAL_FIELDS, FaqEntry
 from bot.faq.validator import HTML_TAG_PATTERN, validate_dir
 from bot.faq.yaml_edit import add_questions, entry_block, is_flow, remove_entry, remove_field, set_field, value_lines
-from bot.text import comparison_key
-from bot.timefmt import china_today
+from bot.lang.text import comparison_key
+from bot.lang.timefmt import china_today
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -55,7 +55,7 @@ def list_entries(
     max_age_days: int = 365,
     today: Optional[dt.date] = None,
 ) -> List[EntryUsage]:
-    """Every valid entry with hit count (bot.turns.hits_by_faq) and votes
+    """Every valid entry with hit count (bot.usage.turns.hits_by_faq) and votes
     (FeedbackStore.totals_by_faq), most asked first."""
     today = today or china_today()
     rows = []

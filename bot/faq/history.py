@@ -15,8 +15,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import insert, select
 
-from bot.faq.model import ALL_FIELDS, FIELD_NAMES_ZH
-from bot.leads.model import utcnow
+from bot.faq.entry import ALL_FIELDS, FIELD_NAMES_ZH
+from bot.lang.timefmt import utcnow
 from bot.storage.database import Database
 from bot.storage.schema import faq_change_entries, faq_changes
 

@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Tuple
 
 import yaml
 
-from bot.faq.model import Location, Problem
+from bot.faq.entry import Location, Problem
 
 # libyaml's parser (shipped with PyYAML) is about 10x faster and keeps line marks.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

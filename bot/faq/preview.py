@@ -15,7 +15,7 @@ from typing import Dict, List, Mapping
 from markupsafe import Markup, escape
 
 from bot.faq.catalog import CatalogSnapshot
-from bot.faq.model import FaqEntry
+from bot.faq.entry import FaqEntry
 from bot.faq.render import ChatReply, render_answer
 
 _INLINE = re.compile(

@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence
 from bot import clock
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.compiler import button_payload, follow_up_buttons
-from bot.faq.model import FaqEntry
+from bot.faq.entry import FaqEntry
 from bot.faq.sources import student_sources
 
 

@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from bot.faq.loader import RawEntry, faq_files, load_file
 from bot.faq.sources import UNCERTAIN_PLAIN, student_jargon
-from bot.faq.model import (
+from bot.faq.entry import (
     ALL_FIELDS,
     ANSWER_PLACEHOLDERS,
     FIELD_NAMES_ZH,
@@ -32,8 +32,8 @@ from bot.faq.model import (
     Location,
     Problem,
 )
-from bot.text import char_bigrams, comparison_key
-from bot.timefmt import china_today
+from bot.lang.text import char_bigrams, comparison_key
+from bot.lang.timefmt import china_today
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
 PLACEHOLDER_PATTERN = re.compile(r"\{([^{}]*)\}")

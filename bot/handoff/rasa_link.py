@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import aiohttp
 
-from bot.action_guard import SECRET_HEADER
+from bot.edge.action_guard import SECRET_HEADER
 from bot.config import Settings
 from bot.errors import EnlistError
 

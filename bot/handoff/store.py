@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from sqlalchemy import and_, delete, func, insert, select, update
 
 from bot.errors import EnlistError
-from bot.leads.model import utcnow
+from bot.lang.timefmt import utcnow
 from bot.storage.database import Database
 from bot.storage.schema import handoff_messages, handoffs, lead_submissions
 

@@ -7,7 +7,7 @@ student): the stream checks every half second and sends each new message as an e
 EventSource reconnects by itself (with ``Last-Event-ID``) after the stream ends, which it
 does every few minutes so that no connection lives forever. The conversation id is the
 widget's random ``w-`` id, the same secret the chat endpoint trusts. Browsers may call it
-from the origins of bot/cors.py.
+from the origins of bot/edge/cors.py.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import runtime
-from bot.channels.messages import check_sender
+from bot.edge.senders import check_sender
 from bot.config import Settings
-from bot.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
+from bot.edge.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
 from bot.errors import RequestRejected
 from bot.handoff.service import blocking
 from bot.handoff.store import HandoffStore

@@ -2,7 +2,7 @@
 
 It says what is collected, why, for how long, who handles it and how to withdraw and have
 it deleted (个人信息保护法 第十七条). Changing the wording means bumping ``CONSENT_VERSION`` in
-bot/leads/model.py: every lead stores the version it was given, so the portal shows what
+bot/leads/records.py: every lead stores the version it was given, so the portal shows what
 the student agreed to.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.conversation.contact import contact_line, office_name
-from bot.leads.model import CONSENT_VERSION
+from bot.leads.records import CONSENT_VERSION
 
 #: What the student types (or taps) to withdraw consent and have the data deleted.
 DELETE_COMMAND = "删除我的信息"

@@ -13,7 +13,7 @@ from typing import List, Optional
 
 from sqlalchemy import func, insert, select, update
 
-from bot.leads.model import utcnow
+from bot.lang.timefmt import utcnow
 from bot.storage.database import Database
 from bot.storage.schema import deletion_requests, leads
 

@@ -16,7 +16,7 @@ from typing import List, Optional, Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.handoff.store import HandoffStore
-from bot.leads.model import WITHDRAWN
+from bot.leads.records import WITHDRAWN
 from bot.leads.redaction import redact_conversations
 from bot.leads.store import LeadStore, Purged
 

@@ -13,12 +13,12 @@ import logging
 from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from bot.leads.facts import FACT_LABELS, fact_row, merged_slots, student_facts
-from bot.leads.model import Lead
-from bot.timefmt import local_text
-from bot.transcripts import TranscriptUnavailable, read_slots
+from bot.leads.records import Lead
+from bot.lang.timefmt import local_text
+from bot.storage.conversations import TranscriptUnavailable, read_slots
 
 if TYPE_CHECKING:
-    from bot.leads.model import LeadFilter
+    from bot.leads.records import LeadFilter
     from bot.leads.store import LeadStore
 
 logger = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """What a student told the eligibility check and the benefit estimate, for the lead page and
-the CSV export: read from the slots of the lead's conversations (bot/transcripts.py
+the CSV export: read from the slots of the lead's conversations (bot/storage/conversations.py
 ``read_slots``), worded as a recruiter reads them."""
 
 from __future__ import annotations

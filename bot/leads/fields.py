@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Dict, Optional, Tuple
 
-from bot.leads.model import EDUCATION_LEVELS, ENLIST_PLACES, STUDENT_STATUSES
+from bot.leads.records import EDUCATION_LEVELS, ENLIST_PLACES, STUDENT_STATUSES
 
 _SEPARATORS = re.compile(r"[\s\-–—.·()（）]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")

@@ -17,7 +17,7 @@ from typing import List
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.leads.model import LeadSubmission
+from bot.leads.records import LeadSubmission
 from bot.leads.store import LeadStore
 
 logger = logging.getLogger(__name__)

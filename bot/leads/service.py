@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.leads.model import LeadSubmission
+from bot.leads.records import LeadSubmission
 from bot.leads.outbox import Outbox
 from bot.leads.store import LeadStore
 

@@ -18,7 +18,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, true, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
-from bot.leads.model import (
+from bot.leads.records import (
     NO_OWNER,
     STATUSES,
     WORKFLOW_STATUSES,
@@ -32,7 +32,7 @@ from bot.leads.model import (
     Submission,
     utcnow,
 )
-from bot.timefmt import china_day_start
+from bot.lang.timefmt import china_day_start
 from bot.storage.database import Database
 from bot.storage.schema import lead_notes, lead_status_history, lead_submissions, leads
 

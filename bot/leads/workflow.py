@@ -14,7 +14,8 @@ from typing import Dict, Iterable, List, Optional
 
 from sqlalchemy import func, select, update
 
-from bot.leads.model import WORKFLOW_STATUSES, Lead, StatusChange, utcnow
+from bot.leads.records import WORKFLOW_STATUSES, Lead, StatusChange
+from bot.lang.timefmt import utcnow
 from bot.leads.store import _in_range, _lead, change_status, workable
 from bot.storage.database import Database
 from bot.storage.schema import lead_notes, lead_status_history, lead_submissions, leads

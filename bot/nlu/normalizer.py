@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.spelling import Lexicon
 from bot.nlu.faq_selector import QUESTIONS
-from bot.text import normalize, normalize_for_nlu, split_questions
+from bot.lang.text import normalize, normalize_for_nlu, split_questions
 
 LEXICON_FILE = "lexicon.json"
 

@@ -9,7 +9,7 @@ model means different keys (and the old entries are dropped).
 
 Rasa 3.6 offers no extension point for this, so :func:`install` wraps
 ``MessageProcessor._parse_message_with_graph``. It is installed with the other speed-ups
-(bot/rasa_speedups.py) when Rasa loads our REST channel. ENLIST_PARSE_CACHE_SIZE=0 turns
+(bot/rasa_ext/speedups.py) when Rasa loads our REST channel. ENLIST_PARSE_CACHE_SIZE=0 turns
 it off.
 """
 
@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from bot.text import normalize_for_nlu
+from bot.lang.text import normalize_for_nlu
 
 logger = logging.getLogger(__name__)
 DEFAULT_SIZE = 4096

@@ -13,7 +13,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.portal.accounts import MAX_PASSWORD_CHARS, AccountError, WrongPassword
+from bot.staff.accounts import MAX_PASSWORD_CHARS, AccountError, WrongPassword
 from bot.portal.services import blocking, services
 from bot.portal.web import PASSWORD_PATH, client_address, redirect, render, require_role
 

@@ -17,7 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.errors import RequestRejected
-from bot.portal.accounts import MAX_PASSWORD_CHARS, ROLES, AccountError, User, temporary_password
+from bot.staff.accounts import MAX_PASSWORD_CHARS, ROLES, AccountError, User, temporary_password
 from bot.portal.services import blocking, services
 from bot.portal.web import PREFIX, redirect, render, require_role
 

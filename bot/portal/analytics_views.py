@@ -14,12 +14,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import runtime
-from bot.analytics import Analytics, analytics, to_csv
+from bot.usage.analytics import Analytics, analytics, to_csv
 from bot.errors import RequestRejected
-from bot.portal.lead_query import parse_day
+from bot.leads.query import parse_day
 from bot.portal.services import blocking, services
 from bot.portal.web import EDITOR_ROLES, NO_STORE, PREFIX, render, require_role
-from bot.timefmt import CHINA
+from bot.lang.timefmt import CHINA
 
 ANALYTICS_PATH = f"{PREFIX}/analytics"
 DEFAULT_DAYS = 30

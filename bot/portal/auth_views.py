@@ -11,9 +11,9 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.portal import csrf
-from bot.portal.accounts import MAX_PASSWORD_CHARS
+from bot.staff.accounts import MAX_PASSWORD_CHARS
 from bot.portal.services import blocking, services
-from bot.portal.sessions import COOKIE, MAX_AGE
+from bot.staff.sessions import COOKIE, MAX_AGE
 from bot.portal.web import (
     PREFIX, client_address, delete_cookie, error_page, nav_for, redirect, render, require_role, set_cookie,
 )

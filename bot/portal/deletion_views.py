@@ -14,8 +14,8 @@ from sanic.response import HTTPResponse
 from bot.errors import RequestRejected
 from bot.leads.deletion_requests import DONE, REJECTED, DeletionRequest, UnknownRequest
 from bot.leads.erasure import erase_leads
-from bot.leads.model import WITHDRAWN
-from bot.portal.lead_query import LEAD_ROLES
+from bot.leads.records import WITHDRAWN
+from bot.portal.web import LEAD_ROLES
 from bot.portal.services import PortalServices, blocking, services
 from bot.portal.web import PREFIX, redirect, render, require_role
 

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Tuple
 from sanic.request import Request
 
 from bot.errors import RequestRejected
-from bot.faq.model import MAX_QUESTION_CHARS
+from bot.faq.entry import MAX_QUESTION_CHARS
 from bot.portal.web import form_value
 
 MAX_NEW_QUESTIONS = 50

@@ -20,12 +20,12 @@ from bot.errors import RequestRejected, ReviewError
 from bot.faq.editor import Committed, EntryUsage, create_entry, list_entries, move_question, new_entry_id, retire_entry, save_entry
 from bot.faq.history import FaqHistory, diff_rows
 from bot.faq.loader import faq_files
-from bot.faq.model import MAX_ANSWER_CHARS, FaqEntry
+from bot.faq.entry import MAX_ANSWER_CHARS, FaqEntry
 from bot.faq.preview import student_view
 from bot.portal.faq_forms import carried, entry_fields
 from bot.portal.services import blocking, services
 from bot.portal.web import EDITOR_ROLES, PREFIX, form_value, redirect, render, require_role
-from bot.turns import hits_by_faq
+from bot.usage.turns import hits_by_faq
 
 FAQ_PATH = f"{PREFIX}/faq"
 ENTRY_ID = re.compile(r"^[a-z0-9_]{1,64}$")

@@ -19,11 +19,11 @@ from sanic.response import HTTPResponse
 from bot import runtime
 from bot.handoff.store import MAX_REPLY_CHARS, HandoffConflict, HandoffUnavailable, UnknownHandoff
 from bot.leads.facts import merged_slots, student_facts
-from bot.portal.lead_query import LEAD_ROLES
+from bot.portal.web import LEAD_ROLES
 from bot.portal.markdown_html import render_inline, render_markdown, split_first_line
 from bot.portal.services import blocking, services
 from bot.portal.web import PREFIX, error_page, form_value, redirect, render, require_role
-from bot.transcripts import TranscriptUnavailable, read_slots, read_transcript
+from bot.storage.conversations import TranscriptUnavailable, read_slots, read_transcript
 
 PATH = f"{PREFIX}/handoff"
 SAVED = {"taken": "已接入：学生会在对话窗口看到“工作人员已接入”。助手在您结束前不会回答。",

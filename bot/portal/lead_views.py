@@ -15,16 +15,17 @@ from bot.leads.export import export_csv
 from bot.leads.facts import merged_slots, student_facts
 from bot.leads.erasure import erase_leads
 from bot.clock import today
-from bot.leads.model import (ENLIST_PLACES, NO_OWNER, STATUSES, STUDENT_STATUSES, SUBMITTED_FIELDS, WITHDRAWN,
+from bot.leads.records import (ENLIST_PLACES, NO_OWNER, STATUSES, STUDENT_STATUSES, SUBMITTED_FIELDS, WITHDRAWN,
                              WORKFLOW_STATUSES, Lead, Submission)
 from bot.portal import lead_work_views
-from bot.portal.lead_query import DUE_TODAY, LEAD_ROLES, LIST_PATH, parse_query
+from bot.leads.query import DUE_TODAY, parse_query
+from bot.portal.web import LEAD_ROLES, LIST_PATH
 from bot.portal.lead_work_views import audit, owner_names, workflow
 from bot.portal.services import blocking, services
 from bot.portal.markdown_html import render_inline, render_markdown, split_first_line
 from bot.portal.web import NO_STORE, error_page, form_value, redirect, render, require_role
-from bot.timefmt import CHINA
-from bot.transcripts import TranscriptUnavailable, Turn, read_slots, read_transcript
+from bot.lang.timefmt import CHINA
+from bot.storage.conversations import TranscriptUnavailable, Turn, read_slots, read_transcript
 
 PER_PAGE = 20
 MAX_NOTE_CHARS = 2000

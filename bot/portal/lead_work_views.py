@@ -12,9 +12,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.errors import RequestRejected
-from bot.leads.model import NO_OWNER, STATUSES, WORKFLOW_STATUSES
+from bot.leads.records import NO_OWNER, STATUSES, WORKFLOW_STATUSES
 from bot.leads.workflow import MAX_BULK, LeadWorkflow
-from bot.portal.lead_query import LEAD_ROLES, LIST_PATH, parse_day
+from bot.leads.query import parse_day
+from bot.portal.web import LEAD_ROLES, LIST_PATH
 from bot.portal.services import PortalServices, blocking, services
 from bot.portal.web import form_value, redirect, require_role
 

@@ -1,7 +1,7 @@
 """更新模型 for editors and admins: start a reload (validate, build, train if needed, check
 accuracy, switch), watch its steps (the page refreshes itself while it runs; the same status
 as JSON for scripts), and roll back to the previous model after a confirmation. One reload
-at a time across all workers and the CLI (bot/model_control.py); every start and rollback is
+at a time across all workers and the CLI (bot/models/control.py); every start and rollback is
 audited."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.errors import ModelBusyError
-from bot.model_registry import current_model, model_info, previous_model
-from bot.model_control import BUSY, ModelControl
+from bot.models.registry import current_model, model_info, previous_model
+from bot.models.control import BUSY, ModelControl
 from bot.portal.services import blocking, services
-from bot.timefmt import local_text
+from bot.lang.timefmt import local_text
 from bot.portal.web import EDITOR_ROLES, NO_STORE, PREFIX, redirect, render, require_role
 
 MODEL_PATH = f"{PREFIX}/model"

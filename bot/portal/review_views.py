@@ -17,11 +17,11 @@ from sanic.response import HTTPResponse
 from bot import runtime
 from bot.errors import RequestRejected, ReviewError
 from bot.faq.history import FaqHistory
-from bot.faq.model import FaqEntry
-from bot.review.model import DECISIONS, KIND_NAMES_ZH, KINDS, MISSED_KINDS, STATE_NAMES_ZH, STATES
+from bot.faq.entry import FaqEntry
+from bot.review.items import DECISIONS, KIND_NAMES_ZH, KINDS, MISSED_KINDS, STATE_NAMES_ZH, STATES
 from bot.review.patch import ApplyResult, Patch, apply_patch, build_patch
 from bot.review.store import ItemFilter, ReviewStore
-from bot.portal.lead_query import parse_day
+from bot.leads.query import parse_day
 from bot.portal.services import blocking, services
 from bot.portal.web import EDITOR_ROLES, PREFIX, form_value, redirect, render, require_role
 

@@ -14,11 +14,11 @@ from bot import runtime
 from bot.config import Settings
 from bot.leads.deletion_requests import DeletionRequestStore
 from bot.leads.store import LeadStore
-from bot.portal.accounts import AccountStore
-from bot.portal.audit import AuditLog
-from bot.portal.login_limit import LoginLimiter, LoginLimits
-from bot.portal.secret import secret_key
-from bot.portal.sessions import SessionStore
+from bot.staff.accounts import AccountStore
+from bot.staff.audit import AuditLog
+from bot.staff.login_limit import LoginLimiter, LoginLimits
+from bot.staff.secret import secret_key
+from bot.staff.sessions import SessionStore
 from bot.storage.database import Database
 
 T = TypeVar("T")

@@ -25,12 +25,15 @@ from bot.errors import RequestRejected
 from bot.leads.store import ErasedLead, UnknownLead
 from bot.portal import csrf
 from bot.portal.services import blocking, services
-from bot.portal.sessions import COOKIE
-from bot.timefmt import local_text
+from bot.staff.sessions import COOKIE
+from bot.lang.timefmt import local_text
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "/portal"
+#: Who works leads, and where their list is.
+LEAD_ROLES = ("recruiter", "admin")
+LIST_PATH = f"{PREFIX}/leads"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'",

@@ -22,12 +22,12 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence
 
 from bot import runtime
-from bot.review.model import Guess, guesses_of
-from bot.turns import record_turn
+from bot.review.items import Guess, guesses_of
+from bot.usage.turns import record_turn
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.feedback import Vote
+    from bot.usage.feedback import Vote
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def queue_downvote(settings: "Settings", vote: "Vote") -> None:
 
     def job() -> None:
         from bot.conversation.asked import question_of_reply
-        from bot.review.transcript import events_until
+        from bot.review.voted_message import events_until
 
         events = None
         try:

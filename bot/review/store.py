@@ -11,14 +11,14 @@ from typing import Any, Collection, Dict, Iterable, List, Optional, Sequence, Tu
 from sqlalchemy import func, select, update
 
 from bot.errors import ReviewError
-from bot.leads.model import utcnow
+from bot.lang.timefmt import utcnow
 from bot.logging_setup import mask_personal_data
 from bot.review.grouping import group_items
-from bot.review.model import DECISIONS, KINDS, MAX_TEXT_CHARS, STATES, Guess, ReviewGroup, ReviewItem
+from bot.review.items import DECISIONS, KINDS, MAX_TEXT_CHARS, STATES, Guess, ReviewGroup, ReviewItem
 from bot.storage.database import Database
 from bot.storage.schema import review_items
-from bot.text import comparison_key
-from bot.timefmt import china_day_start
+from bot.lang.text import comparison_key
+from bot.lang.timefmt import china_day_start
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Open items grouped at most; older ones wait until these are decided.

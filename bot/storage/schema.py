@@ -1,7 +1,7 @@
 """The tables of our own database (leads, staff accounts, audit log, feedback, review
 queue, answered turns).
 
-Rasa's conversations live in its own tracker store; see bot/transcripts.py for reading
+Rasa's conversations live in its own tracker store; see bot/storage/conversations.py for reading
 them. Changing a table here needs a migration in bot/storage/migrations/versions/.
 Timestamps are stored in UTC.
 """
@@ -179,7 +179,7 @@ review_items = Table(
     Column("id", Integer, primary_key=True),
     Column("at", DateTime, nullable=False, index=True),
     Column("sender_id", String(128), nullable=False),
-    Column("kind", String(20), nullable=False),  # bot.review.model.KINDS
+    Column("kind", String(20), nullable=False),  # bot.review.items.KINDS
     Column("text", Text, nullable=False),  # the question that was missed
     Column("follow_up", Text),  # what the student said next ("没听懂", the question asked again), if that was the sign
     Column("normalized", String(500), nullable=False),

@@ -7,7 +7,7 @@ with ``Retry-After``; the count is per process) or 503 (the database or the trac
 is unavailable; the vote is not kept). A vote is believed only for a message found in
 Rasa's tracker store; the stored vote (and a 👎's review item) carries the text and FAQ id
 found there, never what the client sent. Browsers may call it from the
-origins of bot/cors.py.
+origins of bot/edge/cors.py.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
+from bot.edge.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
 from bot.errors import RequestRejected
-from bot.feedback import DOWN, FeedbackStore, Vote, parse_vote, storable_text
+from bot.usage.feedback import DOWN, FeedbackStore, Vote, parse_vote, storable_text
 from bot.review.recorder import queue_downvote
-from bot.review.transcript import sent_message
-from bot.ratelimit import RateLimiter
+from bot.review.voted_message import sent_message
+from bot.edge.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 

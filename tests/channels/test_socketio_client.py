@@ -11,8 +11,8 @@ import socketio
 from sqlalchemy import create_engine, text
 
 from bot.channels.messages import EMPTY_MESSAGE_REPLY
-from bot.review.transcript import sent_message
-from bot.transcripts import read_transcript
+from bot.review.voted_message import sent_message
+from bot.storage.conversations import read_transcript
 from tests.channels.conftest import SocketStack
 from tests.channels.socket_client import SocketChat, texts
 from tests.conftest import Chat, http
@@ -73,7 +73,7 @@ def test_buttons_arrive_as_quick_replies_and_a_click_is_answered(socket_stack: S
 
 
 def test_a_typed_button_title_or_number_is_the_buttons_payload(socket_stack: SocketStack) -> None:
-    """Issue 14 §2 over socket.io: the same typed-button mechanism as REST (bot/typed_buttons.py)."""
+    """Issue 14 §2 over socket.io: the same typed-button mechanism as REST (bot/conversation/typed_buttons.py)."""
     with SocketChat(socket_stack.url) as chat:
         chat.connect("s-typed")
         consent = chat.say("我想报名")

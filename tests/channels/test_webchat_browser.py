@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from bot.transcripts import read_transcript
+from bot.storage.conversations import read_transcript
 from tests.browser import launch_chromium
 from tests.channels.conftest import WEBCHAT_BUNDLE, SocketStack
 

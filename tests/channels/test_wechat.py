@@ -93,7 +93,7 @@ def test_subscribe_gets_the_greeting_with_numbered_topics(plain: SimulatedWeChat
     content = assert_replied(plain.push(plain.subscribe(sender)), sender)
     assert "征兵咨询助手" in content and "**" not in content
     assert "回复数字：\n1 学费补偿\n2 考研加分\n3 报名流程" in content
-    # The typed number reaches Rasa unchanged; the button matcher (bot/typed_buttons.py) maps it
+    # The typed number reaches Rasa unchanged; the button matcher (bot/conversation/typed_buttons.py) maps it
     # to the payload of the button with that number.
     tuition = assert_replied(plain.push(plain.text(sender, "1")), sender)
     assert "学费" in tuition and OUT_OF_SCOPE not in tuition

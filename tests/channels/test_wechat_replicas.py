@@ -15,7 +15,7 @@ import pytest
 from bot.channels.wechat import LATE_REPLY, NO_MORE_REPLY
 from bot.config import Settings
 from bot.runner import ManagedProcess, Stack, rasa_command, write_run_files
-from bot.training import subprocess_env
+from bot.models.training import subprocess_env
 from tests.channels.wechat_server import TOKEN, SimulatedWeChat, assert_replied, openid, user_texts
 from tests.conftest import environment, free_port, stack_environment
 
@@ -27,7 +27,7 @@ REDIS_URL = "redis://127.0.0.1:6379/12"
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Tuple[SimulatedWeChat, SimulatedWeChat]]:
     with socket.create_connection(("127.0.0.1", 6379), timeout=2):
-        pass  # the Redis server of the machine (tests/test_locks.py uses it too)
+        pass  # the Redis server of the machine (tests/rasa_ext/test_lock_store.py uses it too)
     var_dir = tmp_path_factory.mktemp("wechat-replicas")
     env = stack_environment(var_dir, ENLIST_WECHAT_TOKEN=TOKEN, ENLIST_REDIS_URL=REDIS_URL)
     with environment(env):

@@ -8,7 +8,7 @@ from typing import Any, Dict, Optional
 from bot.conversation.events import (earlier_self_descriptions, fresh_user_text, is_activation, previous_turn, question_before,
                                      slot_set_at, texts_before_form, typed_text, user_just_spoke)
 from bot.conversation.metadata import bot_message_meta, miss_metadata
-from bot.feedback import message_metadata
+from bot.usage.feedback import message_metadata
 
 FORM = "lead_form"
 

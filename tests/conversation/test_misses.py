@@ -17,8 +17,8 @@ from bot.conversation.misses import (CAN_ASK, DEFAULT_TOPICS, DID_YOU_MEAN, ESCA
 from bot.conversation.replies import ASKED_TOO, Reply, answer_reply
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.compiler import button_payload
-from bot.faq.model import FaqEntry
-from bot.feedback import MESSAGE_META_KEY, message_metadata
+from bot.faq.entry import FaqEntry
+from bot.usage.feedback import MESSAGE_META_KEY, message_metadata
 
 SETTINGS = Settings.from_env({"ENLIST_CONTACT_PHONE": "0358-1234567"})
 FIRST = PreviousTurn(user=None, missed=False, faq_id=None)

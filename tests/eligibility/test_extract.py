@@ -1,10 +1,10 @@
-"""bot/extract.py and bot/numbers.py: facts from Chinese text, Chinese numerals, units."""
+"""bot/lang/extract.py and bot/lang/numbers.py: facts from Chinese text, Chinese numerals, units."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.extract import (
+from bot.lang.extract import (
     extract,
     extract_age,
     extract_birth_year,
@@ -24,7 +24,7 @@ from bot.extract import (
     speaks_about_self,
     weight_without_unit,
 )
-from bot.numbers import arabize, chinese_number
+from bot.lang.numbers import arabize, chinese_number
 
 YEAR = 2023
 

@@ -1,4 +1,4 @@
-"""bot/extract.py and bot/numbers.py at the edges: each plausible range at both ends, relative
+"""bot/lang/extract.py and bot/lang/numbers.py at the edges: each plausible range at both ends, relative
 years, bare answers, and the numerals and grade words that must be left alone.
 
 Found by mutation testing (``make mutation``).
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.extract import (
+from bot.lang.extract import (
     extract, extract_age, extract_birth_year, extract_enlistment, extract_loan, extract_myopia_degree,
     extract_program_years, extract_status, extract_tuition, extract_vision, extract_weight, extract_years_paid,
     is_skip, speaks_about_self,
 )
-from bot.numbers import arabize, chinese_number, digit_string
+from bot.lang.numbers import arabize, chinese_number, digit_string
 
 YEAR = 2023
 

@@ -9,7 +9,7 @@ import pytest
 from bot.eligibility import benefit as money
 from bot.eligibility.age import Outcome, check_age
 from bot.eligibility.location import can_choose, location_rule
-from bot.eligibility.model import Status
+from bot.eligibility.rules import Status
 from bot.eligibility.physical import Level, bmi, check_bmi, check_height, check_vision
 from bot.eligibility.policy import Profile, policy_for
 

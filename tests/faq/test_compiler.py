@@ -9,7 +9,7 @@ from pathlib import Path
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.faq.compiler import GENERATED_HEADER, button_payload, render_training_data, write_training_data
-from bot.faq.model import FaqEntry
+from bot.faq.entry import FaqEntry
 from bot.faq.validator import validate_dir
 
 

@@ -13,7 +13,7 @@ from typing import Dict, List, Optional
 import pytest
 import yaml
 
-from bot.faq.model import MIN_QUESTIONS
+from bot.faq.entry import MIN_QUESTIONS
 from bot.faq.validator import ValidationResult, validate_dir
 
 TODAY = dt.date(2026, 11, 28)

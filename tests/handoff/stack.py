@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 from bot.config import Settings
 from bot.handoff.store import Handoff, HandoffStore
-from bot.portal.accounts import AccountStore
+from bot.staff.accounts import AccountStore
 from bot.storage.database import Database
 from tests.conftest import environment, stack_environment
 from tests.databases import migrated_database

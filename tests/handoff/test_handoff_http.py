@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from bot.leads.store import LeadStore
-from bot.portal.audit import AuditLog
+from bot.staff.audit import AuditLog
 from bot.storage.database import Database
 from tests.conftest import Chat, http, tracker_events
 from tests.handoff.conftest import LATENCIES, backend_of
@@ -179,8 +179,8 @@ def leave_a_lead(chat: Chat, sender: str, phone: str) -> str:
 
 def test_the_rasa_hand_off_route_needs_the_shared_secret(setup: Tuple[Any, Database], sender: str) -> None:
     """Nobody but the bot service may pause a conversation or speak as staff."""
-    from bot.action_guard import SECRET_HEADER
-    from bot.deploy import nginx_config
+    from bot.edge.action_guard import SECRET_HEADER
+    from bot.service.deploy import nginx_config
 
     settings = setup[0].settings
     url = f"{settings.rasa_url}/internal/handoff/events"

@@ -7,11 +7,11 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from bot.review.model import Guess
+from bot.review.items import Guess
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
 from bot.storage.schema import feedback, lead_submissions, leads
-from bot.turns import record_turn
+from bot.usage.turns import record_turn
 
 XSS_QUESTION = "<img src=x onerror=alert(1)>当兵能退学费吗"
 DAY1 = dt.datetime(2026, 11, 2, 4, 0)  # 12:00 in China

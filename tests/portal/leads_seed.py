@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from bot.config import Settings
-from bot.leads.model import CONSENT_VERSION, LeadSubmission, SaveResult, utcnow
+from bot.leads.records import CONSENT_VERSION, LeadSubmission, SaveResult
+from bot.lang.timefmt import utcnow
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
-from bot.portal.accounts import AccountStore
+from bot.staff.accounts import AccountStore
 from bot.storage.schema import leads
 from tests.conftest import bot_service
 from tests.databases import migrated_database

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from bot.config import Settings
-from bot.portal.accounts import AccountStore
-from bot.portal.audit import AuditLog
+from bot.staff.accounts import AccountStore
+from bot.staff.audit import AuditLog
 from bot.storage.database import Database
 from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium
 from tests.conftest import PROJECT_HOME

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import delete
 
 from bot.config import Settings
-from bot.portal.accounts import AccountStore, User
-from bot.portal.audit import AuditEntry, AuditLog
-from bot.portal.login_limit import LoginLimiter, LoginLimits
+from bot.staff.accounts import AccountStore, User
+from bot.staff.audit import AuditEntry, AuditLog
+from bot.staff.login_limit import LoginLimiter, LoginLimits
 from bot.storage.database import Database
 from bot.storage.schema import login_attempts
 from tests.databases import BACKENDS

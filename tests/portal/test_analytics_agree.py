@@ -18,7 +18,7 @@ from typing import Iterator, Tuple
 import pytest
 
 from bot.config import Settings
-from bot.portal.accounts import AccountStore
+from bot.staff.accounts import AccountStore
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
 from tests.conftest import PROJECT_HOME, bot_service

@@ -18,10 +18,10 @@ import yaml
 from playwright.sync_api import expect, sync_playwright
 
 from bot.config import Settings
-from bot.portal.accounts import AccountStore
+from bot.staff.accounts import AccountStore
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
-from bot.turns import record_turn
+from bot.usage.turns import record_turn
 from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium
 from tests.conftest import PROJECT_HOME, bot_service
 from tests.portal.editor_seed import TUITION_GUESSES, XSS_QUESTION, seed_analytics

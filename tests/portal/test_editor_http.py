@@ -20,9 +20,9 @@ import pytest
 import yaml
 
 from bot.config import Settings
-from bot.model_control import ModelControl
-from bot.portal.accounts import AccountStore
-from bot.portal.audit import AuditLog
+from bot.models.control import ModelControl
+from bot.staff.accounts import AccountStore
+from bot.staff.audit import AuditLog
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
 from tests.conftest import PROJECT_HOME, bot_service

@@ -17,11 +17,11 @@ import yaml
 from playwright.sync_api import expect, sync_playwright
 
 from bot.config import Settings
-from bot.model_registry import remember
-from bot.portal.accounts import AccountStore
+from bot.models.registry import remember
+from bot.staff.accounts import AccountStore
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
-from bot.training import fingerprint
+from bot.models.training import fingerprint
 from tests.browser import CHROMIUM, VIEWPORTS, launch_chromium, portal_login, watched_page
 from tests.conftest import PROJECT_HOME, bot_service
 from tests.portal.editor_seed import TUITION_GUESSES

@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from bot.config import Settings
-from bot.portal.audit import AuditLog
+from bot.staff.audit import AuditLog
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
-from bot.timefmt import china_today
+from bot.lang.timefmt import china_today
 from tests.portal.editor_seed import TUITION_GUESSES, faq_digest
 from tests.portal.test_editor_http import database, logged_in, service  # noqa: F401 - the shared fixtures
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete, update
 
 from bot.config import Settings
 from bot.leads.store import LeadStore
-from bot.portal.audit import AuditLog
+from bot.staff.audit import AuditLog
 from bot.storage.database import Database
 from bot.storage.schema import lead_status_history, leads
 from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium

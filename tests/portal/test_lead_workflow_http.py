@@ -13,10 +13,11 @@ from typing import Iterator, List
 import pytest
 
 from bot.config import Settings
-from bot.leads.model import CONSENT_VERSION, LeadSubmission, utcnow
+from bot.leads.records import CONSENT_VERSION, LeadSubmission
+from bot.lang.timefmt import utcnow
 from bot.leads.store import LeadStore
 from bot.leads.workflow import LeadWorkflow
-from bot.portal.audit import AuditLog
+from bot.staff.audit import AuditLog
 from bot.storage.database import Database
 from tests.databases import BACKENDS
 from tests.portal.client import PortalClient

@@ -15,8 +15,8 @@ from typing import Dict
 import pytest
 
 from bot.leads.store import LeadStore
-from bot.portal.accounts import AccountStore
-from bot.portal.audit import AuditLog
+from bot.staff.accounts import AccountStore
+from bot.staff.audit import AuditLog
 from bot.storage.database import Database
 from tests.conftest import PROJECT_HOME
 from tests.portal.leads_seed import add_lead

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import delete, update
 
 from bot.config import Settings
-from bot.leads.model import CONSENT_VERSION, utcnow
+from bot.leads.records import CONSENT_VERSION
+from bot.lang.timefmt import utcnow
 from bot.leads.store import LeadStore
-from bot.portal.accounts import AccountStore
-from bot.portal.audit import AuditLog
-from bot.portal.sessions import COOKIE
+from bot.staff.accounts import AccountStore
+from bot.staff.audit import AuditLog
+from bot.staff.sessions import COOKIE
 from bot.storage.database import Database
 from bot.storage.schema import login_attempts, sessions
 from tests.conftest import bot_service

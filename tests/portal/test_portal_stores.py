@@ -10,14 +10,15 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.errors import RequestRejected
-from bot.leads.model import LeadFilter, utcnow
+from bot.leads.records import LeadFilter
+from bot.lang.timefmt import utcnow
 from bot.leads.store import LeadStore
 from bot.portal import csrf
-from bot.portal.accounts import AccountError, AccountStore, check_password_strength, hash_password, password_matches
-from bot.portal.audit import AuditLog
-from bot.portal.lead_query import parse_query
-from bot.portal.login_limit import WINDOW, LoginLimiter, LoginLimits
-from bot.portal.sessions import MAX_AGE, SessionStore
+from bot.staff.accounts import AccountError, AccountStore, check_password_strength, hash_password, password_matches
+from bot.staff.audit import AuditLog
+from bot.leads.query import parse_query
+from bot.staff.login_limit import WINDOW, LoginLimiter, LoginLimits
+from bot.staff.sessions import MAX_AGE, SessionStore
 from bot.storage.database import Database
 from bot.storage.schema import login_attempts, sessions, users
 from tests.portal.leads_seed import XSS_NAME, add_lead, backdate

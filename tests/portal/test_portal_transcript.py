@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from bot.leads.store import LeadStore
-from bot.portal.accounts import AccountError, AccountStore
+from bot.staff.accounts import AccountError, AccountStore
 from bot.storage.database import Database
 from tests.conftest import Chat
 from tests.portal.client import PortalClient

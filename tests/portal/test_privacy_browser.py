@@ -13,8 +13,8 @@ from playwright.sync_api import expect, sync_playwright
 from bot.config import Settings
 from bot.leads.deletion_requests import DeletionRequestStore
 from bot.leads.store import LeadStore
-from bot.portal.accounts import AccountStore
-from bot.portal.audit import AuditLog
+from bot.staff.accounts import AccountStore
+from bot.staff.audit import AuditLog
 from bot.storage.database import Database
 from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium
 from tests.conftest import bot_service

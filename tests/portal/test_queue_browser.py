@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from bot.config import Settings
-from bot.portal.accounts import AccountStore
-from bot.review.model import Guess
+from bot.staff.accounts import AccountStore
+from bot.review.items import Guess
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
 from tests.browser import CHROMIUM, VIEWPORTS, launch_chromium, portal_login, watched_page

@@ -12,8 +12,8 @@ from typing import Any, Dict, List
 import pytest
 
 from bot.config import Settings
-from bot.feedback import MESSAGE_META_KEY
-from bot.review.model import KIND_NAMES_ZH
+from bot.usage.feedback import MESSAGE_META_KEY
+from bot.review.items import KIND_NAMES_ZH
 from tests.conftest import Chat, http
 from tests.review.test_review_conversation import NONSENSE, queued, queued_as, wait_for
 

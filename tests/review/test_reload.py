@@ -21,15 +21,15 @@ import pytest
 from bot import cli
 from bot.config import Settings
 from bot.errors import ReviewError
-from bot.evaluation import load_test_set
-from bot.feedback import MESSAGE_META_KEY
-from bot.model_registry import current_model, previous_model, remember
-from bot.reload import reload_model, rollback_model
+from bot.models.evaluation import load_test_set
+from bot.usage.feedback import MESSAGE_META_KEY
+from bot.models.registry import current_model, previous_model, remember
+from bot.models.reload import reload_model, rollback_model
 from bot.review.patch import Patch, apply_patch, build_patch
 from bot.review.store import ReviewStore
 from bot.runner import Stack
 from bot.storage.database import Database
-from bot.training import fingerprint
+from bot.models.training import fingerprint
 from tests.conftest import PROJECT_HOME, Chat, environment, stack_environment
 from tests.review.test_review_conversation import queued, wait_for
 

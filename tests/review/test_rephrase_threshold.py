@@ -19,7 +19,7 @@ import yaml
 
 from bot.conversation.misses import REPHRASE_SIMILARITY, is_rephrase
 from bot.faq.validator import validate_dir
-from bot.text import char_bigrams, jaccard, similarity
+from bot.lang.text import char_bigrams, jaccard, similarity
 
 HOME = Path(__file__).resolve().parents[2]
 MAX_FALSE_ALARMS = 0.001  # of different-entry pairs taken for a rephrase

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.feedback import MESSAGE_META_KEY
-from bot.review.model import ReviewItem
+from bot.usage.feedback import MESSAGE_META_KEY
+from bot.review.items import ReviewItem
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
 from bot.storage.schema import turns

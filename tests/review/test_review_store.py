@@ -12,7 +12,7 @@ import yaml
 
 from bot.errors import ReviewError
 from bot.faq.validator import validate_dir
-from bot.review.model import Guess
+from bot.review.items import Guess
 from bot.review.patch import apply_patch, build_patch, parse_patch
 from bot.review.store import ReviewStore
 from bot.storage.database import Database

@@ -2,7 +2,7 @@
 
 Before: anyone who reached the bot service could POST ``/webhook`` as Rasa does (even as
 ``text/plain`` from a foreign page) and store a lead that never consented; nested JSON was
-a 500. Now only requests carrying ENLIST_ACTION_SECRET pass (bot/action_guard.py), and
+a 500. Now only requests carrying ENLIST_ACTION_SECRET pass (bot/edge/action_guard.py), and
 `enlist run` hands a per-start secret to both processes, so the real stack still answers.
 """
 
@@ -22,9 +22,9 @@ import requests
 import yaml
 from rasa.utils.endpoints import read_endpoint_config
 
-from bot.action_guard import SECRET_HEADER
+from bot.edge.action_guard import SECRET_HEADER
 from bot.config import Settings
-from bot.deploy import nginx_config
+from bot.service.deploy import nginx_config
 from bot.errors import ConfigError
 from bot.runner import http_ok, render_endpoints, with_action_secret, write_run_files
 from tests.conftest import Chat, bot_service, free_port

@@ -9,7 +9,7 @@ from typing import Any, Dict, List
 import pytest
 
 from bot.config import Settings
-from bot.feedback import MESSAGE_META_KEY
+from bot.usage.feedback import MESSAGE_META_KEY
 from tests.conftest import Chat, http
 from tests.review.test_review_conversation import NONSENSE, queued, wait_for
 from tests.test_leads_conversation import start_form

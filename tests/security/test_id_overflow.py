@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 
 from bot.config import Settings
-from bot.portal.accounts import AccountStore
+from bot.staff.accounts import AccountStore
 from bot.storage.database import Database
 from tests.conftest import bot_service
 from tests.portal.client import PortalClient

@@ -1,7 +1,7 @@
 """Issue 13 item 2: a conversation never goes silent. Through the real REST endpoint: with
 the bot service stopped the student reads an apology and the contact block instead of
 ``[]``; after 48 long messages from one sender the conversation still answers (what Rasa
-posts to the action server is bounded, bot/action_call.py)."""
+posts to the action server is bounded, bot/rasa_ext/action_call.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from bot.action_call import MAX_ACTION_CALL_BYTES, trim_events
+from bot.rasa_ext.action_call import MAX_ACTION_CALL_BYTES, trim_events
 from bot.config import Settings
 from bot.conversation.contact import contact_block
 from tests.conftest import Chat
@@ -39,7 +39,7 @@ def test_the_apology_is_kept_in_the_transcript(chat: Chat, sender: str, live_sta
         chat.say(sender, QUESTION)
     finally:
         live_stack.restart(live_stack.bot)
-    from bot.review.transcript import _engine
+    from bot.review.voted_message import _engine
     from sqlalchemy import text
 
     with _engine(live_stack.settings.tracker_store).connect() as connection:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.portal.accounts import AccountError, AccountStore, check_password_strength, common_passwords
+from bot.staff.accounts import AccountError, AccountStore, check_password_strength, common_passwords
 from bot.storage.database import Database
 from tests.portal.test_portal_cli import enlist
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.leads.store import LeadStore
-from bot.portal.accounts import AccountStore
+from bot.staff.accounts import AccountStore
 from bot.storage.database import Database
 from tests.conftest import Chat
 from tests.databases import BACKENDS

@@ -17,7 +17,7 @@ import pytest
 
 from bot.config import Settings
 from bot.faq.compiler import button_payload
-from bot.feedback import MESSAGE_META_KEY
+from bot.usage.feedback import MESSAGE_META_KEY
 from tests.conftest import Chat, HttpReply, bot_service, http
 from tests.review.test_review_conversation import queued, queued_as, wait_for
 from tests.widget.votes import stored_votes

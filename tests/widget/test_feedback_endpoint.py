@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from bot.config import Settings
 from bot.storage.database import Database
 from bot.storage.schema import feedback
-from bot.feedback import MESSAGE_META_KEY
+from bot.usage.feedback import MESSAGE_META_KEY
 from tests.conftest import Chat, HttpReply, bot_service, http
 from tests.widget.votes import stored_votes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List
 
 from bot.config import Settings
-from bot.feedback import FeedbackStore, StoredVote
+from bot.usage.feedback import FeedbackStore, StoredVote
 from bot.storage.database import Database
 
 

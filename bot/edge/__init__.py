@@ -1,0 +1,1 @@
+"""edge: see bot/__init__.py for the layout."""

@@ -1,0 +1,1 @@
+"""lang: see bot/__init__.py for the layout."""

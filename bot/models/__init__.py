@@ -1,0 +1,1 @@
+"""models: see bot/__init__.py for the layout."""

@@ -1,0 +1,1 @@
+"""rasa_ext: see bot/__init__.py for the layout."""

@@ -1,0 +1,1 @@
+"""service: see bot/__init__.py for the layout."""

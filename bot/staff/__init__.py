@@ -1,0 +1,1 @@
+"""staff: see bot/__init__.py for the layout."""

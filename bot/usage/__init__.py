@@ -1,0 +1,1 @@
+"""usage: see bot/__init__.py for the layout."""
