@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help setup build model run test validate bench bench-store bench-single bench-widget webchat mutation
+.PHONY: help setup lint build model run test validate bench bench-store bench-single bench-widget webchat mutation
 
 help:
 	@echo "make run    set up, build, train if needed, start Rasa (:5005) and the bot service (:5055)"
@@ -65,7 +65,12 @@ $(WEBCHAT_BUNDLE):
 
 webchat: $(WEBCHAT_BUNDLE)
 
-test: model webchat
+# Format and lint (ruff) and types (mypy) before any test runs.
+lint: setup
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+test: lint model webchat
 	$(PY) -m pytest
 
 # Mutation testing (not part of make test; run before a release). MUTATION_ARGS, e.g.

@@ -22,23 +22,62 @@ from bot.conversation.buttons import BENEFIT_BUTTON, ELIGIBILITY_BUTTON, SIGN_UP
 from bot.conversation.events import earlier_self_descriptions, fresh_user_text, is_activation, typed_text
 from bot.eligibility import benefit as money
 from bot.eligibility.policy import Profile, policy_for
-from bot.eligibility.render import benefit_not_applicable, facts_summary, render_benefit, render_eligibility, render_location
-from bot.lang.extract import Facts, extract
+from bot.eligibility.render import (
+    benefit_not_applicable,
+    facts_summary,
+    render_benefit,
+    render_eligibility,
+    render_location,
+)
 from bot.faq.answering import decide
+from bot.lang.extract import Facts, extract
 from bot.usage.feedback import message_metadata
 
 UNIVERSITY = ("专科", "本科", "研究生")
 #: Slots a message can fill (Facts field → slot); age is kept only as birth_year.
 FACT_SLOTS = (
-    "gender", "birth_year", "student_status", "education_level", "grade", "graduation_year",
-    "height_cm", "weight_kg", "vision", "myopia_degree", "enlist_year", "enlist_half",
-    "tuition_per_year", "years_paid", "loan_amount", "program_years",
+    "gender",
+    "birth_year",
+    "student_status",
+    "education_level",
+    "grade",
+    "graduation_year",
+    "height_cm",
+    "weight_kg",
+    "vision",
+    "myopia_degree",
+    "enlist_year",
+    "enlist_half",
+    "tuition_per_year",
+    "years_paid",
+    "loan_amount",
+    "program_years",
 )
 #: Facts worth taking from earlier self-descriptions (not answers to other questions).
-HISTORY_SLOTS = ("gender", "birth_year", "student_status", "education_level", "grade", "graduation_year",
-                 "height_cm", "weight_kg", "vision", "myopia_degree")
+HISTORY_SLOTS = (
+    "gender",
+    "birth_year",
+    "student_status",
+    "education_level",
+    "grade",
+    "graduation_year",
+    "height_cm",
+    "weight_kg",
+    "vision",
+    "myopia_degree",
+)
 #: Intents handled by rules while a form waits (the form resumes afterwards, or stops).
-PASS_THROUGH_INTENTS = {"faq", "out_of_scope", "stop_form", "deny", "greet", "goodbye", "thanks", "bot_challenge", "sign_up"}
+PASS_THROUGH_INTENTS = {
+    "faq",
+    "out_of_scope",
+    "stop_form",
+    "deny",
+    "greet",
+    "goodbye",
+    "thanks",
+    "bot_challenge",
+    "sign_up",
+}
 RETRIES_SLOT = "form_retries"
 DETAILS_SLOT = "result_details"  # the reasoning of the latest result, sent by "查看计算过程和依据"
 
@@ -195,7 +234,19 @@ class ValidateBenefitForm(FactFormValidation):
                     updates[slot] = slots[slot] = 0.0
 
     def intro(self, slots: Dict[str, Any], year: int) -> str:
-        known = facts_summary({k: slots.get(k) for k in ("education_level", "student_status", "enlist_half", "tuition_per_year", "years_paid", "loan_amount")})
+        known = facts_summary(
+            {
+                k: slots.get(k)
+                for k in (
+                    "education_level",
+                    "student_status",
+                    "enlist_half",
+                    "tuition_per_year",
+                    "years_paid",
+                    "loan_amount",
+                )
+            }
+        )
         said = f"已知：{known}。" if known else ""
         return f"好的，帮您估算学费补偿（按{year}年政策）。{said}还需要问几个问题，随时可以说“取消”。"
 
@@ -232,8 +283,10 @@ class ActionBenefitResult(Action):
             return [SlotSet(RETRIES_SLOT, None)]
         enlist_year = int(float(slots.get("enlist_year") or year))
         if enlist_year < money.FIRST_TWO_ROUND_YEAR:
-            dispatcher.utter_message(text=f"{enlist_year}年还没有实行一年两次征兵，本助手只能估算{money.FIRST_TWO_ROUND_YEAR}年以后入伍的情况。",
-                                     buttons=[BENEFIT_BUTTON])
+            dispatcher.utter_message(
+                text=f"{enlist_year}年还没有实行一年两次征兵，本助手只能估算{money.FIRST_TWO_ROUND_YEAR}年以后入伍的情况。",
+                buttons=[BENEFIT_BUTTON],
+            )
             return [SlotSet(RETRIES_SLOT, None), SlotSet("enlist_year", None), SlotSet("enlist_half", None)]
         estimate = money.estimate(
             policy,
@@ -252,7 +305,7 @@ class ActionBenefitResult(Action):
 
 
 class ActionShowDetails(Action):
-    """"查看计算过程和依据": the reasoning of the latest personal result, as a second message."""
+    """ "查看计算过程和依据": the reasoning of the latest personal result, as a second message."""
 
     def name(self) -> Text:
         return "action_show_details"
@@ -262,7 +315,9 @@ class ActionShowDetails(Action):
         if details:
             dispatcher.utter_message(text=details, buttons=[SIGN_UP_BUTTON], json_message=message_metadata(None))
         else:
-            dispatcher.utter_message(text="还没有可以展开的计算过程。先做个自测或估算吧：", buttons=[ELIGIBILITY_BUTTON, BENEFIT_BUTTON])
+            dispatcher.utter_message(
+                text="还没有可以展开的计算过程。先做个自测或估算吧：", buttons=[ELIGIBILITY_BUTTON, BENEFIT_BUTTON]
+            )
         return []
 
 
@@ -290,7 +345,13 @@ class ActionRememberFacts(Action):
         updates = fact_updates(extract(text, speaking_year()))
         if not updates:  # "inform" with nothing we can use: the message was not understood
             settings, snapshot = runtime.settings(), runtime.faq_catalog().snapshot()
-            answer_miss(dispatcher, tracker, snapshot, settings, decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence))
+            answer_miss(
+                dispatcher,
+                tracker,
+                snapshot,
+                settings,
+                decide(tracker.latest_message, snapshot.by_id, settings.faq_min_confidence),
+            )
             return []
         dispatcher.utter_message(
             text=f"好的，记下了：{facts_summary(updates)}。需要的话，我可以按这些信息帮您：",

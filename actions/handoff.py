@@ -23,24 +23,34 @@ logger = logging.getLogger(__name__)
 
 #: Tells the widget to listen for the recruiter's replies (REST: custom JSON after the text).
 STATE_KEY = "enlist_handoff"
-QUEUE_DOWN = "抱歉，人工咨询的排队系统暂时出了问题，没能为您转接。您可以留下问题和联系方式，或直接联系区人武部：\n\n{contact}"
+QUEUE_DOWN = (
+    "抱歉，人工咨询的排队系统暂时出了问题，没能为您转接。您可以留下问题和联系方式，或直接联系区人武部：\n\n{contact}"
+)
 
 
 class RequestHuman(Action):
     def name(self) -> Text:
         return "action_request_human"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         settings = runtime.settings()
         staffed = settings.staffed_hours.is_staffed()
         try:
             store = runtime.handoff_store()
-            handoff, created = store.request(tracker.sender_id, tracker.get_latest_input_channel() or "unknown",
-                                             question_before(tracker.events), staffed)
+            handoff, created = store.request(
+                tracker.sender_id,
+                tracker.get_latest_input_channel() or "unknown",
+                question_before(tracker.events),
+                staffed,
+            )
             ahead = store.position(handoff) if staffed and created else 0
         except SQLAlchemyError as exc:
             logger.error("hand-off request not queued, database unavailable (%s)", type(exc).__name__)
-            dispatcher.utter_message(text=QUEUE_DOWN.format(contact=contact_block(settings)), buttons=wording.leave_message_buttons())
+            dispatcher.utter_message(
+                text=QUEUE_DOWN.format(contact=contact_block(settings)), buttons=wording.leave_message_buttons()
+            )
             return []
         if not staffed:
             dispatcher.utter_message(text=wording.off_hours(settings), buttons=wording.leave_message_buttons())
@@ -59,7 +69,9 @@ def attach_question(sender_id: str, reference: str) -> None:
         lead_id = store.lead_of_reference(reference) if handoff else None
         if handoff is None or lead_id is None:
             return
-        note = wording.LEAD_NOTE.format(question=handoff.question) if handoff.question else wording.LEAD_NOTE_NO_QUESTION
+        note = (
+            wording.LEAD_NOTE.format(question=handoff.question) if handoff.question else wording.LEAD_NOTE_NO_QUESTION
+        )
         runtime.lead_store().add_note(lead_id, wording.LEAD_NOTE_AUTHOR, note)
         store.link_lead(handoff.id, lead_id)
     except SQLAlchemyError as exc:

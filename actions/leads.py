@@ -22,25 +22,53 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.handoff import attach_question
 from bot import runtime
-from bot.conversation.buttons import (CONSENT_BUTTONS, DELETE_PAYLOAD, ONLINE_REGISTRATION_BUTTON, SKIP_FIELD_BUTTON, STOP_FORM_BUTTON,
-                                      SUMMARY_BUTTONS, change_field_payload)
+from bot.conversation.buttons import (
+    CONSENT_BUTTONS,
+    DELETE_PAYLOAD,
+    ONLINE_REGISTRATION_BUTTON,
+    SKIP_FIELD_BUTTON,
+    STOP_FORM_BUTTON,
+    SUMMARY_BUTTONS,
+    change_field_payload,
+)
 from bot.conversation.events import fresh_user_text, slot_set_at, texts_before_form, user_just_spoke
 from bot.faq.answering import decide
+from bot.lang.timefmt import utcnow
 from bot.leads.consent import DELETE_COMMAND, consent_text
 from bot.leads.fields import FIELDS, FIELDS_BY_SLOT, SKIPPED, display_phone, find_phone, looks_like_question
-from bot.leads.records import CONSENT_VERSION, LeadSubmission
-from bot.lang.timefmt import utcnow
 from bot.leads.outbox import Outbox
+from bot.leads.records import CONSENT_VERSION, LeadSubmission
 from bot.leads.service import submit_lead_in_time
 
 logger = logging.getLogger(__name__)
 
 FORM = "lead_form"
-LEAD_SLOTS = ("lead_consent", "lead_name", "lead_phone", "school", "hukou_place", "enlist_place", "main_concern",
-              "lead_confirmed", "lead_retries", "lead_prefilled")
+LEAD_SLOTS = (
+    "lead_consent",
+    "lead_name",
+    "lead_phone",
+    "school",
+    "hukou_place",
+    "enlist_place",
+    "main_concern",
+    "lead_confirmed",
+    "lead_retries",
+    "lead_prefilled",
+)
 #: Intents that, with this confidence, are not an answer to a free-text question.
-NOT_AN_ANSWER = {"greet", "thanks", "goodbye", "bot_challenge", "affirm", "deny", "sign_up", "lead_change",
-                 "confirm_deletion", "cancel_deletion", "ask_privacy"}
+NOT_AN_ANSWER = {
+    "greet",
+    "thanks",
+    "goodbye",
+    "bot_challenge",
+    "affirm",
+    "deny",
+    "sign_up",
+    "lead_change",
+    "confirm_deletion",
+    "cancel_deletion",
+    "ask_privacy",
+}
 #: Intents that end the form whatever was asked (rules in data/rules/leads.yml, privacy.yml).
 STOPPING = ("stop_form", "delete_my_data")
 NOT_AN_ANSWER_CONFIDENCE = 0.7
@@ -101,8 +129,14 @@ class ValidateLeadForm(FormValidationAction):
         if intent == "affirm":
             return [SlotSet("lead_confirmed", True)]
         if intent in ("lead_change", "deny"):
-            field = next((e.get("value") for e in tracker.latest_message.get("entities") or []
-                          if e.get("entity") == "lead_field"), None)
+            field = next(
+                (
+                    e.get("value")
+                    for e in tracker.latest_message.get("entities") or []
+                    if e.get("entity") == "lead_field"
+                ),
+                None,
+            )
             if field in FIELDS_BY_SLOT:
                 retries = _retries(tracker)
                 retries.pop(field, None)
@@ -115,13 +149,16 @@ class ValidateLeadForm(FormValidationAction):
     def _skip(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> List[EventType]:
         field = FIELDS_BY_SLOT[slot]
         if not field.skippable:
-            dispatcher.utter_message(text=f"{field.label}是工作人员联系您的唯一方式，不能跳过。如果不方便提供，可以回复“算了”结束登记。")
+            dispatcher.utter_message(
+                text=f"{field.label}是工作人员联系您的唯一方式，不能跳过。如果不方便提供，可以回复“算了”结束登记。"
+            )
             return [SlotSet(slot, None)]
         dispatcher.utter_message(text=f"好的，{field.label}这一项跳过。")
         return [SlotSet(slot, SKIPPED)]
 
-    def _field_value(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
-                     intent: Optional[str], confidence: float) -> List[EventType]:
+    def _field_value(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, intent: Optional[str], confidence: float
+    ) -> List[EventType]:
         field = FIELDS_BY_SLOT[slot]
         # Store what the student typed ("Ma Li", "TYUT", "臺北"); the NLU's normalised text
         # (lower-cased, 繁→简, corrected) is only for matching (issue 13 item 9).
@@ -155,7 +192,9 @@ class ValidateLeadForm(FormValidationAction):
             return []
         found = prefill_values(texts_before_form(tracker.events, FORM))
         found = {slot: value for slot, value in found.items() if tracker.get_slot(slot) in (None, "")}
-        known = [f.slot for f in FIELDS if tracker.get_slot(f.slot) not in (None, "")]  # e.g. from the eligibility check
+        known = [
+            f.slot for f in FIELDS if tracker.get_slot(f.slot) not in (None, "")
+        ]  # e.g. from the eligibility check
         events: List[EventType] = [SlotSet("lead_prefilled", True)]
         reused = [f.slot for f in FIELDS if f.slot in found or f.slot in known]
         if reused:
@@ -168,9 +207,16 @@ class ValidateLeadForm(FormValidationAction):
 _NAME = re.compile(r"(?:我叫|我的名字是|我的名字叫|姓名[是:：]?)\s*([\u4e00-\u9fa5·]{2,10})")
 _SCHOOL = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:大学|学院|职业技术学院|职院|师范|学校))")
 _HUKOU = re.compile(r"(?:户口|户籍)(?:在|是)\s*([\u4e00-\u9fa5]{2,20})")
-_STATUS = (("应届毕业生", ("应届", "大四", "毕业班", "研三")), ("往届毕业生", ("往届", "已经毕业")),
-           ("在校生", ("大一", "大二", "大三", "研一", "研二", "在读")))
-_EDUCATION = (("研究生", ("研究生", "硕士", "研一", "研二", "研三")), ("专科", ("专科", "大专", "高职")), ("本科", ("本科",)))
+_STATUS = (
+    ("应届毕业生", ("应届", "大四", "毕业班", "研三")),
+    ("往届毕业生", ("往届", "已经毕业")),
+    ("在校生", ("大一", "大二", "大三", "研一", "研二", "在读")),
+)
+_EDUCATION = (
+    ("研究生", ("研究生", "硕士", "研一", "研二", "研三")),
+    ("专科", ("专科", "大专", "高职")),
+    ("本科", ("本科",)),
+)
 
 
 def prefill_values(texts: List[str]) -> Dict[str, str]:
@@ -344,11 +390,15 @@ class SubmitLead(Action):
         return "action_submit_lead"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        if not (tracker.get_slot("lead_consent") and tracker.get_slot("lead_confirmed") and tracker.get_slot("lead_phone")):
+        if not (
+            tracker.get_slot("lead_consent") and tracker.get_slot("lead_confirmed") and tracker.get_slot("lead_phone")
+        ):
             return reset_events()  # consent declined: nothing is stored
         submission = build_submission(tracker)
         settings = runtime.settings()
-        outcome = await submit_lead_in_time(submission, _store_or_none, Outbox(settings.outbox_dir), settings.lead_save_seconds)
+        outcome = await submit_lead_in_time(
+            submission, _store_or_none, Outbox(settings.outbox_dir), settings.lead_save_seconds
+        )
         if outcome.committed:
             attach_question(tracker.sender_id, outcome.reference)
             # The same words for a new and a known phone: the reply must not reveal who signed up.

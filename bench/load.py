@@ -24,13 +24,11 @@ import argparse
 import asyncio
 import datetime as dt
 import itertools
-import json
 import math
 import os
 import random
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,10 +44,9 @@ from sqlalchemy import text
 
 from bot.config import Settings
 from bot.models.evaluation import load_test_set
-from bot.leads.store import LeadStore
-from bot.runner import ManagedProcess, Stack, http_ok, tracker_store_endpoint
-from bot.storage.database import Database
 from bot.models.training import ensure_model, subprocess_env
+from bot.runner import ManagedProcess, Stack, http_ok
+from bot.storage.database import Database
 
 LEVELS = (1, 8, 32, 128)
 #: Seconds a paced student waits between a reply and their next message. Real students read
@@ -108,17 +105,41 @@ class Conversations:
     def next(self) -> Tuple[str, List[str], bool]:
         number = next(self.counter)
         pick = self.random.choice
-        turns = ["你好", pick(self.questions), f'/faq{{"faq_id":"{pick(self.topics)}"}}', pick(self.questions), pick(self.out_of_scope)]
+        turns = [
+            "你好",
+            pick(self.questions),
+            f'/faq{{"faq_id":"{pick(self.topics)}"}}',
+            pick(self.questions),
+            pick(self.out_of_scope),
+        ]
         with_lead = number % LEAD_EVERY == LEAD_EVERY - 1
         if with_lead:
             phone = f"{self.phone_prefix}{number:08d}"
-            turns += ["我想报名", "/affirm", "王小明", phone, "吕梁学院", "在校生", "本科", "山西省吕梁市离石区", "未定", "无", "/affirm"]
+            turns += [
+                "我想报名",
+                "/affirm",
+                "王小明",
+                phone,
+                "吕梁学院",
+                "在校生",
+                "本科",
+                "山西省吕梁市离石区",
+                "未定",
+                "无",
+                "/affirm",
+            ]
         turns.append("谢谢")
         return f"bench-{secrets.token_hex(6)}", turns, with_lead
 
 
-async def run_level(name: str, url: str, concurrency: int, duration: float, scripts: Conversations,
-                    think: Optional[Tuple[float, float]] = None) -> LevelResult:
+async def run_level(
+    name: str,
+    url: str,
+    concurrency: int,
+    duration: float,
+    scripts: Conversations,
+    think: Optional[Tuple[float, float]] = None,
+) -> LevelResult:
     """Drive ``concurrency`` students for ``duration`` seconds. ``think``: seconds (min, max)
     each student waits between receiving a reply and sending the next message; None = closed
     loop with no pause, which measures capacity (latency is then mostly queueing)."""
@@ -234,17 +255,49 @@ class StockRasa:
     def __init__(self, home: Path, model: Path, work: Path) -> None:
         work.mkdir(parents=True, exist_ok=True)
         self.port, action_port = free_port(), free_port()
-        (work / "endpoints.yml").write_text(yaml.safe_dump({"action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"}}))
+        (work / "endpoints.yml").write_text(
+            yaml.safe_dump({"action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"}})
+        )
         (work / "credentials.yml").write_text("rest: {}\n")
-        env = {**subprocess_env(), "ENLIST_HOME": str(home), "ENLIST_VAR_DIR": str(work / "var"), "SANIC_WORKERS": "1",
-               "ENLIST_PROFILE": "embedded"}
+        env = {
+            **subprocess_env(),
+            "ENLIST_HOME": str(home),
+            "ENLIST_VAR_DIR": str(work / "var"),
+            "SANIC_WORKERS": "1",
+            "ENLIST_PROFILE": "embedded",
+        }
         logs = work / "log"
-        self.actions = ManagedProcess("stock-actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-                                      env, home, logs / "actions.log", echo=False)
-        self.rasa = ManagedProcess("stock-rasa", [sys.executable, "-m", "rasa", "run", "--model", str(model), "--endpoints",
-                                                  str(work / "endpoints.yml"), "--credentials", str(work / "credentials.yml"),
-                                                  "--interface", "127.0.0.1", "--port", str(self.port)],
-                                   env, home, logs / "rasa.log", echo=False)
+        self.actions = ManagedProcess(
+            "stock-actions",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            env,
+            home,
+            logs / "actions.log",
+            echo=False,
+        )
+        self.rasa = ManagedProcess(
+            "stock-rasa",
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(work / "endpoints.yml"),
+                "--credentials",
+                str(work / "credentials.yml"),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env,
+            home,
+            logs / "rasa.log",
+            echo=False,
+        )
         self.ready_url = f"http://127.0.0.1:{self.port}/webhooks/rest/"
         self.action_url = f"http://127.0.0.1:{action_port}/health"
         self.leads_url = f"sqlite:///{work / 'var' / 'enlist.db'}"
@@ -279,10 +332,16 @@ class Production:
         base = admin_url.rsplit("/", 1)[0]
         self.leads_url = f"{base}/{self.database_name}"
         env = {
-            "ENLIST_HOME": str(home), "ENLIST_PROFILE": "production", "ENLIST_VAR_DIR": str(work / "var"),
-            "ENLIST_DATABASE_URL": self.leads_url, "ENLIST_TRACKER_STORE_URL": self.leads_url,
-            "ENLIST_REDIS_URL": redis_url, "ENLIST_SECRET_KEY": secrets.token_hex(16), "ENLIST_ACTION_SECRET": secrets.token_hex(16),
-            "ENLIST_RASA_PORT": str(free_port()), "ENLIST_BOT_PORT": str(free_port()),
+            "ENLIST_HOME": str(home),
+            "ENLIST_PROFILE": "production",
+            "ENLIST_VAR_DIR": str(work / "var"),
+            "ENLIST_DATABASE_URL": self.leads_url,
+            "ENLIST_TRACKER_STORE_URL": self.leads_url,
+            "ENLIST_REDIS_URL": redis_url,
+            "ENLIST_SECRET_KEY": secrets.token_hex(16),
+            "ENLIST_ACTION_SECRET": secrets.token_hex(16),
+            "ENLIST_RASA_PORT": str(free_port()),
+            "ENLIST_BOT_PORT": str(free_port()),
             # several Rasa workers: socket.io must be WebSocket only (the load itself is REST)
             "ENLIST_SOCKETIO_WEBSOCKET_ONLY": "true",
         }
@@ -344,20 +403,28 @@ def count_leads(url: str) -> Tuple[int, int]:
 
 def _commit(home: Path) -> str:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=home, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=home, capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=home, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=home, capture_output=True, text=True
+        ).stdout.strip()
         return commit + (" (with uncommitted changes)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
 
 def _rows(results: List[Tuple[LevelResult, LevelResult]]) -> List[str]:
-    lines = ["| students | config | requests/s | p50 ms | p95 ms | p99 ms | errors | turns |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| students | config | requests/s | p50 ms | p95 ms | p99 ms | errors | turns |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for stock, production in results:
         for row in (stock, production):
-            lines.append(f"| {row.concurrency} | {row.name} | {row.rps:.1f} | {row.percentile(0.50):.0f} | {row.percentile(0.95):.0f} | "
-                         f"{row.percentile(0.99):.0f} | {row.errors} | {row.requests} |")
+            lines.append(
+                f"| {row.concurrency} | {row.name} | {row.rps:.1f} | {row.percentile(0.50):.0f} | {row.percentile(0.95):.0f} | "
+                f"{row.percentile(0.99):.0f} | {row.errors} | {row.requests} |"
+            )
     return lines
 
 
@@ -366,16 +433,23 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}×" if b and math.isfinite(a) and math.isfinite(b) else "n/a"
 
 
-def report(results: List[Tuple[LevelResult, LevelResult]], paced: List[Tuple[LevelResult, LevelResult]],
-           startup: Dict[str, float], memory: Dict[str, str], leads: Dict[str, Tuple[int, int, int]], home: Path,
-           duration: float, workers: str) -> str:
+def report(
+    results: List[Tuple[LevelResult, LevelResult]],
+    paced: List[Tuple[LevelResult, LevelResult]],
+    startup: Dict[str, float],
+    memory: Dict[str, str],
+    leads: Dict[str, Tuple[int, int, int]],
+    home: Path,
+    duration: float,
+    workers: str,
+) -> str:
     low, high = THINK_SECONDS
     lines = [
         "# Benchmark: stock `rasa run` vs the production profile",
         "",
         f"- date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}; commit measured: {_commit(home)}",
         f"- machine: {os.cpu_count()} cores, {_mem_gb():.0f} GiB RAM; load generator on the same machine",
-        f"- stock: `rasa run` (1 process, in-memory tracker and lock stores) + `python -m rasa_sdk` (1 process)",
+        "- stock: `rasa run` (1 process, in-memory tracker and lock stores) + `python -m rasa_sdk` (1 process)",
         f"- production: ENLIST_PROFILE=production, PostgreSQL tracker and lead stores, Redis lock store, {workers}",
         f"- load: each level {duration:.0f} s per configuration and mode, alternating stock/production; "
         f"conversations of 6 turns (hello, 2 questions, a topic button, out-of-scope, thanks), every {LEAD_EVERY}th with the 11-turn lead form",
@@ -393,15 +467,23 @@ def report(results: List[Tuple[LevelResult, LevelResult]], paced: List[Tuple[Lev
         "| students | throughput production/stock (closed loop) | p95 production/stock (paced) |",
         "|---:|---:|---:|",
     ]
-    for (stock, production), (stock_paced, production_paced) in zip(results, paced):
-        lines.append(f"| {stock.concurrency} | {_ratio(production.rps, stock.rps)} | "
-                     f"{_ratio(production_paced.percentile(0.95), stock_paced.percentile(0.95))} |")
-    lines += ["", "| | stock | production |", "|---|---|---|",
-              f"| start-up to ready | {startup['stock']:.1f} s | {startup['production']:.1f} s |",
-              f"| peak RSS, Rasa server | {memory['stock rasa']} | {memory['production rasa']} |",
-              f"| peak RSS, action server / bot service | {memory['stock actions']} | {memory['production bot']} |"]
+    for (stock, production), (stock_paced, production_paced) in zip(results, paced, strict=True):
+        lines.append(
+            f"| {stock.concurrency} | {_ratio(production.rps, stock.rps)} | "
+            f"{_ratio(production_paced.percentile(0.95), stock_paced.percentile(0.95))} |"
+        )
+    lines += [
+        "",
+        "| | stock | production |",
+        "|---|---|---|",
+        f"| start-up to ready | {startup['stock']:.1f} s | {startup['production']:.1f} s |",
+        f"| peak RSS, Rasa server | {memory['stock rasa']} | {memory['production rasa']} |",
+        f"| peak RSS, action server / bot service | {memory['stock actions']} | {memory['production bot']} |",
+    ]
     for name, (confirmed, total, distinct) in leads.items():
-        lines.append(f"| leads ({name}) | confirmed to students: {confirmed}; in the database: {total}; distinct phones: {distinct} | |")
+        lines.append(
+            f"| leads ({name}) | confirmed to students: {confirmed}; in the database: {total}; distinct phones: {distinct} | |"
+        )
     for stock, production in results + paced:
         for row in (stock, production):
             for sample in row.error_samples:
@@ -420,8 +502,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="enlist bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per level and configuration (default 20)")
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="concurrency levels, comma-separated")
-    parser.add_argument("--postgres", default=os.environ.get("ENLIST_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"),
-                        help="admin URL of the PostgreSQL server (a temporary database is created there)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("ENLIST_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        help="admin URL of the PostgreSQL server (a temporary database is created there)",
+    )
     parser.add_argument("--redis", default=os.environ.get("ENLIST_BENCH_REDIS", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--output", type=Path, help="also write the report (Markdown) to this file")
     args = parser.parse_args(argv)
@@ -440,7 +525,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         startup["stock"] = stock.start()
         print("starting the production profile ...", flush=True)
         startup["production"] = production.start()
-        sampler = RssSampler({f"stock {k}": v for k, v in stock.roots().items()} | {f"production {k}": v for k, v in production.roots().items()})
+        sampler = RssSampler(
+            {f"stock {k}": v for k, v in stock.roots().items()}
+            | {f"production {k}": v for k, v in production.roots().items()}
+        )
         sampler.start()
         scripts = Conversations(settings.home)
         for level in levels:
@@ -457,8 +545,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             confirmed = sum(pair[index].leads_confirmed for pair in results + paced)
             leads[name] = (confirmed, *count_leads(target.leads_url))
         memory = {role: sampler.describe(role) for role in sampler.peaks}
-        production_workers = (f"{production.settings.rasa_worker_count} Rasa workers, "
-                              f"{production.settings.bot_worker_count} bot workers")
+        production_workers = (
+            f"{production.settings.rasa_worker_count} Rasa workers, {production.settings.bot_worker_count} bot workers"
+        )
         text_report = report(results, paced, startup, memory, leads, settings.home, args.duration, production_workers)
     finally:
         stock.stop()

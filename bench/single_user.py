@@ -17,13 +17,11 @@ import sys
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
 from bot.config import Settings
 from bot.models.evaluation import load_test_set
-from bot.runner import Stack
 from bot.models.training import ensure_model
-
+from bot.runner import Stack
 
 QUESTIONS_PER_STUDENT = 6
 
@@ -45,7 +43,9 @@ def _send(url: str, sender: str, text: str) -> float:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as var_dir:
-        os.environ.update({"ENLIST_RASA_PORT": str(_free_port()), "ENLIST_BOT_PORT": str(_free_port()), "ENLIST_VAR_DIR": var_dir})
+        os.environ.update(
+            {"ENLIST_RASA_PORT": str(_free_port()), "ENLIST_BOT_PORT": str(_free_port()), "ENLIST_VAR_DIR": var_dir}
+        )
         settings = Settings.from_env()
         model = ensure_model(settings).path
         stack = Stack(settings, model)
@@ -66,8 +66,12 @@ def main() -> int:
     p95 = latencies_ms[int(0.95 * (len(latencies_ms) - 1))]
     print(f"model                 {model.name} ({model.stat().st_size / 1e6:.1f} MB)")
     print(f"start-up to ready     {ready:.1f} s (Rasa server and bot service)")
-    print(f"messages              {len(latencies_ms)} sequential turns, one student at a time, {QUESTIONS_PER_STUDENT + 2} turns each")
-    print(f"reply latency         median {statistics.median(latencies_ms):.0f} ms, p95 {p95:.0f} ms, max {latencies_ms[-1]:.0f} ms")
+    print(
+        f"messages              {len(latencies_ms)} sequential turns, one student at a time, {QUESTIONS_PER_STUDENT + 2} turns each"
+    )
+    print(
+        f"reply latency         median {statistics.median(latencies_ms):.0f} ms, p95 {p95:.0f} ms, max {latencies_ms[-1]:.0f} ms"
+    )
     return 0
 
 

@@ -18,15 +18,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 import aiohttp
 import yaml
 
 from bench.load import Conversations, LevelResult, Production, RssSampler, run_level
 from bot.config import Settings
-from bot.runner import tracker_store_endpoint
 from bot.models.training import ensure_model
+from bot.runner import tracker_store_endpoint
 
 LONG_TURNS = 60
 
@@ -34,7 +34,9 @@ LONG_TURNS = 60
 class Config:
     """One production stack: a tracker store type and a number of Rasa workers."""
 
-    def __init__(self, name: str, store_type: str, workers: int, home: Path, model: Path, work: Path, postgres: str, redis: str) -> None:
+    def __init__(
+        self, name: str, store_type: str, workers: int, home: Path, model: Path, work: Path, postgres: str, redis: str
+    ) -> None:
         self.name = name
         os.environ["ENLIST_RASA_WORKERS"] = str(workers)
         self.production = Production(home, model, work, postgres, redis)
@@ -57,7 +59,10 @@ async def long_conversations(url: str, students: int, scripts: Conversations) ->
         async def student(number: int) -> None:
             sender = f"bench-long-{number}-{time.monotonic_ns()}"
             pick = scripts.random.choice
-            turns = ["你好"] + [pick(scripts.questions) if i % 3 else f'/faq{{"faq_id":"{pick(scripts.topics)}"}}' for i in range(LONG_TURNS - 1)]
+            turns = ["你好"] + [
+                pick(scripts.questions) if i % 3 else f'/faq{{"faq_id":"{pick(scripts.topics)}"}}'
+                for i in range(LONG_TURNS - 1)
+            ]
             for index, turn in enumerate(turns, 1):
                 started = time.perf_counter()
                 async with session.post(url, json={"sender": sender, "message": turn}) as reply:
@@ -80,8 +85,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per closed-loop round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--long-students", type=int, default=4, help="students in the 60-turn runs")
-    parser.add_argument("--configs", default="SQL:4,append:4,append:2",
-                        help="store:workers, comma-separated (store: SQL = Rasa's, append = ours)")
+    parser.add_argument(
+        "--configs",
+        default="SQL:4,append:4,append:2",
+        help="store:workers, comma-separated (store: SQL = Rasa's, append = ours)",
+    )
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
     args = parser.parse_args(argv)
@@ -95,8 +103,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         for index, spec in enumerate(args.configs.split(",")):
             store, workers = spec.split(":")
-            configs.append(Config(f"{store}, {workers} Rasa workers", types[store], int(workers), settings.home, model,
-                                  work / f"c{index}", args.postgres, args.redis))
+            configs.append(
+                Config(
+                    f"{store}, {workers} Rasa workers",
+                    types[store],
+                    int(workers),
+                    settings.home,
+                    model,
+                    work / f"c{index}",
+                    args.postgres,
+                    args.redis,
+                )
+            )
         for config in configs:
             print(f"starting {config.name} ...", flush=True)
             config.start()
@@ -108,23 +126,36 @@ def main(argv: Optional[List[str]] = None) -> int:
         for number in range(args.rounds):
             for config in configs:
                 print(f"round {number + 1}: {config.name} ...", flush=True)
-                rounds[config.name].append(asyncio.run(run_level(config.name, config.production.chat_url, args.students,
-                                                                 args.duration, scripts)))
-                for turn, values in asyncio.run(long_conversations(config.production.chat_url, args.long_students, scripts)).items():
+                rounds[config.name].append(
+                    asyncio.run(
+                        run_level(config.name, config.production.chat_url, args.students, args.duration, scripts)
+                    )
+                )
+                for turn, values in asyncio.run(
+                    long_conversations(config.production.chat_url, args.long_students, scripts)
+                ).items():
                     long[config.name].setdefault(turn, []).extend(values)
         sampler.stop()
-        lines = [f"{args.students} students, closed loop, {args.rounds} alternating rounds of {args.duration:.0f} s; "
-                 f"then {args.long_students} students × {LONG_TURNS} turns per round", "",
-                 "| config | turns/s (rounds) | p50 ms | p95 ms | errors | turn 1–5 ms | turn 56–60 ms | start-up s | Rasa RSS |",
-                 "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+        lines = [
+            f"{args.students} students, closed loop, {args.rounds} alternating rounds of {args.duration:.0f} s; "
+            f"then {args.long_students} students × {LONG_TURNS} turns per round",
+            "",
+            "| config | turns/s (rounds) | p50 ms | p95 ms | errors | turn 1–5 ms | turn 56–60 ms | start-up s | Rasa RSS |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
         for config in configs:
             results = rounds[config.name]
             latencies = sorted(v for r in results for v in r.latencies)
-            pct = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+
+            def pct(q: float, latencies: List[float] = latencies) -> float:
+                return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
             rps = " / ".join(f"{r.rps:.1f}" for r in results)
-            lines.append(f"| {config.name} | {statistics.mean(r.rps for r in results):.1f} ({rps}) | {pct(0.5):.0f} | {pct(0.95):.0f} | "
-                         f"{sum(r.errors for r in results)} | {_mean_ms(long[config.name], range(1, 6)):.0f} | "
-                         f"{_mean_ms(long[config.name], range(56, 61)):.0f} | {config.startup:.1f} | {sampler.describe(config.name)} |")
+            lines.append(
+                f"| {config.name} | {statistics.mean(r.rps for r in results):.1f} ({rps}) | {pct(0.5):.0f} | {pct(0.95):.0f} | "
+                f"{sum(r.errors for r in results)} | {_mean_ms(long[config.name], range(1, 6)):.0f} | "
+                f"{_mean_ms(long[config.name], range(56, 61)):.0f} | {config.startup:.1f} | {sampler.describe(config.name)} |"
+            )
         print("\n".join(lines))
     finally:
         for config in reversed(configs):

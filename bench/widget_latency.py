@@ -19,8 +19,8 @@ import urllib.request
 
 from bot.config import Settings
 from bot.models.evaluation import load_test_set
-from bot.runner import Stack
 from bot.models.training import ensure_model
+from bot.runner import Stack
 from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium
 from tests.conftest import free_port
 
@@ -93,21 +93,27 @@ def measure(browser, settings: Settings, viewport: str, questions) -> None:  # n
     context.close()
     times, requests = [m[0] for m in measured], [m[1] for m in measured]
     width, height = VIEWPORTS[viewport]
-    print(f"{viewport} {width}x{height}: page load to greeting {greeting_ms:.0f} ms; "
-          f"Enter to answer painted over {len(times)} questions: median {statistics.median(times):.0f} ms, "
-          f"p95 {percentile(times, 0.95):.0f} ms, max {max(times):.0f} ms "
-          f"(the chat request alone: median {statistics.median(requests):.0f} ms)")
+    print(
+        f"{viewport} {width}x{height}: page load to greeting {greeting_ms:.0f} ms; "
+        f"Enter to answer painted over {len(times)} questions: median {statistics.median(times):.0f} ms, "
+        f"p95 {percentile(times, 0.95):.0f} ms, max {max(times):.0f} ms "
+        f"(the chat request alone: median {statistics.median(requests):.0f} ms)"
+    )
 
 
 def main() -> int:
-    print(f"load average before start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows every figure)")
+    print(
+        f"load average before start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows every figure)"
+    )
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
         return 1
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as var_dir:
-        os.environ.update({"ENLIST_RASA_PORT": str(free_port()), "ENLIST_BOT_PORT": str(free_port()), "ENLIST_VAR_DIR": var_dir})
+        os.environ.update(
+            {"ENLIST_RASA_PORT": str(free_port()), "ENLIST_BOT_PORT": str(free_port()), "ENLIST_VAR_DIR": var_dir}
+        )
         settings = Settings.from_env()
         stack = Stack(settings, ensure_model(settings).path)
         try:

@@ -7,17 +7,18 @@ Chinese like the rest of the staff interface, argparse's own messages included.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import sys
-from typing import Callable, Dict, List, Optional
+from typing import Callable, List, Optional
 
 from bot.config import Settings, describe_settings
 from bot.errors import ConfigError, EnlistError
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.runner import check_socketio_workers, run_stack
     from bot.models.training import ensure_model
+    from bot.runner import check_socketio_workers, run_stack
 
     check_socketio_workers(settings)  # before a training that may take minutes
     info = ensure_model(settings)
@@ -34,9 +35,8 @@ def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_faq_validate(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.faq.validator import validate_dir
-
     from bot.eligibility.policy_file import policy_dir, validate_policy_dir
+    from bot.faq.validator import validate_dir
 
     result = validate_dir(settings.faq_dir, max_age_days=settings.faq_max_age_days)
     print(result.report(settings.home))
@@ -75,8 +75,9 @@ def cmd_leads_purge(settings: Settings, args: argparse.Namespace) -> int:
 
     days = args.older_than if args.older_than is not None else settings.lead_retention_days
     result = purge_leads(settings, runtime.lead_store(), days)
-    print(f"已删除 {result.leads} 条登记超过 {days} 天的线索的个人信息；"
-          f"已清除 {result.conversations} 段对话中填写的内容")
+    print(
+        f"已删除 {result.leads} 条登记超过 {days} 天的线索的个人信息；已清除 {result.conversations} 段对话中填写的内容"
+    )
     return 0
 
 
@@ -121,8 +122,8 @@ def cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
-    from bot.staff.accounts import AccountStore
     from bot.lang.timefmt import local_text
+    from bot.staff.accounts import AccountStore
 
     for user in AccountStore(runtime.database()).list():
         state = "已停用" if user.disabled else ("待改密码" if user.must_change_password else "正常")
@@ -171,11 +172,20 @@ def cmd_user_password(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_leads_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
     from bot.leads.export import export_csv
-    from bot.staff.audit import AuditLog
     from bot.leads.query import parse_query
+    from bot.staff.audit import AuditLog
 
-    query = parse_query({"status": args.status, "school": args.school, "student_status": args.student_status,
-                         "enlist_place": args.enlist_place, "from": args.date_from, "to": args.date_to, "q": args.search})
+    query = parse_query(
+        {
+            "status": args.status,
+            "school": args.school,
+            "student_status": args.student_status,
+            "enlist_place": args.enlist_place,
+            "from": args.date_from,
+            "to": args.date_to,
+            "q": args.search,
+        }
+    )
     count, body = export_csv(runtime.lead_store(), settings.tracker_store, query.criteria)
     if args.output == "-":
         sys.stdout.buffer.write(body)
@@ -196,7 +206,9 @@ def cmd_review_list(settings: Settings, args: argparse.Namespace) -> int:
     for group in groups[: args.limit]:
         guesses = "，".join(f"{g.faq_id} {g.confidence:.2f}" for g in group.top_guesses())
         kinds = "，".join(f"{KIND_NAMES_ZH.get(kind, kind)} {count}" for kind, count in group.kinds.items())
-        print(f"{group.count:4d}次  {group.text}  [{kinds}]  猜测：{guesses or '-'}  编号：{','.join(map(str, group.item_ids))}")
+        print(
+            f"{group.count:4d}次  {group.text}  [{kinds}]  猜测：{guesses or '-'}  编号：{','.join(map(str, group.item_ids))}"
+        )
     print(f"“{STATE_NAMES_ZH[args.state]}”：{len(groups)} 组，共 {sum(g.count for g in groups)} 条")
     return 0
 
@@ -204,7 +216,9 @@ def cmd_review_list(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_review_decide(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
 
-    decision = "accepted" if args.accept else ("new_faq_needed" if args.new_faq else ("ignored" if args.ignore else "open"))
+    decision = (
+        "accepted" if args.accept else ("new_faq_needed" if args.new_faq else ("ignored" if args.ignore else "open"))
+    )
     known = runtime.faq_catalog().snapshot().by_id
     ids = [int(part) for part in args.ids.split(",") if part.strip()]
     changed = runtime.review_store().decide(ids, decision, args.by, faq_id=args.accept, known_faq_ids=known)
@@ -244,23 +258,23 @@ def cmd_review_apply(settings: Settings, args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise ReviewError(f"无法读取补丁文件 {args.file}：{exc}") from None
     patch = parse_patch(text)
-    result = apply_patch(settings.faq_dir, patch, settings.faq_max_age_days, "命令行",
-                         FaqHistory(runtime.database()))
+    result = apply_patch(settings.faq_dir, patch, settings.faq_max_age_days, "命令行", FaqHistory(runtime.database()))
     for faq_id, questions in result.added.items():
         print(f"{faq_id}：新增 {len(questions)} 条（{'；'.join(questions)}）")
     marked = runtime.review_store().mark_applied(i for ids in patch.items.values() for i in ids)
-    print(f"已写入 {len(result.files)} 个文件，{result.skipped} 条问法原来就有，{marked} 条标记为“已写入FAQ文件”。"
-          "运行 `enlist reload` 训练并切换模型。")
+    print(
+        f"已写入 {len(result.files)} 个文件，{result.skipped} 条问法原来就有，{marked} 条标记为“已写入FAQ文件”。"
+        "运行 `enlist reload` 训练并切换模型。"
+    )
     return 0
 
 
 def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
-    import datetime as dt
     from pathlib import Path
 
     from bot import runtime
-    from bot.usage.analytics import analytics, to_csv
     from bot.lang.timefmt import china_today
+    from bot.usage.analytics import analytics, to_csv
 
     try:
         end = _day(args.to, "--to") if args.to else china_today()
@@ -273,10 +287,12 @@ def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
         Path(args.csv).write_text(to_csv(report), encoding="utf-8")
         print(f"{args.csv}：{len(report.days)} 天")
         return 0
-    print(f"{start} 至 {end}：{report.conversations} 段会话，{report.total('questions')} 个问题，"
-          f"兜底回复率 {report.fallback_rate:.1%}，👍 {report.total('up')} / 👎 {report.total('down')}，"
-          f"报名线索 {report.converted} 条（提交了报名表的会话），"
-          f"转化率 {report.conversion:.1%}（{report.converted}/{report.conversations}）")
+    print(
+        f"{start} 至 {end}：{report.conversations} 段会话，{report.total('questions')} 个问题，"
+        f"兜底回复率 {report.fallback_rate:.1%}，👍 {report.total('up')} / 👎 {report.total('down')}，"
+        f"报名线索 {report.converted} 条（提交了报名表的会话），"
+        f"转化率 {report.conversion:.1%}（{report.converted}/{report.conversations}）"
+    )
     for faq_id, count in report.top_faqs:
         print(f"  {count:5d}  {faq_id}")
     return 0
@@ -285,13 +301,17 @@ def cmd_analytics(settings: Settings, args: argparse.Namespace) -> int:
 #: Who started a reload or rollback from the command line, as the portal's 更新模型 page shows it.
 CLI_USER = "命令行"
 #: ReloadResult.status and .training as staff read them.
-RELOAD_STATUS_ZH = {"switched": "已切换到新模型", "unchanged": "模型没有变化", "refused": "未启用新模型", "rolled_back": "已回滚"}
+RELOAD_STATUS_ZH = {
+    "switched": "已切换到新模型",
+    "unchanged": "模型没有变化",
+    "refused": "未启用新模型",
+    "rolled_back": "已回滚",
+}
 TRAINING_ZH = {"none": "无需训练", "finetune": "在现有模型上微调", "full": "完整训练"}
 
 
-def _day(raw: str, option: str) -> "dt.date":
+def _day(raw: str, option: str) -> dt.date:
     """A YYYY-MM-DD option value; ValueError with a Chinese message otherwise."""
-    import datetime as dt
 
     try:
         return dt.date.fromisoformat(raw)
@@ -331,8 +351,10 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     import subprocess
 
     if not (settings.home / BENCH_SCRIPT).is_file():
-        raise ConfigError(f"`enlist bench` 需要项目源码中的 {BENCH_SCRIPT}（ENLIST_HOME={settings.home} 下没有）；"
-                          "压力测试不随安装包提供，请在项目目录中运行")
+        raise ConfigError(
+            f"`enlist bench` 需要项目源码中的 {BENCH_SCRIPT}（ENLIST_HOME={settings.home} 下没有）；"
+            "压力测试不随安装包提供，请在项目目录中运行"
+        )
     return subprocess.run([sys.executable, "-m", "bench.load", *args.extra], cwd=settings.home).returncode
 
 
@@ -344,8 +366,10 @@ def cmd_settings(settings: Settings, args: argparse.Namespace) -> int:
 def require_action_secret(settings: Settings, command: str) -> None:
     """A lone Rasa server or bot service cannot share `enlist run`'s random secret."""
     if not settings.action_secret:
-        raise ConfigError(f"`enlist {command}` 需要设置 ENLIST_ACTION_SECRET（Rasa 服务器和机器人服务用同一个值："
-                          "Rasa 每次调用动作都带上它，机器人服务拒绝没有它的调用）")
+        raise ConfigError(
+            f"`enlist {command}` 需要设置 ENLIST_ACTION_SECRET（Rasa 服务器和机器人服务用同一个值："
+            "Rasa 每次调用动作都带上它，机器人服务拒绝没有它的调用）"
+        )
 
 
 def cmd_serve_rasa(settings: Settings, args: argparse.Namespace) -> int:
@@ -353,8 +377,8 @@ def cmd_serve_rasa(settings: Settings, args: argparse.Namespace) -> int:
     import os
 
     from bot.errors import TrainingError
-    from bot.runner import rasa_command, write_run_files
     from bot.models.training import fingerprint, latest_model, model_path_for, subprocess_env
+    from bot.runner import rasa_command, write_run_files
 
     require_action_secret(settings, "serve-rasa")
     model = model_path_for(settings, fingerprint(settings))
@@ -373,8 +397,17 @@ def cmd_serve_rasa(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_nginx_config(settings: Settings, args: argparse.Namespace) -> int:
     from bot.service.deploy import nginx_config
 
-    print(nginx_config(args.rasa.split(","), args.bot.split(","), listen=args.listen, access_log=args.access_log,
-                       runtime_dir=args.runtime_dir, user=args.user), end="")
+    print(
+        nginx_config(
+            args.rasa.split(","),
+            args.bot.split(","),
+            listen=args.listen,
+            access_log=args.access_log,
+            runtime_dir=args.runtime_dir,
+            user=args.user,
+        ),
+        end="",
+    )
     return 0
 
 
@@ -462,7 +495,9 @@ def build_parser() -> argparse.ArgumentParser:
     purge = add("purge", cmd_leads_purge, "删除超过保存期限的线索的个人信息（及其对话中填写的内容）", leads_commands)
     purge.add_argument("--older-than", type=int, metavar="DAYS", help="天数（默认：ENLIST_LEAD_RETENTION_DAYS）")
     add("flush", cmd_leads_flush, "把 var/outbox/ 中等待的线索立即存入数据库", leads_commands)
-    export = add("export", cmd_leads_export, "把线索（可筛选）导出为 CSV（UTF-8 带 BOM，Excel 可直接打开）", leads_commands)
+    export = add(
+        "export", cmd_leads_export, "把线索（可筛选）导出为 CSV（UTF-8 带 BOM，Excel 可直接打开）", leads_commands
+    )
     export.add_argument("--output", "-o", required=True, metavar="FILE", help="要写入的 CSV 文件（'-' 表示标准输出）")
     export.add_argument("--status", help="状态代码：new、contacted、registered、enlisted、ineligible、not_interested")
     export.add_argument("--school", help="学校名称包含这段文字")
@@ -472,27 +507,40 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="这一天及以前登记的")
     export.add_argument("--search", help="姓名、手机号、学校、编号或关心问题中包含这段文字")
 
-    user_commands = group("user", "门户账号：添加、列出、停用、启用、重置密码（门户的“账号管理”页也能做）", "user_command")
+    user_commands = group(
+        "user", "门户账号：添加、列出、停用、启用、重置密码（门户的“账号管理”页也能做）", "user_command"
+    )
     user_add = add("add", cmd_user_add, "添加门户账号（密码输入两次）", user_commands)
     user_add.add_argument("name", help="用户名")
-    user_add.add_argument("--role", required=True, choices=("recruiter", "editor", "admin"),
-                          help="角色：recruiter 招募人员，editor 内容编辑，admin 管理员")
+    user_add.add_argument(
+        "--role",
+        required=True,
+        choices=("recruiter", "editor", "admin"),
+        help="角色：recruiter 招募人员，editor 内容编辑，admin 管理员",
+    )
     user_add.add_argument("--password-stdin", action="store_true", help="从标准输入的第一行读取密码")
     add("list", cmd_user_list, "列出门户账号", user_commands)
     user_disable = add("disable", cmd_user_disable, "停用门户账号并立即结束它的所有登录", user_commands)
     user_disable.add_argument("name", help="用户名")
     add("enable", cmd_user_enable, "重新启用停用的门户账号", user_commands).add_argument("name", help="用户名")
-    user_password = add("password", cmd_user_password, "重置门户账号的密码（输入两次；下次登录时必须先改成自己的）",
-                        user_commands)
+    user_password = add(
+        "password", cmd_user_password, "重置门户账号的密码（输入两次；下次登录时必须先改成自己的）", user_commands
+    )
     user_password.add_argument("name", help="用户名")
     user_password.add_argument("--password-stdin", action="store_true", help="从标准输入的第一行读取密码")
 
     review_commands = group("review", "待处理问题（机器人没答好的问题）", "review_command")
     listing = add("list", cmd_review_list, "按相似问题分组列出，出现最多的在前", review_commands)
-    listing.add_argument("--state", default="open", choices=("open", "accepted", "new_faq_needed", "ignored", "applied"),
-                         help="状态（默认 open 待处理）")
+    listing.add_argument(
+        "--state",
+        default="open",
+        choices=("open", "accepted", "new_faq_needed", "ignored", "applied"),
+        help="状态（默认 open 待处理）",
+    )
     listing.add_argument("--limit", type=int, default=50, help="最多列出的组数（默认 50）")
-    decide = add("decide", cmd_review_decide, "处理条目：--accept FAQ_ID | --new-faq | --ignore | --reopen", review_commands)
+    decide = add(
+        "decide", cmd_review_decide, "处理条目：--accept FAQ_ID | --new-faq | --ignore | --reopen", review_commands
+    )
     decide.add_argument("ids", help="条目编号，用逗号分隔（`enlist review list` 显示的编号）")
     decide.add_argument("--by", required=True, help="您的名字（和处理结果一起记录）")
     choice = decide.add_mutually_exclusive_group(required=True)
@@ -502,7 +550,9 @@ def build_parser() -> argparse.ArgumentParser:
     choice.add_argument("--reopen", action="store_true", help="重新打开")
     export = add("export", cmd_review_export, "把已采纳的条目写成 faq/ 的 YAML 补丁", review_commands)
     export.add_argument("--output", "-o", help="要写入的文件（默认：显示出来）")
-    apply = add("apply", cmd_review_apply, "把补丁中的问法加入 faq/*.yml（先检查；有错误时什么都不写）", review_commands)
+    apply = add(
+        "apply", cmd_review_apply, "把补丁中的问法加入 faq/*.yml（先检查；有错误时什么都不写）", review_commands
+    )
     apply.add_argument("file", help="补丁文件")
 
     stats = add("analytics", cmd_analytics, "一段日期内的问题数、兜底回复、点赞点踩、线索和转化率")
@@ -510,8 +560,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--to", metavar="YYYY-MM-DD", help="最后一天，含当天（默认：今天）")
     stats.add_argument("--csv", metavar="FILE", help="改为把每天的数字写成 CSV 文件")
 
-    add("reload", cmd_reload, "检查、生成数据，需要时训练（只改了问法时微调），检查准确率，"
-        "把正在运行的 Rasa 服务器切换到新模型")
+    add(
+        "reload",
+        cmd_reload,
+        "检查、生成数据，需要时训练（只改了问法时微调），检查准确率，把正在运行的 Rasa 服务器切换到新模型",
+    )
     add("rollback", cmd_rollback, "把正在运行的 Rasa 服务器切换回上一个模型")
 
     add("bench", cmd_bench, "压力测试：原版 rasa run 与生产配置对比；选项见 `enlist bench -- --help`")

@@ -46,7 +46,7 @@ _parse_year = _number_in(int, 2000, 2100, "a year between 2000 and 2100")
 
 
 def _parse_today(raw: str) -> Optional[dt.date]:
-    """"" = the real date; otherwise an ISO date (tests set the clock with it)."""
+    """ "" = the real date; otherwise an ISO date (tests set the clock with it)."""
     if not raw.strip():
         return None
     try:
@@ -121,9 +121,7 @@ class Settings:
     profile: str = _setting(
         "ENLIST_PROFILE", "embedded", _parse_profile, "embedded (SQLite, one process each) or production"
     )
-    home: Path = _setting(
-        "ENLIST_HOME", PACKAGE_HOME, Path, "project directory (config.yml, domain/, data/)"
-    )
+    home: Path = _setting("ENLIST_HOME", PACKAGE_HOME, Path, "project directory (config.yml, domain/, data/)")
     rasa_host: str = _setting("ENLIST_RASA_HOST", "127.0.0.1", str, "Rasa server interface")
     rasa_port: int = _setting("ENLIST_RASA_PORT", 5005, _parse_port, "Rasa server port")
     bot_host: str = _setting("ENLIST_BOT_HOST", "127.0.0.1", str, "bot service interface")
@@ -165,9 +163,7 @@ class Settings:
         _parse_positive_int,
         "widget feedback votes accepted per minute from one client address (more get HTTP 429)",
     )
-    policy_year: int = _setting(
-        "ENLIST_POLICY_YEAR", 2023, _parse_year, "conscription year the answers describe"
-    )
+    policy_year: int = _setting("ENLIST_POLICY_YEAR", 2023, _parse_year, "conscription year the answers describe")
     today: Optional[dt.date] = _setting(
         "ENLIST_TODAY", None, _parse_today, "the date answers take as today (tests); empty = the real date in China"
     )
@@ -198,16 +194,10 @@ class Settings:
         _parse_positive_int,
         "longer chat messages are refused with HTTP 413",
     )
-    contact_name: str = _setting(
-        "ENLIST_CONTACT_NAME", "离石区人民武装部", str, "contact block: office name"
-    )
+    contact_name: str = _setting("ENLIST_CONTACT_NAME", "离石区人民武装部", str, "contact block: office name")
     contact_phone: str = _setting("ENLIST_CONTACT_PHONE", "", str, "contact block: phone")
-    contact_address: str = _setting(
-        "ENLIST_CONTACT_ADDRESS", "", str, "contact block: address"
-    )
-    contact_hours: str = _setting(
-        "ENLIST_CONTACT_HOURS", "", str, "contact block: office hours"
-    )
+    contact_address: str = _setting("ENLIST_CONTACT_ADDRESS", "", str, "contact block: address")
+    contact_hours: str = _setting("ENLIST_CONTACT_HOURS", "", str, "contact block: office hours")
     staffed_hours: StaffedHours = _setting(
         "ENLIST_STAFFED_HOURS",
         DEFAULT_STAFFED_HOURS,
@@ -371,27 +361,40 @@ class Settings:
     def _check_wechat(self) -> None:
         """A half-configured WeChat channel would refuse every message: refuse to start instead."""
         if (self.wechat_aes_key or self.wechat_app_id) and not self.wechat_token:
-            raise ConfigError("ENLIST_WECHAT_AES_KEY and ENLIST_WECHAT_APP_ID need ENLIST_WECHAT_TOKEN (the WeChat channel is off without it)")
+            raise ConfigError(
+                "ENLIST_WECHAT_AES_KEY and ENLIST_WECHAT_APP_ID need ENLIST_WECHAT_TOKEN (the WeChat channel is off without it)"
+            )
         if self.wechat_aes_key and not self.wechat_app_id:
-            raise ConfigError("ENLIST_WECHAT_AES_KEY (安全模式) needs ENLIST_WECHAT_APP_ID: WeChat encrypts every message for the AppID")
+            raise ConfigError(
+                "ENLIST_WECHAT_AES_KEY (安全模式) needs ENLIST_WECHAT_APP_ID: WeChat encrypts every message for the AppID"
+            )
         if self.wechat_enabled and self.rasa_worker_count > 1 and not self.redis_url:
-            raise ConfigError("the WeChat channel with several Rasa workers needs ENLIST_REDIS_URL: "
-                              "a retry or “更多” may reach another worker than the first message")
+            raise ConfigError(
+                "the WeChat channel with several Rasa workers needs ENLIST_REDIS_URL: "
+                "a retry or “更多” may reach another worker than the first message"
+            )
 
     def _check_profile(self) -> None:
         """The production profile runs on shared services; refuse to start without them."""
         if self.profile != "production":
             return
-        missing = [name for name, value in (
-            ("ENLIST_DATABASE_URL", self.database_url),
-            ("ENLIST_TRACKER_STORE_URL", self.tracker_store_url),
-            ("ENLIST_REDIS_URL", self.redis_url),
-            ("ENLIST_SECRET_KEY", self.secret_key),
-            ("ENLIST_ACTION_SECRET", self.action_secret),
-        ) if not value]
+        missing = [
+            name
+            for name, value in (
+                ("ENLIST_DATABASE_URL", self.database_url),
+                ("ENLIST_TRACKER_STORE_URL", self.tracker_store_url),
+                ("ENLIST_REDIS_URL", self.redis_url),
+                ("ENLIST_SECRET_KEY", self.secret_key),
+                ("ENLIST_ACTION_SECRET", self.action_secret),
+            )
+            if not value
+        ]
         if missing:
             raise ConfigError(f"ENLIST_PROFILE=production needs {', '.join(missing)}")
-        for name, url in (("ENLIST_DATABASE_URL", self.database_url), ("ENLIST_TRACKER_STORE_URL", self.tracker_store_url)):
+        for name, url in (
+            ("ENLIST_DATABASE_URL", self.database_url),
+            ("ENLIST_TRACKER_STORE_URL", self.tracker_store_url),
+        ):
             if url.startswith("sqlite"):
                 raise ConfigError(f"{name} must not be SQLite in production (several processes and replicas share it)")
         if not self.redis_url.startswith(("redis://", "rediss://")):

@@ -26,8 +26,8 @@ from typing import Deque, Dict, List, Optional
 import yaml
 from sqlalchemy.engine import make_url
 
-from bot.edge.action_guard import SECRET_HEADER
 from bot.config import Settings
+from bot.edge.action_guard import SECRET_HEADER
 from bot.edge.cors import cors_origins
 from bot.errors import ConfigError, StackError
 from bot.logging_setup import mask_personal_data
@@ -64,7 +64,12 @@ def tracker_store_endpoint(url: str, store_type: str = TRACKER_STORE_TYPE) -> Di
     if backend == "sqlite":
         return {"type": store_type, "dialect": "sqlite", "db": parsed.database}
     config: Dict[str, object] = {"type": store_type, "dialect": parsed.drivername, "db": parsed.database}
-    for key, value in (("url", parsed.host), ("port", parsed.port), ("username", parsed.username), ("password", parsed.password)):
+    for key, value in (
+        ("url", parsed.host),
+        ("port", parsed.port),
+        ("username", parsed.username),
+        ("password", parsed.password),
+    ):
         if value is not None:
             config[key] = value
     if parsed.query:
@@ -75,8 +80,13 @@ def tracker_store_endpoint(url: str, store_type: str = TRACKER_STORE_TYPE) -> Di
 def lock_store_endpoint(url: str) -> Dict[str, object]:
     """Lock store configuration for a redis:// URL (our atomic variant, see bot/rasa_ext/lock_store.py)."""
     parsed = make_url(url.replace("rediss://", "redis://", 1))
-    config: Dict[str, object] = {"type": "bot.rasa_ext.lock_store.AtomicRedisLockStore", "url": parsed.host or "127.0.0.1", "port": parsed.port or 6379,
-                                 "key_prefix": "enlist", "use_ssl": url.startswith("rediss://")}
+    config: Dict[str, object] = {
+        "type": "bot.rasa_ext.lock_store.AtomicRedisLockStore",
+        "url": parsed.host or "127.0.0.1",
+        "port": parsed.port or 6379,
+        "key_prefix": "enlist",
+        "use_ssl": url.startswith("rediss://"),
+    }
     if parsed.database:
         config["db"] = int(parsed.database)
     if parsed.password:
@@ -97,8 +107,11 @@ def render_endpoints(settings: Settings) -> Dict[str, object]:
     if settings.model_pull_seconds:
         # The bot service serves the current model (bot/service/model_route.py): `enlist reload`
         # switches models without restarting Rasa.
-        endpoints["models"] = {"url": f"{settings.bot_url}/models/current", "wait_time_between_pulls": settings.model_pull_seconds,
-                                **secret_headers}
+        endpoints["models"] = {
+            "url": f"{settings.bot_url}/models/current",
+            "wait_time_between_pulls": settings.model_pull_seconds,
+            **secret_headers,
+        }
     return endpoints
 
 
@@ -145,13 +158,22 @@ def rasa_command(settings: Settings, model: Path, endpoints: Path) -> List[str]:
     """The Rasa server's command line (every start goes through here: run, serve-rasa)."""
     check_socketio_workers(settings)
     argv = [
-        sys.executable, "-m", "rasa", "run",
-        "--model", str(model),
-        "--endpoints", str(endpoints),
-        "--credentials", str(settings.home / "credentials.yml"),
-        "--interface", settings.rasa_host,
-        "--port", str(settings.rasa_port),
-        "--cors", *cors_origins(settings),
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(settings.home / "credentials.yml"),
+        "--interface",
+        settings.rasa_host,
+        "--port",
+        str(settings.rasa_port),
+        "--cors",
+        *cors_origins(settings),
     ]
     if settings.rasa_api_enabled:
         argv += ["--enable-api", "--auth-token", settings.rasa_api_token]
@@ -165,7 +187,9 @@ def bot_command(settings: Settings) -> List[str]:
 class ManagedProcess:
     """A child process whose output is echoed with a prefix and remembered."""
 
-    def __init__(self, name: str, argv: List[str], env: Dict[str, str], cwd: Path, log_path: Path, echo: bool = True) -> None:
+    def __init__(
+        self, name: str, argv: List[str], env: Dict[str, str], cwd: Path, log_path: Path, echo: bool = True
+    ) -> None:
         self.name = name
         self.echo = echo
         self.argv = argv
@@ -179,8 +203,17 @@ class ManagedProcess:
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            self.argv, cwd=self.cwd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True, preexec_fn=_die_with_parent, text=True, encoding="utf-8", errors="replace", bufsize=1,
+            self.argv,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
         )
         self._pump = threading.Thread(target=self._echo, name=f"{self.name}-output", daemon=True)
         self._pump.start()
@@ -252,7 +285,9 @@ class Stack:
         endpoints = write_run_files(settings)
         rasa_env = {**env, "SANIC_WORKERS": str(settings.rasa_worker_count)}
         self.bot = ManagedProcess("bot", bot_command(settings), env, settings.home, log_dir / "bot.log", echo)
-        self.rasa = ManagedProcess("rasa", rasa_command(settings, model, endpoints), rasa_env, settings.home, log_dir / "rasa.log", echo)
+        self.rasa = ManagedProcess(
+            "rasa", rasa_command(settings, model, endpoints), rasa_env, settings.home, log_dir / "rasa.log", echo
+        )
         self.processes = [self.bot, self.rasa]
         self.ready_urls = {
             self.bot: f"{settings.bot_url}/health",
@@ -261,7 +296,10 @@ class Stack:
 
     def start(self) -> float:
         """Start both and wait until both answer; returns seconds to ready."""
-        for host, port in ((self.settings.rasa_host, self.settings.rasa_port), (self.settings.bot_host, self.settings.bot_port)):
+        for host, port in (
+            (self.settings.rasa_host, self.settings.rasa_port),
+            (self.settings.bot_host, self.settings.bot_port),
+        ):
             if port_in_use(host, port):
                 raise StackError(
                     f"port {port} on {host} is already in use (another `enlist run`?); "

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.faq.catalog import FaqCatalog
-from bot.usage.feedback import FeedbackStore
 from bot.leads.store import LeadStore
 from bot.storage.database import Database
+from bot.usage.feedback import FeedbackStore
 
 if TYPE_CHECKING:
     from bot.handoff.service import HandoffService
     from bot.handoff.store import HandoffStore
+    from bot.leads.deletion_requests import DeletionRequestStore
     from bot.review.store import ReviewStore
 
 

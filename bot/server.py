@@ -10,19 +10,19 @@ import contextlib
 import logging
 
 from sanic import Sanic, response
-from sqlalchemy.exc import SQLAlchemyError
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import runtime
-from bot.service.action_endpoint import create_action_blueprint
-from bot.edge.action_guard import install_action_guard
 from bot.config import Settings
-from bot.leads.outbox import Outbox
-from bot.logging_setup import configure_logging
+from bot.edge.action_guard import install_action_guard
 from bot.handoff.service import expire_forever
 from bot.handoff.stream import create_handoff_stream_blueprint
+from bot.leads.outbox import Outbox
+from bot.logging_setup import configure_logging
 from bot.portal import create_portal_blueprint
+from bot.service.action_endpoint import create_action_blueprint
 from bot.service.model_route import create_model_blueprint
 from bot.widget import create_widget_blueprint
 
@@ -58,7 +58,9 @@ def create_app(settings: Settings) -> Sanic:
             app_.ctx.leads = runtime.lead_store()
             app_.ctx.feedback = runtime.feedback_store()
         except SQLAlchemyError as exc:
-            logger.error("database unavailable at start (%s); leads go to the outbox until it returns", type(exc).__name__)
+            logger.error(
+                "database unavailable at start (%s); leads go to the outbox until it returns", type(exc).__name__
+            )
 
     @app.after_server_start
     async def start_outbox_flusher(app_: Sanic, _loop) -> None:

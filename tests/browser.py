@@ -11,8 +11,12 @@ from typing import Dict, Tuple
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 #: Phone first (a common Android size), then a laptop.
 VIEWPORTS: Dict[str, Tuple[int, int]] = {"phone": (360, 640), "desktop": (1280, 800)}

@@ -86,7 +86,9 @@ class HttpReply:
         return next((value for key, value in self.headers.items() if key.lower() == name.lower()), None)
 
 
-def http(method: str, url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None, timeout: float = 60) -> HttpReply:
+def http(
+    method: str, url: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None, timeout: float = 60
+) -> HttpReply:
     """A raw HTTP request that returns 4xx/5xx replies instead of raising."""
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
@@ -119,7 +121,9 @@ class Chat:
 
     def buttons(self, sender: str, text: str) -> Tuple[str, List[Dict[str, str]]]:
         messages = self.say(sender, text)
-        return "\n".join(m["text"] for m in messages if "text" in m), [b for m in messages for b in m.get("buttons", [])]
+        return "\n".join(m["text"] for m in messages if "text" in m), [
+            b for m in messages for b in m.get("buttons", [])
+        ]
 
 
 @contextlib.contextmanager
@@ -160,8 +164,14 @@ def bot_service(var_dir: Path, **overrides: str) -> Iterator[Settings]:
     settings = Settings.from_env(env)
     var_dir.mkdir(parents=True, exist_ok=True)
     with (var_dir / "bot.log").open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bot.server"], cwd=PROJECT_HOME, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.server"],
+            cwd=PROJECT_HOME,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             from bot.runner import http_ok
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bot.edge.action_guard import SECRET_HEADER
 from bot.channels.rest import EMPTY_MESSAGE_REPLY
+from bot.edge.action_guard import SECRET_HEADER
 from tests.conftest import Chat, http
 
 pytestmark = pytest.mark.stack
@@ -69,7 +69,12 @@ def test_action_webhook_rejects_garbage(stack) -> None:
         reply = http("POST", f"{stack.bot_url}/webhook", body, headers)
         assert reply.status == 400, body
         assert reply.json()["message"], body  # a Chinese message, not an echo of the body
-    unknown = http("POST", f"{stack.bot_url}/webhook", json.dumps({"next_action": "action_nope", "tracker": {}, "domain": {}}).encode(), headers)
+    unknown = http(
+        "POST",
+        f"{stack.bot_url}/webhook",
+        json.dumps({"next_action": "action_nope", "tracker": {}, "domain": {}}).encode(),
+        headers,
+    )
     assert unknown.status == 404
 
 

@@ -20,10 +20,15 @@ def test_defaults() -> None:
 
 
 def test_values_are_parsed() -> None:
-    settings = Settings.from_env({
-        "ENLIST_RASA_PORT": "6005", "ENLIST_BOT_HOST": "0.0.0.0", "ENLIST_RASA_API_TOKEN": "s3cret",
-        "ENLIST_ALLOWED_ORIGINS": "https://a.example, https://b.example/", "ENLIST_VAR_DIR": "/tmp/x",
-    })
+    settings = Settings.from_env(
+        {
+            "ENLIST_RASA_PORT": "6005",
+            "ENLIST_BOT_HOST": "0.0.0.0",
+            "ENLIST_RASA_API_TOKEN": "s3cret",
+            "ENLIST_ALLOWED_ORIGINS": "https://a.example, https://b.example/",
+            "ENLIST_VAR_DIR": "/tmp/x",
+        }
+    )
     assert settings.rasa_port == 6005 and settings.rasa_api_enabled
     assert settings.bot_url == "http://127.0.0.1:5055"
     assert settings.allowed_origins == ("https://a.example", "https://b.example")
@@ -32,8 +37,14 @@ def test_values_are_parsed() -> None:
 
 @pytest.mark.parametrize(
     "name, value",
-    [("ENLIST_RASA_PORT", "abc"), ("ENLIST_BOT_PORT", "70000"), ("ENLIST_POLICY_YEAR", "23"),
-     ("ENLIST_FAQ_MIN_CONFIDENCE", "1.5"), ("ENLIST_LOG_LEVEL", "LOUD"), ("ENLIST_ALLOWED_ORIGINS", "example.org")],
+    [
+        ("ENLIST_RASA_PORT", "abc"),
+        ("ENLIST_BOT_PORT", "70000"),
+        ("ENLIST_POLICY_YEAR", "23"),
+        ("ENLIST_FAQ_MIN_CONFIDENCE", "1.5"),
+        ("ENLIST_LOG_LEVEL", "LOUD"),
+        ("ENLIST_ALLOWED_ORIGINS", "example.org"),
+    ],
 )
 def test_bad_values_fail_loudly_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
@@ -54,8 +65,12 @@ def test_browser_chat_url_defaults_to_the_rasa_url_and_can_be_public() -> None:
 
 @pytest.mark.parametrize(
     "name, value",
-    [("ENLIST_PUBLIC_CHAT_URL", "zbzx.example.cn"), ("ENLIST_PUBLIC_CHAT_URL", "javascript:alert(1)"),
-     ("ENLIST_FEEDBACK_PER_MINUTE", "0"), ("ENLIST_FEEDBACK_PER_MINUTE", "many")],
+    [
+        ("ENLIST_PUBLIC_CHAT_URL", "zbzx.example.cn"),
+        ("ENLIST_PUBLIC_CHAT_URL", "javascript:alert(1)"),
+        ("ENLIST_FEEDBACK_PER_MINUTE", "0"),
+        ("ENLIST_FEEDBACK_PER_MINUTE", "many"),
+    ],
 )
 def test_widget_settings_fail_loudly(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
@@ -93,7 +108,11 @@ def test_readme_settings_table_lists_every_setting() -> None:
     assert documented - declared == set(), "README documents settings that do not exist"
 
 
-WECHAT_SAFE_ENV = {"ENLIST_WECHAT_TOKEN": "enlistToken1", "ENLIST_WECHAT_AES_KEY": "A" * 43, "ENLIST_WECHAT_APP_ID": "wx1234567890abcdef"}
+WECHAT_SAFE_ENV = {
+    "ENLIST_WECHAT_TOKEN": "enlistToken1",
+    "ENLIST_WECHAT_AES_KEY": "A" * 43,
+    "ENLIST_WECHAT_APP_ID": "wx1234567890abcdef",
+}
 
 
 def test_the_wechat_channel_is_off_by_default_and_on_with_a_token() -> None:
@@ -102,19 +121,28 @@ def test_the_wechat_channel_is_off_by_default_and_on_with_a_token() -> None:
     assert Settings.from_env(WECHAT_SAFE_ENV).wechat_aes_key == "A" * 43
 
 
-@pytest.mark.parametrize("missing, named", [
-    ("ENLIST_WECHAT_TOKEN", "ENLIST_WECHAT_TOKEN"),  # key and AppID without the Token
-    ("ENLIST_WECHAT_APP_ID", "ENLIST_WECHAT_APP_ID"),  # safe mode without the AppID
-])
+@pytest.mark.parametrize(
+    "missing, named",
+    [
+        ("ENLIST_WECHAT_TOKEN", "ENLIST_WECHAT_TOKEN"),  # key and AppID without the Token
+        ("ENLIST_WECHAT_APP_ID", "ENLIST_WECHAT_APP_ID"),  # safe mode without the AppID
+    ],
+)
 def test_a_half_configured_wechat_channel_fails_loudly(missing: str, named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         Settings.from_env({name: value for name, value in WECHAT_SAFE_ENV.items() if name != missing})
 
 
-@pytest.mark.parametrize("name, value", [
-    ("ENLIST_WECHAT_TOKEN", "ab"), ("ENLIST_WECHAT_TOKEN", "has space"), ("ENLIST_WECHAT_AES_KEY", "short"),
-    ("ENLIST_WECHAT_APP_ID", "1234567890abcdef"), ("ENLIST_WECHAT_REPLY_SECONDS", "5"),
-])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("ENLIST_WECHAT_TOKEN", "ab"),
+        ("ENLIST_WECHAT_TOKEN", "has space"),
+        ("ENLIST_WECHAT_AES_KEY", "short"),
+        ("ENLIST_WECHAT_APP_ID", "1234567890abcdef"),
+        ("ENLIST_WECHAT_REPLY_SECONDS", "5"),
+    ],
+)
 def test_bad_wechat_values_fail_loudly(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({**WECHAT_SAFE_ENV, name: value})

@@ -58,8 +58,10 @@ def test_questions_get_the_right_facts_with_year_and_sources(chat: Chat, sender:
     for fact in facts:
         assert fact in text, (question, text)
     assert FOOTER in text and "\n依据：" in text
-    sources = text[text.index("\n依据："):]
-    assert all(is_official(url) for url in re.findall(r"\]\((https?://[^)]+)\)", sources)), sources  # official links only
+    sources = text[text.index("\n依据：") :]
+    assert all(is_official(url) for url in re.findall(r"\]\((https?://[^)]+)\)", sources)), (
+        sources
+    )  # official links only
 
 
 def test_topic_button_payload_opens_that_entry(chat: Chat, sender: str) -> None:
@@ -79,7 +81,9 @@ def test_traditional_and_full_width_are_understood(chat: Chat, sender: str) -> N
     assert "BMI" in chat.text(sender, "ＢＭＩ多少可以当兵")
 
 
-@pytest.mark.parametrize("message", ["明天离石下雨吗", "帮我写一下高数作业", "推荐几部好看的电视剧", "王者荣耀怎么上分"])
+@pytest.mark.parametrize(
+    "message", ["明天离石下雨吗", "帮我写一下高数作业", "推荐几部好看的电视剧", "王者荣耀怎么上分"]
+)
 def test_out_of_scope_is_declined_never_answered_with_an_faq(chat: Chat, sender: str, message: str) -> None:
     text = chat.text(sender, message)
     assert "不在我的服务范围" in text and FOOTER not in text
@@ -110,13 +114,16 @@ def test_conversations_are_independent(chat: Chat, sender: str) -> None:
     assert FOOTER in first and "征兵咨询助手" in second
 
 
-@pytest.mark.parametrize("question, wanted", [
-    ("大学生当兵学费能补偿多少钱", "16000元"),
-    ("当兵能把助学贷款还了吗", "16000元"),
-    ("2023年征兵几号批准入伍", "9月1日"),
-    ("退伍后考研能加几分", "10分"),
-    ("男生身高要多少才能当兵", "160cm"),
-])
+@pytest.mark.parametrize(
+    "question, wanted",
+    [
+        ("大学生当兵学费能补偿多少钱", "16000元"),
+        ("当兵能把助学贷款还了吗", "16000元"),
+        ("2023年征兵几号批准入伍", "9月1日"),
+        ("退伍后考研能加几分", "10分"),
+        ("男生身高要多少才能当兵", "160cm"),
+    ],
+)
 def test_the_answer_leads_with_the_number_asked(chat, sender: str, question: str, wanted: str) -> None:  # noqa: ANN001
     """Issue 11 §5: the first paragraph gives the number the usual question wants."""
     first = chat.text(sender, question).split("\n")[0]
@@ -129,7 +136,9 @@ def test_several_questions_in_one_message_answer_one_and_offer_the_others(chat, 
     assert "您还问了别的问题" in text
     first_line, first_button = text.split("\n")[0], buttons[0]["title"]
     # either question may be taken as the main one; the other is the first button
-    assert ("158cm" in first_line and first_button == "女兵报名") or ("女兵征集对象" in first_line and first_button == "身高体重标准"), (first_line, first_button)
+    assert ("158cm" in first_line and first_button == "女兵报名") or (
+        "女兵征集对象" in first_line and first_button == "身高体重标准"
+    ), (first_line, first_button)
     text, _ = chat.buttons(sender, "女生能当兵吗")  # one question: no such line
     assert "您还问了别的问题" not in text
 
@@ -145,7 +154,9 @@ def test_a_short_follow_up_continues_the_conversation(chat, sender: str) -> None
     assert "不在我的服务范围" in chat.text(sender, "考驾照呢")
 
 
-@pytest.mark.parametrize("message", ["考驾照前的体检都查哪些项目", "去民政局领结婚证要带什么", "省公务员考试去哪个网站报名"])
+@pytest.mark.parametrize(
+    "message", ["考驾照前的体检都查哪些项目", "去民政局领结婚证要带什么", "省公务员考试去哪个网站报名"]
+)
 def test_near_misses_that_share_our_words_are_declined(chat, sender: str, message: str) -> None:  # noqa: ANN001
     """Issue 11 §2: questions about 驾照/婚姻登记/公务员 share 体检/登记/报名 with our entries."""
     text = chat.text(sender, message)

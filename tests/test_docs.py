@@ -4,7 +4,7 @@ exists, every guide is linked from the README, and no internal issue numbers lea
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import FrozenSet, List, Tuple
 
@@ -23,7 +23,7 @@ def slug(heading: str) -> str:
     return kept.replace(" ", "-")
 
 
-@lru_cache(maxsize=None)
+@cache
 def anchors(path: Path) -> FrozenSet[str]:
     """The anchors of a Markdown file's headings (headings inside code blocks do not count)."""
     text = FENCE.sub("", path.read_text(encoding="utf-8"))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Optional
 
 import pytest
 
@@ -55,7 +54,16 @@ def test_happy_path(chat: Chat, sender: str, store: LeadStore, stack: Settings) 
     assert "姓名" in start_form(chat, sender)
     summary = fill(chat, sender)
     assert "请核对您的登记信息" in summary
-    for expected in ("李雷", "138 0013 8000", "吕院", "在校生", "本科", "山西省吕梁市离石区", "学校所在地", "学费补偿和复学"):
+    for expected in (
+        "李雷",
+        "138 0013 8000",
+        "吕院",
+        "在校生",
+        "本科",
+        "山西省吕梁市离石区",
+        "学校所在地",
+        "学费补偿和复学",
+    ):
         assert expected in summary
     done = chat.text(sender, "/affirm")
     assert "已记录" in done and "全国征兵网" in done
@@ -64,7 +72,11 @@ def test_happy_path(chat: Chat, sender: str, store: LeadStore, stack: Settings) 
     lead = store.find_by_phone("13800138000")
     assert lead is not None and lead.reference == reference
     assert (lead.name, lead.school, lead.student_status, lead.education_level) == ("李雷", "吕院", "在校生", "本科")
-    assert (lead.hukou_place, lead.enlist_place, lead.main_concern) == ("山西省吕梁市离石区", "学校所在地", "学费补偿和复学")
+    assert (lead.hukou_place, lead.enlist_place, lead.main_concern) == (
+        "山西省吕梁市离石区",
+        "学校所在地",
+        "学费补偿和复学",
+    )
     assert lead.consent_version == CONSENT_VERSION and lead.sender_id == sender and lead.source_channel == "rest"
     assert lead.status == "new"
 
@@ -84,7 +96,9 @@ def test_consent_declined_stores_nothing(chat: Chat, sender: str, store: LeadSto
     assert "初试总分加10分" in chat.text(sender, "退役后考研能加几分")
 
 
-def test_invalid_phone_is_explained_twice_then_skip_or_stop_is_offered(chat: Chat, sender: str, store: LeadStore) -> None:
+def test_invalid_phone_is_explained_twice_then_skip_or_stop_is_offered(
+    chat: Chat, sender: str, store: LeadStore
+) -> None:
     start_form(chat, sender)
     chat.text(sender, "韩梅梅")
     first = chat.text(sender, "12345")
@@ -124,7 +138,9 @@ def test_faq_question_mid_form_is_answered_then_the_form_resumes(chat: Chat, sen
     answer = chat.text(sender, "当过兵回来考研能加几分")
     assert "初试总分加10分" in answer and "学校" in answer.split("初试总分加10分", 1)[1]
     summary = fill(chat, sender, ANSWERS[2:])
-    assert "王芳" in summary and "135 1111 2222" in summary and "考研" not in summary.split("学校：", 1)[1].split("\n")[0]
+    assert (
+        "王芳" in summary and "135 1111 2222" in summary and "考研" not in summary.split("学校：", 1)[1].split("\n")[0]
+    )
 
 
 def test_values_said_earlier_are_reused(chat: Chat, sender: str, store: LeadStore) -> None:
@@ -132,7 +148,9 @@ def test_values_said_earlier_are_reused(chat: Chat, sender: str, store: LeadStor
     start = start_form(chat, sender)
     assert "您之前提到过" in start and "手机号" in start and "学校" in start and "身份" in start
     assert "学历层次" in start  # the first question still missing is asked right away
-    remaining = [(slot, value) for slot, value in ANSWERS if slot not in ("lead_name", "lead_phone", "school", "student_status")]
+    remaining = [
+        (slot, value) for slot, value in ANSWERS if slot not in ("lead_name", "lead_phone", "school", "student_status")
+    ]
     summary = fill(chat, sender, remaining)
     assert "赵子龙" in summary and "136 9876 5432" in summary and "山西大学" in summary and "在校生" in summary
     assert "已记录" in chat.text(sender, "/affirm")

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import Settings
-from bot.models.evaluation import evaluate_model, format_report, load_test_set
 from bot.faq.validator import validate_dir
+from bot.models.evaluation import evaluate_model, format_report, load_test_set
 
 MIN_FAQ_ACCURACY = 0.92
 MIN_OOS_REJECTION = 0.95
@@ -21,7 +21,9 @@ def test_test_set_is_large_and_independent(project_home: Path) -> None:
     known = {e.id for e in entries}
     assert {expected for _, expected in in_scope} <= known
     training = {q.strip() for e in entries for q in e.questions}
-    copied = [text for text, _ in in_scope if text.strip() in training] + [t for t in out_of_scope if t.strip() in training]
+    copied = [text for text, _ in in_scope if text.strip() in training] + [
+        t for t in out_of_scope if t.strip() in training
+    ]
     assert not copied, f"test messages copied from training phrasings: {copied}"
 
 

@@ -33,9 +33,12 @@ PASSWORD = "Zhaomu-2023!"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def backend_stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                  trained_model: Path) -> Iterator[Settings]:
-    with stack_on(request.param, tmp_path_factory.mktemp(f"privacy-{request.param}"), trained_model, tracker_too=True) as settings:
+def backend_stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, trained_model: Path
+) -> Iterator[Settings]:
+    with stack_on(
+        request.param, tmp_path_factory.mktemp(f"privacy-{request.param}"), trained_model, tracker_too=True
+    ) as settings:
         database = Database(settings.database)
         AccountStore(database).create("recruiter1", "recruiter", PASSWORD)
         AccountStore(database).create("admin1", "admin", PASSWORD)
@@ -67,8 +70,13 @@ def leads_db_text(settings: Settings) -> str:
     database = Database(settings.database)
     try:
         with database.begin() as connection:
-            return repr([tuple(r) for table in (leads, lead_submissions, lead_notes, deletion_requests)
-                         for r in connection.execute(select(table))])
+            return repr(
+                [
+                    tuple(r)
+                    for table in (leads, lead_submissions, lead_notes, deletion_requests)
+                    for r in connection.execute(select(table))
+                ]
+            )
     finally:
         database.dispose()
 
@@ -121,8 +129,13 @@ def test_the_same_conversation_withdraws_after_confirming(backend_stack: Setting
     assert "没有登记过信息" in asked
 
 
-PHRASINGS = {"删除我的信息": "13911110001", "撤回同意": "13911110002", "我不想登记了": "13911110003",
-             "删除我的资料": "13911110004", "删了吧": "13911110005"}  # the last: a confirmation with nothing asked
+PHRASINGS = {
+    "删除我的信息": "13911110001",
+    "撤回同意": "13911110002",
+    "我不想登记了": "13911110003",
+    "删除我的资料": "13911110004",
+    "删了吧": "13911110005",
+}  # the last: a confirmation with nothing asked
 
 
 @pytest.mark.parametrize("phrasing", list(PHRASINGS))

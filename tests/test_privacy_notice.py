@@ -16,8 +16,13 @@ def test_the_notice_names_the_handler_and_how_to_withdraw() -> None:
 
 
 def test_configured_contact_details_are_shown_and_nothing_invented() -> None:
-    settings = Settings.from_env({"ENLIST_CONTACT_NAME": "离石区人武部", "ENLIST_CONTACT_PHONE": "0358-0000000",
-                                  "ENLIST_CONTACT_ADDRESS": "离石区某路1号"})
+    settings = Settings.from_env(
+        {
+            "ENLIST_CONTACT_NAME": "离石区人武部",
+            "ENLIST_CONTACT_PHONE": "0358-0000000",
+            "ENLIST_CONTACT_ADDRESS": "离石区某路1号",
+        }
+    )
     notice = consent_text(settings)
     assert "离石区人武部（电话：0358-0000000；地址：离石区某路1号）" in notice and NOT_CONFIGURED not in notice
     only_phone = consent_text(Settings.from_env({"ENLIST_CONTACT_PHONE": "0358-0000000"}))

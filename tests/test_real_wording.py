@@ -100,7 +100,11 @@ def _evaluate(settings: Settings, model_path: Path) -> Dict[str, Any]:
             topics[item["topic"]][0] += ok
             topics[item["topic"]][1] += 1
             if not ok:
-                kind = "uncovered" if item.get("uncovered") else ("wrong entry" if decision.answers else "declined/fallback")
+                kind = (
+                    "uncovered"
+                    if item.get("uncovered")
+                    else ("wrong entry" if decision.answers else "declined/fallback")
+                )
                 misses[kind].append(f"{item['text']} -> {got} (want {_accepted(item) or item.get('uncovered')})")
         for item in near:
             parsed = await agent.parse_message(item["text"])

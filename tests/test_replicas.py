@@ -22,9 +22,9 @@ from sqlalchemy import text
 
 from bot.config import Settings
 from bot.leads.store import LeadStore
+from bot.models.training import subprocess_env
 from bot.runner import ManagedProcess, Stack, http_ok, rasa_command, write_run_files
 from bot.storage.database import Database
-from bot.models.training import subprocess_env
 from tests.conftest import Chat, environment, free_port, http, tracker_events
 from tests.test_leads_conversation import ANSWERS, start_form
 
@@ -73,11 +73,17 @@ def replicas(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> I
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     env = {
-        "ENLIST_PROFILE": "production", "ENLIST_DATABASE_URL": url, "ENLIST_TRACKER_STORE_URL": url,
-        "ENLIST_REDIS_URL": "redis://127.0.0.1:6379/13", "ENLIST_SECRET_KEY": secrets.token_hex(16),
+        "ENLIST_PROFILE": "production",
+        "ENLIST_DATABASE_URL": url,
+        "ENLIST_TRACKER_STORE_URL": url,
+        "ENLIST_REDIS_URL": "redis://127.0.0.1:6379/13",
+        "ENLIST_SECRET_KEY": secrets.token_hex(16),
         "ENLIST_ACTION_SECRET": secrets.token_hex(16),
-        "ENLIST_RASA_WORKERS": "1", "ENLIST_BOT_WORKERS": "1", "ENLIST_VAR_DIR": str(tmp_path_factory.mktemp("replica-a")),
-        "ENLIST_RASA_PORT": str(free_port()), "ENLIST_BOT_PORT": str(free_port()),
+        "ENLIST_RASA_WORKERS": "1",
+        "ENLIST_BOT_WORKERS": "1",
+        "ENLIST_VAR_DIR": str(tmp_path_factory.mktemp("replica-a")),
+        "ENLIST_RASA_PORT": str(free_port()),
+        "ENLIST_BOT_PORT": str(free_port()),
     }
     try:
         with environment(env):
@@ -86,8 +92,10 @@ def replicas(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> I
             settings_b = Settings.from_env({**env, "ENLIST_RASA_PORT": str(free_port())})
             endpoints = write_run_files(settings_a)  # same stores, same bot service
             rasa_b = ManagedProcess(
-                "rasa-b", rasa_command(settings_b, trained_model, endpoints),
-                {**subprocess_env(settings_b), "SANIC_WORKERS": "1"}, settings_b.home,
+                "rasa-b",
+                rasa_command(settings_b, trained_model, endpoints),
+                {**subprocess_env(settings_b), "SANIC_WORKERS": "1"},
+                settings_b.home,
                 Path(env["ENLIST_VAR_DIR"]) / "log" / "rasa-b.log",
             )
             stack.start()
@@ -161,7 +169,7 @@ def test_killing_a_replica_mid_conversation_loses_nothing(replicas: Replicas) ->
     replicas.stack.rasa.process.wait(timeout=30)
     try:
         summary = ""
-        for slot, value in ANSWERS[2:]:
+        for _slot, value in ANSWERS[2:]:
             summary = replicas.b.text(sender, value)
         assert "钱学森" in summary and "139 5555 6666" in summary
         assert "已记录" in replicas.b.text(sender, "/affirm")
@@ -185,19 +193,29 @@ def test_two_replicas_behind_nginx(replicas: Replicas, tmp_path: Path) -> None:
     bot = [f"127.0.0.1:{replicas.stack.settings.bot_port}"]
     access_log = tmp_path / "access.log"
     config = tmp_path / "nginx.conf"
-    config.write_text(nginx_config(rasa, bot, listen=f"127.0.0.1:{port}", access_log=str(access_log),
-                                   runtime_dir=str(tmp_path), user="root"), encoding="utf-8")
+    config.write_text(
+        nginx_config(
+            rasa, bot, listen=f"127.0.0.1:{port}", access_log=str(access_log), runtime_dir=str(tmp_path), user="root"
+        ),
+        encoding="utf-8",
+    )
     check = subprocess.run([str(NGINX), "-t", "-c", str(config), "-p", str(tmp_path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
-    server = subprocess.Popen([str(NGINX), "-c", str(config), "-p", str(tmp_path), "-g", "daemon off;"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [str(NGINX), "-c", str(config), "-p", str(tmp_path), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 20
         while not http_ok(f"http://127.0.0.1:{port}/health") and time.monotonic() < deadline:
             time.sleep(0.2)
         front = Chat(Settings.from_env({"ENLIST_RASA_PORT": str(port)}))
         sender = "t-behind-nginx"
-        replies = [front.text(sender, message) for message in ("你好", "学费补偿是什么", "视力要求多少", "考研加几分", "谢谢", "再见")]
+        replies = [
+            front.text(sender, message)
+            for message in ("你好", "学费补偿是什么", "视力要求多少", "考研加几分", "谢谢", "再见")
+        ]
         assert "征兵咨询助手" in replies[0] and "初试总分加10分" in replies[3] and "再见" in replies[5]
         assert http("GET", f"http://127.0.0.1:{port}/health").json() == {"status": "ok"}
         log = access_log.read_text(encoding="utf-8")

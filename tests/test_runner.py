@@ -26,7 +26,9 @@ def test_rasa_api_only_with_a_token(tmp_path: Path) -> None:
 
 
 def test_cors_allows_configured_origins_and_our_own_pages() -> None:
-    origins = cors_origins(Settings.from_env({"ENLIST_ALLOWED_ORIGINS": "https://rwb.example.cn", "ENLIST_BOT_PORT": "7000"}))
+    origins = cors_origins(
+        Settings.from_env({"ENLIST_ALLOWED_ORIGINS": "https://rwb.example.cn", "ENLIST_BOT_PORT": "7000"})
+    )
     assert origins == ["https://rwb.example.cn", "http://127.0.0.1:7000", "http://localhost:7000"]
 
 
@@ -41,8 +43,13 @@ class RunningCommand:
     def __init__(self, env: dict) -> None:
         self.lines: List[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], cwd=PROJECT_HOME, env={**os.environ, **env},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+            [sys.executable, "-m", "bot.cli", "run"],
+            cwd=PROJECT_HOME,
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
         )
         threading.Thread(target=self._collect, daemon=True).start()
 
@@ -121,7 +128,9 @@ def test_process_output_is_logged_with_phone_numbers_masked(tmp_path: Path) -> N
     from bot.runner import ManagedProcess
 
     log = tmp_path / "child.log"
-    child = ManagedProcess("child", [sys.executable, "-c", "print('手机 13800138000 已收到')"], dict(os.environ), tmp_path, log, echo=False)
+    child = ManagedProcess(
+        "child", [sys.executable, "-c", "print('手机 13800138000 已收到')"], dict(os.environ), tmp_path, log, echo=False
+    )
     child.start()
     child.process.wait(timeout=30)
     child._pump.join(timeout=10)
@@ -138,5 +147,12 @@ def test_rasa_gets_the_appending_tracker_store() -> None:
     for url in ("sqlite:////tmp/x/tracker.db", "postgresql://enlist:pw@db.example:5433/enlist"):
         store = render_endpoints(Settings.from_env({"ENLIST_TRACKER_STORE_URL": url}))["tracker_store"]
         assert issubclass(class_from_module_path(store["type"]), SQLTrackerStore)
-    assert store == {"type": "bot.rasa_ext.tracker_store.AppendingSQLTrackerStore", "dialect": "postgresql", "db": "enlist",
-                     "url": "db.example", "port": 5433, "username": "enlist", "password": "pw"}
+    assert store == {
+        "type": "bot.rasa_ext.tracker_store.AppendingSQLTrackerStore",
+        "dialect": "postgresql",
+        "db": "enlist",
+        "url": "db.example",
+        "port": 5433,
+        "username": "enlist",
+        "password": "pw",
+    }

@@ -7,18 +7,18 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Dict, List, Sequence, Set, Tuple
+from typing import Dict, List, Set, Tuple
 
 import pytest
 
 from bot.config import Settings
+from bot.conversation.misses import is_rephrase
 from bot.faq.validator import validate_dir
-from bot.usage.feedback import MESSAGE_META_KEY
 from bot.leads.records import EDUCATION_LEVELS, ENLIST_PLACES, STUDENT_STATUSES
 from bot.leads.store import LeadStore
-from bot.storage.database import Database
 from bot.storage.conversations import read_transcript
-from bot.conversation.misses import is_rephrase
+from bot.storage.database import Database
+from bot.usage.feedback import MESSAGE_META_KEY
 from tests.conftest import PROJECT_HOME, Chat, http
 from tests.review.test_review_conversation import NONSENSE, queued, queued_as, wait_for
 
@@ -51,9 +51,16 @@ def titles(buttons: Buttons) -> List[str]:
 def reply(chat: Chat, sender: str, text: str) -> Tuple[str, Buttons, List[str]]:
     """The bot's texts, buttons and the FAQ ids of its messages."""
     messages = chat.say(sender, text)
-    faq_ids = [m["custom"][MESSAGE_META_KEY].get("faq_id") for m in messages
-               if isinstance(m.get("custom"), dict) and MESSAGE_META_KEY in m["custom"]]
-    return ("\n".join(m.get("text", "") for m in messages), [b for m in messages for b in m.get("buttons", [])], faq_ids)
+    faq_ids = [
+        m["custom"][MESSAGE_META_KEY].get("faq_id")
+        for m in messages
+        if isinstance(m.get("custom"), dict) and MESSAGE_META_KEY in m["custom"]
+    ]
+    return (
+        "\n".join(m.get("text", "") for m in messages),
+        [b for m in messages for b in m.get("buttons", [])],
+        faq_ids,
+    )
 
 
 @pytest.fixture()
@@ -63,7 +70,10 @@ def store(stack: Settings) -> LeadStore:
 
 # --- the lead form ---------------------------------------------------------------------------
 
-def test_lead_form_by_typed_titles_variants_and_numbers(chat: Chat, sender: str, stack: Settings, store: LeadStore) -> None:
+
+def test_lead_form_by_typed_titles_variants_and_numbers(
+    chat: Chat, sender: str, stack: Settings, store: LeadStore
+) -> None:
     text, buttons = chat.buttons(sender, "我想报名")
     assert titles(buttons) == ["同意并继续", "不同意"]
     assert "姓名" in chat.text(sender, traditional("同意并继续") + " ")  # 同意並繼續
@@ -97,8 +107,16 @@ def test_lead_form_by_typed_titles_variants_and_numbers(chat: Chat, sender: str,
 
     # The transcript shows what the student typed (Rasa strips the ends), and the button.
     typed = [t.text for t in read_transcript(stack.tracker_store, sender) if t.speaker == "user" and t.button]
-    assert typed == ["同意並繼續 → 同意并继续", "２ → 应届毕业生", "第三个 → 研究生", "户籍 所在地。 → 户籍所在地",
-                     "4 → 报名流程", "修改 → 修改信息", "学 校 → 学校", "確認提交！ → 确认提交"]
+    assert typed == [
+        "同意並繼續 → 同意并继续",
+        "２ → 应届毕业生",
+        "第三个 → 研究生",
+        "户籍 所在地。 → 户籍所在地",
+        "4 → 报名流程",
+        "修改 → 修改信息",
+        "学 校 → 学校",
+        "確認提交！ → 确认提交",
+    ]
 
 
 def test_consent_and_confirmation_by_number(chat: Chat, sender: str, store: LeadStore) -> None:
@@ -122,7 +140,9 @@ def test_cancel_at_the_summary_by_typed_title(chat: Chat, sender: str, store: Le
     assert store.find_by_phone("13800138033") is None
 
 
-def test_a_title_not_offered_by_the_latest_message_is_an_ordinary_message(chat: Chat, sender: str, store: LeadStore) -> None:
+def test_a_title_not_offered_by_the_latest_message_is_an_ordinary_message(
+    chat: Chat, sender: str, store: LeadStore
+) -> None:
     chat.text(sender, "我想报名")
     chat.text(sender, "1")
     for answer in ("赵云", "13800138044", "吕梁学院", "在校生", "本科", "山西省吕梁市离石区", "学校所在地", "无"):
@@ -149,6 +169,7 @@ def test_a_number_out_of_range_is_an_ordinary_message(chat: Chat, sender: str, s
 
 # --- the eligibility and benefit forms ------------------------------------------------------
 
+
 def test_eligibility_form_by_typed_buttons(chat: Chat, sender: str) -> None:
     text, buttons = chat.buttons(sender, "我能当兵吗")
     assert titles(buttons) == ["男", "女"]
@@ -160,7 +181,12 @@ def test_eligibility_form_by_typed_buttons(chat: Chat, sender: str) -> None:
     text, buttons = chat.buttons(sender, "　在校生！")  # a full-width space, full-width punctuation
     assert titles(buttons) == ["跳过"]
     text, buttons = chat.buttons(sender, full_width("1"))
-    assert "年龄条件：符合" in text and "您2023年21周岁" in text and "男，2002年出生，本科，在校生" in text and text.endswith(FOOTER), text[-300:]
+    assert (
+        "年龄条件：符合" in text
+        and "您2023年21周岁" in text
+        and "男，2002年出生，本科，在校生" in text
+        and text.endswith(FOOTER)
+    ), text[-300:]
     assert "学校所在地还是户籍地" in titles(buttons)
     side_by_side = chat.text(sender, "学校所在地还是户籍地？")
     assert "两地都可以选" in side_by_side
@@ -193,6 +219,7 @@ def test_benefit_form_by_typed_buttons(chat: Chat, sender: str) -> None:
 
 
 # --- topic buttons -----------------------------------------------------------------------------
+
 
 def test_greeting_topics_by_number_and_title(chat: Chat, sender: str) -> None:
     text, buttons = chat.buttons(sender, "你好")
@@ -244,6 +271,7 @@ def test_every_faq_follow_up_button_works_typed(chat: Chat, sender: str) -> None
 
 # --- what the editors see ----------------------------------------------------------------------
 
+
 def test_a_typed_follow_up_button_is_no_rephrased_question_for_review(chat: Chat, sender: str, stack: Settings) -> None:
     """学费补偿 typed after "学费补偿标准是多少" is the follow-up button, not the question asked
     again in other words (the two are alike enough to count as a rephrase if typed freely)."""
@@ -261,7 +289,7 @@ def test_a_typed_follow_up_button_is_no_rephrased_question_for_review(chat: Chat
 
 
 def test_not_understood_after_a_typed_button_queues_no_number(chat: Chat, sender: str, stack: Settings) -> None:
-    """"没听懂" after a typed topic button is like after a tap: the bot offers other topics,
+    """ "没听懂" after a typed topic button is like after a tap: the bot offers other topics,
     and "第二个" never reaches the editors as a question (it is no question)."""
     chat.text(sender, "你好")
     _, _, faq_ids = reply(chat, sender, "第二个")
@@ -273,13 +301,26 @@ def test_not_understood_after_a_typed_button_queues_no_number(chat: Chat, sender
     assert [i.text for i in items] == [NONSENSE]
 
 
-def test_a_downvote_after_a_typed_button_queues_the_answer_not_the_number(chat: Chat, sender: str, stack: Settings) -> None:
+def test_a_downvote_after_a_typed_button_queues_the_answer_not_the_number(
+    chat: Chat, sender: str, stack: Settings
+) -> None:
     chat.text(sender, "你好")
     messages = chat.say(sender, "２")
     meta = next(m["custom"][MESSAGE_META_KEY] for m in messages if "custom" in m)
     assert meta["faq_id"] == "postgrad_bonus"
-    vote = {"sender_id": sender, "message_id": meta["message_id"], "vote": -1, "faq_id": meta["faq_id"], "bot_text": messages[0]["text"]}
-    answer = http("POST", f"{stack.bot_url}/feedback", json.dumps(vote, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
+    vote = {
+        "sender_id": sender,
+        "message_id": meta["message_id"],
+        "vote": -1,
+        "faq_id": meta["faq_id"],
+        "bot_text": messages[0]["text"],
+    }
+    answer = http(
+        "POST",
+        f"{stack.bot_url}/feedback",
+        json.dumps(vote, ensure_ascii=False).encode(),
+        {"Content-Type": "application/json"},
+    )
     assert answer.status == 200, answer.body
     (item,) = wait_for(queued(stack, sender))
     assert item.kind == "downvote" and item.text != "２" and "初试总分加10分" in item.text

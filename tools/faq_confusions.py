@@ -31,8 +31,8 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from bot.faq.loader import faq_files, load_file  # noqa: E402
-from bot.nlu.faq_selector import Vectorizer, char_features, word_features  # noqa: E402
 from bot.lang.text import normalize_for_nlu  # noqa: E402
+from bot.nlu.faq_selector import Vectorizer, char_features, word_features  # noqa: E402
 
 CHAR_NGRAMS = (1, 3)
 REGULARIZATION_C = 20.0
@@ -64,11 +64,13 @@ def cross_validate(labels: np.ndarray, chars: List[Counter], words: List[Counter
     for train, test in splitter.split(np.zeros(len(labels)), labels):
         vectorizers = (Vectorizer.fit([chars[i] for i in train]), Vectorizer.fit([words[i] for i in train]))
 
-        def matrix(rows: np.ndarray) -> scipy.sparse.csr_matrix:
-            return scipy.sparse.hstack([
-                vectorizers[0].transform([chars[i] for i in rows]),
-                vectorizers[1].transform([words[i] for i in rows]),
-            ]).tocsr()
+        def matrix(rows: np.ndarray, vectorizers=vectorizers) -> scipy.sparse.csr_matrix:
+            return scipy.sparse.hstack(
+                [
+                    vectorizers[0].transform([chars[i] for i in rows]),
+                    vectorizers[1].transform([words[i] for i in rows]),
+                ]
+            ).tocsr()
 
         classifier = LogisticRegression(C=REGULARIZATION_C, max_iter=5000)
         classifier.fit(matrix(train), labels[train])
@@ -101,22 +103,24 @@ def main() -> int:
         recall[name] = float((predicted[rows] == index).mean())
     counts = Counter(names[i] for i in labels)
     print(f"{len(names)} entries, {len(texts)} phrasings, {args.folds}-fold CV")
-    print(f"accuracy {float((predicted == labels).mean()):.3f}, mean per-entry recall {np.mean(list(recall.values())):.3f}")
+    print(
+        f"accuracy {float((predicted == labels).mean()):.3f}, mean per-entry recall {np.mean(list(recall.values())):.3f}"
+    )
     print(f"\nworst {args.worst} entries by recall (phrasings):")
     for name in sorted(names, key=lambda n: (recall[n], n))[: args.worst]:
         print(f"  {recall[name]:.3f}  {name} ({counts[name]})")
 
     pairs: Counter = Counter()
-    for true, guess in zip(labels, predicted):
+    for true, guess in zip(labels, predicted, strict=True):
         if true != guess:
             pairs[tuple(sorted((names[true], names[guess])))] += 1
-    print(f"\nmost confused pairs (errors in either direction):")
+    print("\nmost confused pairs (errors in either direction):")
     for (a, b), n in pairs.most_common(args.pairs):
         print(f"  {n:2d}  {a} <-> {b}")
 
     if args.show:
         print("\nmisclassified phrasings (entry -> predicted):")
-        for text, true, guess in zip(texts, labels, predicted):
+        for text, true, guess in zip(texts, labels, predicted, strict=True):
             if true != guess:
                 print(f"  {names[true]} -> {names[guess]}: {text}")
     return 0

@@ -40,10 +40,19 @@ class Group:
 
 
 GROUPS: Tuple[Group, ...] = (
-    Group("eligibility", ("bot/eligibility/age.py", "bot/eligibility/benefit.py", "bot/eligibility/physical.py"),
-          ("tests/eligibility/test_rules.py", "tests/eligibility/test_rule_edges.py")),
-    Group("fields", ("bot/leads/fields.py",), ("tests/leads/test_lead_fields.py", "tests/leads/test_lead_field_edges.py")),
-    Group("extract", ("bot/lang/extract.py", "bot/lang/numbers.py"), ("tests/eligibility/test_extract.py", "tests/eligibility/test_extract_edges.py")),
+    Group(
+        "eligibility",
+        ("bot/eligibility/age.py", "bot/eligibility/benefit.py", "bot/eligibility/physical.py"),
+        ("tests/eligibility/test_rules.py", "tests/eligibility/test_rule_edges.py"),
+    ),
+    Group(
+        "fields", ("bot/leads/fields.py",), ("tests/leads/test_lead_fields.py", "tests/leads/test_lead_field_edges.py")
+    ),
+    Group(
+        "extract",
+        ("bot/lang/extract.py", "bot/lang/numbers.py"),
+        ("tests/eligibility/test_extract.py", "tests/eligibility/test_extract_edges.py"),
+    ),
     Group("validator", ("bot/faq/validator.py",), ("tests/faq/test_validator.py", "tests/faq/test_validator_edges.py")),
     Group("text", ("bot/lang/text.py",), ("tests/lang/test_text.py", "tests/lang/test_text_edges.py")),
 )
@@ -55,21 +64,23 @@ def _pyproject(group: Group) -> str:
     def toml_list(items: Sequence[str]) -> str:
         return "[" + ", ".join(json.dumps(item) for item in items) + "]"
 
-    return "\n".join([
-        "[tool.mutmut]",
-        'source_paths = ["bot"]',
-        f"only_mutate = {toml_list(group.modules)}",
-        f"also_copy = {toml_list(LINKED[2:])}",
-        f"pytest_add_cli_args_test_selection = {toml_list(group.tests)}",
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not stack"]',
-        "use_git_change_detection = false",
-        "",
-        "[tool.pytest.ini_options]",
-        'asyncio_mode = "strict"',
-        'markers = ["stack: needs the running stack"]',
-        'filterwarnings = ["ignore::DeprecationWarning", "ignore::PendingDeprecationWarning"]',
-        "",
-    ])
+    return "\n".join(
+        [
+            "[tool.mutmut]",
+            'source_paths = ["bot"]',
+            f"only_mutate = {toml_list(group.modules)}",
+            f"also_copy = {toml_list(LINKED[2:])}",
+            f"pytest_add_cli_args_test_selection = {toml_list(group.tests)}",
+            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not stack"]',
+            "use_git_change_detection = false",
+            "",
+            "[tool.pytest.ini_options]",
+            'asyncio_mode = "strict"',
+            'markers = ["stack: needs the running stack"]',
+            'filterwarnings = ["ignore::DeprecationWarning", "ignore::PendingDeprecationWarning"]',
+            "",
+        ]
+    )
 
 
 def _prepare(group: Group) -> Path:
@@ -85,7 +96,9 @@ def _prepare(group: Group) -> Path:
 
 def _mutmut(work: Path, *args: str, quiet: bool = True) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "mutmut", *args]
-    return subprocess.run(command, cwd=work, text=True, capture_output=quiet, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    return subprocess.run(
+        command, cwd=work, text=True, capture_output=quiet, env={**os.environ, "PYTHONWARNINGS": "ignore"}
+    )
 
 
 def _mutant_names(work: Path, module: str) -> List[str]:
@@ -128,7 +141,9 @@ def _is_equivalent(module: str, diff: str, equivalent: List[Tuple[str, str, str]
     return False
 
 
-def run_group(group: Group, sample: int, seed: int, equivalent: List[Tuple[str, str, str]], show: bool) -> Dict[str, Tuple[int, int, List[str]]]:
+def run_group(
+    group: Group, sample: int, seed: int, equivalent: List[Tuple[str, str, str]], show: bool
+) -> Dict[str, Tuple[int, int, List[str]]]:
     work = _prepare(group)
     # mutmut generates every mutant before running any; "run" with a name that matches
     # nothing generates them and collects the test stats, so a sample can be drawn.
@@ -160,8 +175,11 @@ def run_group(group: Group, sample: int, seed: int, equivalent: List[Tuple[str, 
                 if show:
                     print(diff)
         scores[module] = (killed, killed + len(alive), alive)
-        print(f"{module}: {killed}/{killed + len(alive)} killed ({_percent(killed, killed + len(alive))}), "
-              f"{equivalents} equivalent, {len(alive)} survived", flush=True)
+        print(
+            f"{module}: {killed}/{killed + len(alive)} killed ({_percent(killed, killed + len(alive))}), "
+            f"{equivalents} equivalent, {len(alive)} survived",
+            flush=True,
+        )
     print(f"  [{group.name}: {time.monotonic() - started:.0f} s]", flush=True)
     return scores
 

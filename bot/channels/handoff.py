@@ -18,19 +18,18 @@ from __future__ import annotations
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event
-
-from bot.edge.action_guard import SECRET_HEADER, secret_matches
 from bot.config import Settings
-from bot.errors import RequestRejected
+from bot.edge.action_guard import SECRET_HEADER, secret_matches
 from bot.edge.json_body import json_object
-from bot.storage.conversations import STAFF_KEY
 from bot.edge.senders import check_sender
+from bot.errors import RequestRejected
+from bot.storage.conversations import STAFF_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +97,9 @@ class HandoffInput(InputChannel):
 
         async def events(request: Request) -> HTTPResponse:
             if not secret_matches(request.headers.get(SECRET_HEADER), secret):
-                return response.json({"error": "unauthorized", "message": "此接口仅供机器人服务调用：缺少或错误的密钥。"}, status=401)
+                return response.json(
+                    {"error": "unauthorized", "message": "此接口仅供机器人服务调用：缺少或错误的密钥。"}, status=401
+                )
             try:
                 body = json_object(request.body, '{"sender": ..., "events": [...]}')
                 sender = check_sender(body.get("sender"))

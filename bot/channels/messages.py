@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
-from bot.errors import RequestRejected
 from bot.edge.senders import check_sender
+from bot.errors import RequestRejected
 
 EMPTY_MESSAGE_REPLY = "您好像还没有输入内容。请直接输入您想咨询的问题，例如“当兵学费怎么补偿”。"
 
@@ -55,7 +55,9 @@ def check_metadata(metadata: Any) -> Optional[Dict[str, Any]]:
         raise RequestRejected(400, "metadata_too_deep", f"metadata 嵌套太深（最多{MAX_METADATA_DEPTH}层）。")
     size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8"))
     if size > MAX_METADATA_BYTES:
-        raise RequestRejected(413, "metadata_too_large", f"metadata 太大了（{size}字节），最多{MAX_METADATA_BYTES}字节。")
+        raise RequestRejected(
+            413, "metadata_too_large", f"metadata 太大了（{size}字节），最多{MAX_METADATA_BYTES}字节。"
+        )
     return metadata
 
 
@@ -63,7 +65,9 @@ def check_text(message: Any, max_chars: int) -> str:
     if not isinstance(message, str):
         raise RequestRejected(400, "bad_message", "缺少 message，或 message 不是文字。")
     if len(message) > max_chars:
-        raise RequestRejected(413, "message_too_long", f"消息太长了（{len(message)}字），请精简到{max_chars}字以内再发送。")
+        raise RequestRejected(
+            413, "message_too_long", f"消息太长了（{len(message)}字），请精简到{max_chars}字以内再发送。"
+        )
     return message
 
 

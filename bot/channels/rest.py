@@ -12,18 +12,18 @@ import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.rest import RestInput
-
-from bot.config import Settings
-from bot.errors import RequestRejected
 from bot.channels.messages import EMPTY_MESSAGE_REPLY, chat_message
+from bot.config import Settings
 from bot.edge.json_body import json_object
-from bot.rasa_ext import action_call, idempotent_turns, never_silent, speedups as rasa_speedups, typed_button_parse
+from bot.errors import RequestRejected
+from bot.rasa_ext import action_call, idempotent_turns, never_silent, typed_button_parse
+from bot.rasa_ext import speedups as rasa_speedups
 
 # Rasa imports this module when it loads credentials.yml, before it forks workers.
 rasa_speedups.install(Settings.from_env().parse_cache_size)

@@ -25,20 +25,19 @@ import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import urlsplit
 
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-
 import bot.channels.rest  # noqa: F401 - installs the Rasa patches every channel relies on
 from bot.channels.messages import EMPTY_MESSAGE_REPLY, ChatMessage, chat_message
-from bot.edge.senders import check_sender
 from bot.config import Settings
 from bot.edge.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
+from bot.edge.senders import check_sender
 from bot.errors import ConfigError, RequestRejected
 
 #: rasa-webchat 1.0.1 sends the embedding page's ``customData`` under this key.
@@ -53,7 +52,9 @@ class SafeSocketIOOutput(SocketIOOutput):
     and sends empty ``quick_replies`` with the first parts) and custom JSON is event
     data, ``{"custom": {...}}``."""
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         quick_replies = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons]
         await self._send_message(recipient_id, {"text": text, "quick_replies": quick_replies})
 
@@ -124,8 +125,9 @@ class SafeSocketIOInput(SocketIOInput):
                 await reply(sid, EMPTY_MESSAGE_REPLY)
                 return
             output = SafeSocketIOOutput(sio, self.bot_message_evt)
-            await on_new_message(UserMessage(message.text, output, message.sender, input_channel=self.name(),
-                                             metadata=message.metadata))
+            await on_new_message(
+                UserMessage(message.text, output, message.sender, input_channel=self.name(), metadata=message.metadata)
+            )
 
         return blueprint
 
@@ -168,10 +170,17 @@ class _SocketBlueprint(Blueprint):
                 return policy.preflight(request)
             # Same origin is always fine (WebSocket clients send it; the scheme of a WebSocket
             # request is "ws", so the host is what is compared). Every Origin header counts.
-            refused = [o for o in request.headers.getall("Origin", []) if urlsplit(o).netloc != request.host and not policy.allowed(o)]
+            refused = [
+                o
+                for o in request.headers.getall("Origin", [])
+                if urlsplit(o).netloc != request.host and not policy.allowed(o)
+            ]
             if refused:
-                return response.json({"error": "origin_not_allowed", "message": ORIGIN_NOT_ALLOWED}, status=403,
-                                     headers={"Vary": "Origin"})
+                return response.json(
+                    {"error": "origin_not_allowed", "message": ORIGIN_NOT_ALLOWED},
+                    status=403,
+                    headers={"Vary": "Origin"},
+                )
             return None
 
         async def first_in_line(app: Sanic, _loop: Any) -> None:

@@ -20,20 +20,19 @@ import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-
-from bot.rasa_ext import never_silent
 from bot.channels.wechat_protocol import NO_REPLY, PushQuery, WeChatProtocol
 from bot.channels.wechat_state import MemoryState, RedisState, student_key
 from bot.channels.wechat_text import MORE_WORDS, paginate, render_messages
 from bot.config import Settings
-from bot.errors import RequestRejected
 from bot.edge.senders import is_valid_sender
+from bot.errors import RequestRejected
 from bot.lang.text import normalize
+from bot.rasa_ext import never_silent
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +123,13 @@ class _Answers:
             if message.event in ("subscribe", "subscribe_scan"):
                 return await self._answer(message.source, student, f"event:{student}:{message.time}", SUBSCRIBE_MESSAGE)
             return ""  # unsubscribe, menu clicks, location reports: nothing to say
-        text = message.content if message.type == "text" else getattr(message, "recognition", None) if message.type == "voice" else None
+        text = (
+            message.content
+            if message.type == "text"
+            else getattr(message, "recognition", None)
+            if message.type == "voice"
+            else None
+        )
         if not text or not text.strip():
             return NOT_TEXT_REPLY
         if len(text) > self.settings.max_message_chars:

@@ -47,7 +47,13 @@ class PushQuery:
             raw = args.get(name, "")
             return raw if isinstance(raw, str) else ""
 
-        return cls(value("signature"), value("timestamp"), value("nonce"), value("encrypt_type").lower(), value("msg_signature"))
+        return cls(
+            value("signature"),
+            value("timestamp"),
+            value("nonce"),
+            value("encrypt_type").lower(),
+            value("msg_signature"),
+        )
 
 
 class WeChatProtocol:
@@ -56,7 +62,9 @@ class WeChatProtocol:
     def __init__(self, settings: Settings) -> None:
         self.token = settings.wechat_token
         self.crypto: Optional[WeChatCrypto] = (
-            WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id) if settings.wechat_aes_key else None
+            WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
+            if settings.wechat_aes_key
+            else None
         )
 
     def check_request(self, query: PushQuery, now: Optional[float] = None) -> None:
@@ -73,7 +81,11 @@ class WeChatProtocol:
             raise RequestRejected(403, "bad_timestamp", "timestamp 不是有效的时间戳。") from None
         skew = abs((time.time() if now is None else now) - sent)
         if skew > MAX_CLOCK_SKEW_SECONDS:
-            raise RequestRejected(403, "stale_timestamp", f"请求时间戳相差{int(skew)}秒，超过{MAX_CLOCK_SKEW_SECONDS}秒，已拒绝（可能是重放）。")
+            raise RequestRejected(
+                403,
+                "stale_timestamp",
+                f"请求时间戳相差{int(skew)}秒，超过{MAX_CLOCK_SKEW_SECONDS}秒，已拒绝（可能是重放）。",
+            )
 
     def read_message(self, query: PushQuery, body: bytes) -> Any:
         """The wechatpy message of a checked POST (decrypted in safe mode)."""
@@ -84,7 +96,9 @@ class WeChatProtocol:
             if query.encrypt_type != "aes" or not query.msg_signature:
                 raise RequestRejected(400, "not_encrypted", "已配置 EncodingAESKey（安全模式），只接受加密消息。")
             try:
-                xml = self.crypto.decrypt_message(body, query.msg_signature, query.timestamp, query.nonce).encode("utf-8")
+                xml = self.crypto.decrypt_message(body, query.msg_signature, query.timestamp, query.nonce).encode(
+                    "utf-8"
+                )
             except InvalidSignatureException:
                 raise RequestRejected(403, "bad_msg_signature", "微信消息签名（msg_signature）校验失败。") from None
             except InvalidAppIdException:
@@ -100,7 +114,9 @@ class WeChatProtocol:
         except (ExpatError, KeyError, TypeError, ValueError, UnicodeError):
             usable = False
         if not usable:
-            raise RequestRejected(400, "bad_xml", "请求体不是有效的微信消息XML（缺少 FromUserName、CreateTime 或 MsgId）。")
+            raise RequestRejected(
+                400, "bad_xml", "请求体不是有效的微信消息XML（缺少 FromUserName、CreateTime 或 MsgId）。"
+            )
         return message
 
     def reply(self, query: PushQuery, message: Any, text: str) -> str:

@@ -34,7 +34,7 @@ Value = TypeVar("Value")
 
 def student_key(openid: str) -> str:
     """The key of a student in this state: not the openid itself."""
-    return hashlib.sha256(f"enlist-wechat:{openid}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"enlist-wechat:{openid}".encode()).hexdigest()[:32]
 
 
 class ExpiringMap(Generic[Value]):
@@ -144,7 +144,9 @@ class RedisState:
         return f"{REDIS_PREFIX}{kind}:{name}"
 
     async def claim(self, turn: str) -> bool:
-        return bool(await self.client.set(self._key("turn", turn), json.dumps({"state": "running"}), nx=True, ex=KEEP_SECONDS))
+        return bool(
+            await self.client.set(self._key("turn", turn), json.dumps({"state": "running"}), nx=True, ex=KEEP_SECONDS)
+        )
 
     async def record(self, turn: str) -> Optional[Record]:
         raw = await self.client.get(self._key("turn", turn))

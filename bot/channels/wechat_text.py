@@ -86,5 +86,7 @@ def paginate(text: str, limit: int = TEXT_LIMIT_BYTES) -> List[str]:
     if current.strip():
         pages.append(current)
     pages = [page.strip("\n") for page in pages]
-    return [page + MORE_HINT.format(page=number, pages=len(pages)) if number < len(pages) else page
-            for number, page in enumerate(pages, start=1)]
+    return [
+        page + MORE_HINT.format(page=number, pages=len(pages)) if number < len(pages) else page
+        for number, page in enumerate(pages, start=1)
+    ]

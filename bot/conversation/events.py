@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Collection, List, Mapping, Optional, Sequence
 
 from bot.conversation.metadata import MISS_MARK, bot_message_meta
-from bot.lang.extract import speaks_about_self
 from bot.conversation.typed_buttons import meant_text
+from bot.lang.extract import speaks_about_self
 
 Events = Sequence[Mapping[str, Any]]
 

@@ -30,8 +30,8 @@ from bot.conversation.replies import Reply
 from bot.faq.answering import chosen_entry, faq_ranking
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.render import topic_buttons
-from bot.usage.feedback import message_metadata
 from bot.lang.text import comparison_key, similarity
+from bot.usage.feedback import message_metadata
 
 ESCALATION = (
     "抱歉，我还是没能理解您的问题。为免耽误您，建议您直接联系工作人员：\n\n"
@@ -80,7 +80,7 @@ def is_correction(before: PreviousTurn, text: str) -> bool:
 
 
 def suggestion_reply(snapshot: CatalogSnapshot, suggestions: Sequence[str], intro: str = NOT_UNDERSTOOD) -> Reply:
-    """"您是想问…" with the likely topics as buttons (or common topics if none is likely)."""
+    """ "您是想问…" with the likely topics as buttons (or common topics if none is likely)."""
     if suggestions:
         text, buttons = f"{intro}{DID_YOU_MEAN}", topic_buttons(snapshot, suggestions[:3])
     else:
@@ -95,11 +95,14 @@ def escalation_reply(settings: Settings, in_form: bool) -> Reply:
     if in_form:
         # Inside a form the form asks its question again next; no sign-up offer there.
         return Reply(ESCALATION_IN_FORM.format(contact=contact), [], miss_metadata(message_metadata(None)))
-    return Reply(ESCALATION.format(contact=contact), [SIGN_UP_BUTTON, HUMAN_BUTTON], miss_metadata(message_metadata(None)))
+    return Reply(
+        ESCALATION.format(contact=contact), [SIGN_UP_BUTTON, HUMAN_BUTTON], miss_metadata(message_metadata(None))
+    )
 
 
-def miss_reply(snapshot: CatalogSnapshot, settings: Settings, before: PreviousTurn, in_form: bool,
-               suggestions: Sequence[str]) -> Reply:
+def miss_reply(
+    snapshot: CatalogSnapshot, settings: Settings, before: PreviousTurn, in_form: bool, suggestions: Sequence[str]
+) -> Reply:
     """The reply to a message no action could answer: "您是想问…", or, right after another
     miss, the escalation (never a loop)."""
     if before.missed:
@@ -107,9 +110,10 @@ def miss_reply(snapshot: CatalogSnapshot, settings: Settings, before: PreviousTu
     return suggestion_reply(snapshot, suggestions)
 
 
-def not_understood_reply(snapshot: CatalogSnapshot, settings: Settings, before: PreviousTurn, in_form: bool,
-                         guessed: Sequence[str]) -> Reply:
-    """"没听懂" after a reply: the other entries NLU had guessed for the question (``guessed``,
+def not_understood_reply(
+    snapshot: CatalogSnapshot, settings: Settings, before: PreviousTurn, in_form: bool, guessed: Sequence[str]
+) -> Reply:
+    """ "没听懂" after a reply: the other entries NLU had guessed for the question (``guessed``,
     best first) - or, when that reply was already a miss, the escalation."""
     if before.missed:
         return escalation_reply(settings, in_form)

@@ -38,8 +38,14 @@ class Reply:
         return sent
 
 
-def answer_reply(entry: FaqEntry, snapshot: CatalogSnapshot, settings: Settings, today: dt.date,
-                 asked_too: Sequence[str], in_form: bool) -> Reply:
+def answer_reply(
+    entry: FaqEntry,
+    snapshot: CatalogSnapshot,
+    settings: Settings,
+    today: dt.date,
+    asked_too: Sequence[str],
+    in_form: bool,
+) -> Reply:
     """The entry's answer with its buttons; the other questions of the same message
     (``asked_too``, entry ids) one tap away first; the sign-up button on sign-up topics
     outside a form."""

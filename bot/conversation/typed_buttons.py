@@ -79,7 +79,9 @@ def _by_number(key: str, menu: Sequence[Button]) -> Optional[Button]:
         return None  # out of range: an answer ("5" years), not a button
     chosen = menu[n - 1]
     if not explicit:
-        numbers = [{int(d) for d in _DIGITS_IN_TITLE.findall(_title_key(b.title)) if int(d) < SMALL_NUMBER} for b in menu]
+        numbers = [
+            {int(d) for d in _DIGITS_IN_TITLE.findall(_title_key(b.title)) if int(d) < SMALL_NUMBER} for b in menu
+        ]
         if any(numbers) and n not in numbers[n - 1]:
             return None  # titles say numbers, and not this one at this place: ambiguous
     return chosen
@@ -122,4 +124,3 @@ def meant_text(user_event: Mapping[str, Any]) -> str:
     if isinstance(chosen, Mapping) and isinstance(chosen.get("payload"), str):
         return chosen["payload"]
     return str(user_event.get("text") or "")
-

@@ -35,10 +35,14 @@ def secret_matches(given: Optional[str], secret: str) -> bool:
 
 def _refusal(request: Request, secret: str) -> Optional[HTTPResponse]:
     if not secret_matches(request.headers.get(SECRET_HEADER), secret):
-        return response.json({"error": "unauthorized", "message": "此接口仅供对话引擎（Rasa）调用：缺少或错误的动作密钥。"}, status=401)
+        return response.json(
+            {"error": "unauthorized", "message": "此接口仅供对话引擎（Rasa）调用：缺少或错误的动作密钥。"}, status=401
+        )
     content_type = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
     if request.method == "POST" and content_type != "application/json":
-        return response.json({"error": "not_json", "message": "请求体必须是JSON（Content-Type: application/json）。"}, status=415)
+        return response.json(
+            {"error": "not_json", "message": "请求体必须是JSON（Content-Type: application/json）。"}, status=415
+        )
     return None
 
 

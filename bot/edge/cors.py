@@ -50,11 +50,15 @@ class CorsPolicy:
     def preflight(self, request: Request) -> HTTPResponse:
         """The answer to an ``OPTIONS`` preflight: 204 when allowed, 403 otherwise."""
         if not self.allowed(request.headers.get("Origin")):
-            return response.json({"error": "origin_not_allowed", "message": ORIGIN_NOT_ALLOWED}, status=403, headers={"Vary": "Origin"})
+            return response.json(
+                {"error": "origin_not_allowed", "message": ORIGIN_NOT_ALLOWED}, status=403, headers={"Vary": "Origin"}
+            )
         headers = self.headers(request)
-        headers.update({
-            "Access-Control-Allow-Methods": ", ".join(self.methods),
-            "Access-Control-Allow-Headers": "Content-Type",
-            "Access-Control-Max-Age": str(PREFLIGHT_MAX_AGE),
-        })
+        headers.update(
+            {
+                "Access-Control-Allow-Methods": ", ".join(self.methods),
+                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Max-Age": str(PREFLIGHT_MAX_AGE),
+            }
+        )
         return response.empty(status=204, headers=headers)

@@ -15,7 +15,9 @@ from typing import Callable, Dict, Tuple
 class RateLimiter:
     """At most ``limit`` events per ``window`` seconds for each key."""
 
-    def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000) -> None:
+    def __init__(
+        self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000
+    ) -> None:
         self.limit = limit
         self.window = window
         self.clock = clock

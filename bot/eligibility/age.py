@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Optional
 
-from bot.eligibility.rules import AgeRule, PolicyYear
 from bot.eligibility.policy import Profile
+from bot.eligibility.rules import AgeRule, PolicyYear
 
 
 class Match(Enum):
@@ -17,21 +17,21 @@ class Match(Enum):
 
 
 class Outcome(Enum):
-    WITHIN = "within"            # within the limit that applies
+    WITHIN = "within"  # within the limit that applies
     CONDITIONAL = "conditional"  # within a limit that applies only if ... (see ``condition``)
-    SEVENTEEN = "seventeen"      # 17: only by the army's need and own wish
-    TOO_YOUNG = "too_young"      # under 17
-    OVER = "over"                # above every limit that could apply
-    NOT_TARGET = "not_target"    # women outside the groups conscripted this year
+    SEVENTEEN = "seventeen"  # 17: only by the army's need and own wish
+    TOO_YOUNG = "too_young"  # under 17
+    OVER = "over"  # above every limit that could apply
+    NOT_TARGET = "not_target"  # women outside the groups conscripted this year
 
 
 @dataclass(frozen=True)
 class AgeVerdict:
     outcome: Outcome
     age: int
-    rule: Optional[AgeRule]             # the limit that applies (None: no group matches)
+    rule: Optional[AgeRule]  # the limit that applies (None: no group matches)
     conditional: Optional[AgeRule] = None  # a more generous limit that may apply
-    condition: str = ""                  # what the conditional limit depends on
+    condition: str = ""  # what the conditional limit depends on
 
 
 def age_in(year: int, birth_year: int) -> int:

@@ -48,12 +48,12 @@ class Estimate:
     tuition_per_year: float
     loan_amount: float
     years_paid: int
-    basis_per_year: float        # the higher of tuition and loan per year
-    per_year: float              # capped
+    basis_per_year: float  # the higher of tuition and loan per year
+    per_year: float  # capped
     total: float
     capped: bool
     loan_per_year: float
-    remaining_years: Optional[int] = None   # enrolled students: years reduced on return
+    remaining_years: Optional[int] = None  # enrolled students: years reduced on return
     programme_years: Optional[int] = None
     reduction_per_year: Optional[float] = None
     reduction_total: Optional[float] = None
@@ -103,12 +103,25 @@ def estimate(
         reduction = tuition_per_year
         reduction_total = reduction * remaining
     return Estimate(
-        education_level=education_level, student_status=student_status, enlist_year=enlist_year,
-        enlist_half=enlist_half, approval=approval, cap=cap, cap_per_year=limit,
-        tuition_per_year=tuition_per_year, loan_amount=loan_amount, years_paid=years_paid,
-        basis_per_year=basis, per_year=per_year, total=total, capped=basis > limit,
-        loan_per_year=loan_per_year, remaining_years=remaining, programme_years=programme,
-        reduction_per_year=reduction, reduction_total=reduction_total,
+        education_level=education_level,
+        student_status=student_status,
+        enlist_year=enlist_year,
+        enlist_half=enlist_half,
+        approval=approval,
+        cap=cap,
+        cap_per_year=limit,
+        tuition_per_year=tuition_per_year,
+        loan_amount=loan_amount,
+        years_paid=years_paid,
+        basis_per_year=basis,
+        per_year=per_year,
+        total=total,
+        capped=basis > limit,
+        loan_per_year=loan_per_year,
+        remaining_years=remaining,
+        programme_years=programme,
+        reduction_per_year=reduction,
+        reduction_total=reduction_total,
     )
 
 

@@ -50,10 +50,15 @@ def check_bmi(height_cm: float, weight_kg: float, gender: str, standard: Physica
     if value < allowed.low:
         return BodyResult(Level.FAIL, f"{shown}：低于{gender}性下限{_num(allowed.low)}{near_text}")
     if value >= allowed.high:
-        return BodyResult(Level.FAIL, f"{shown}：达到或超过{gender}性上限{_num(allowed.high)}（要求小于{_num(allowed.high)}）{near_text}")
+        return BodyResult(
+            Level.FAIL,
+            f"{shown}：达到或超过{gender}性上限{_num(allowed.high)}（要求小于{_num(allowed.high)}）{near_text}",
+        )
     text = f"{shown}：在{gender}性合格范围{_num(allowed.low)}≤BMI<{_num(allowed.high)}内{near_text}"
     if gender == "男" and value >= standard.bmi_hba1c_from:
-        return BodyResult(Level.CHECK, text + f"；但BMI≥{_num(standard.bmi_hba1c_from)}须加查糖化血红蛋白（<6.5%为合格）")
+        return BodyResult(
+            Level.CHECK, text + f"；但BMI≥{_num(standard.bmi_hba1c_from)}须加查糖化血红蛋白（<6.5%为合格）"
+        )
     if gender == "男" and value >= standard.bmi_special_male_high:
         text += f"（身体条件兵要求BMI<{_num(standard.bmi_special_male_high)}）"
     return BodyResult(Level.PASS, text)
@@ -72,7 +77,10 @@ def check_vision(values: Sequence[float], myopia_degree: Optional[int], standard
     if worst < standard.vision_corrected_below:
         limit = standard.max_correction_degree
         if myopia_degree is not None and myopia_degree > limit:
-            return BodyResult(Level.FAIL, f"{label}、近视{myopia_degree}度：裸眼低于{_num(standard.vision_corrected_below)}需查矫正视力，矫正度数超过{limit}度不合格")
+            return BodyResult(
+                Level.FAIL,
+                f"{label}、近视{myopia_degree}度：裸眼低于{_num(standard.vision_corrected_below)}需查矫正视力，矫正度数超过{limit}度不合格",
+            )
         degree = f"（您说的{myopia_degree}度未超过{limit}度）" if myopia_degree is not None else ""
         return BodyResult(
             Level.CHECK,
@@ -81,8 +89,14 @@ def check_vision(values: Sequence[float], myopia_degree: Optional[int], standard
     return BodyResult(Level.PASS, f"{label}：两眼都达到{_num(standard.vision_corrected_below)}，符合裸眼视力要求")
 
 
-def check_body(gender: str, height_cm: Optional[float], weight_kg: Optional[float], vision: Sequence[float],
-               myopia_degree: Optional[int], standard: Physical) -> Tuple[BodyResult, ...]:
+def check_body(
+    gender: str,
+    height_cm: Optional[float],
+    weight_kg: Optional[float],
+    vision: Sequence[float],
+    myopia_degree: Optional[int],
+    standard: Physical,
+) -> Tuple[BodyResult, ...]:
     """Every check the given numbers allow (none for numbers not given)."""
     results = []
     if height_cm is not None:

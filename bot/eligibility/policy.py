@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from bot.eligibility.rules import PolicyYear
 from bot.eligibility.policy_file import PolicyFileError, load_tables, policy_dir, policy_files
+from bot.eligibility.rules import PolicyYear
 
 logger = logging.getLogger(__name__)
 

@@ -37,16 +37,37 @@ EDUCATIONS = ("初中", "高中", "专科", "本科", "研究生")
 REQUIRED_KEYS: Dict[str, Tuple[str, ...]] = {
     "age_notes": ("counting", "seventeen", "minimum", "women_targets"),
     "registration": ("military_registration", "before_applying", "website", "steps"),
-    "tuition_rules": ("veteran_student", "round_to_cap", "higher_of", "loan_first", "graduate_once",
-                      "student_years", "reduction_semester", "remaining_years", "freshman", "apply", "excluded"),
+    "tuition_rules": (
+        "veteran_student",
+        "round_to_cap",
+        "higher_of",
+        "loan_first",
+        "graduate_once",
+        "student_years",
+        "reduction_semester",
+        "remaining_years",
+        "freshman",
+        "apply",
+        "excluded",
+    ),
     "physical.rules": ("height", "bmi"),
 }
 REQUIRED_BENEFITS = ("benefit.allowance",)
 
 FIELD_ZH = {
-    "year": "年度", "sources": "来源表", "age_rules": "年龄规则", "age_notes": "年龄说明", "rounds": "征兵批次",
-    "windows": "网上报名时间", "registration": "登记和报名", "physical": "身体条件", "tuition_caps": "学费资助上限",
-    "tuition_rules": "学费资助规则", "locations": "应征地规则", "location_rows": "两地对比", "benefits": "其他优待",
+    "year": "年度",
+    "sources": "来源表",
+    "age_rules": "年龄规则",
+    "age_notes": "年龄说明",
+    "rounds": "征兵批次",
+    "windows": "网上报名时间",
+    "registration": "登记和报名",
+    "physical": "身体条件",
+    "tuition_caps": "学费资助上限",
+    "tuition_rules": "学费资助规则",
+    "locations": "应征地规则",
+    "location_rows": "两地对比",
+    "benefits": "其他优待",
     "other_paths": "其他途径",
 }
 
@@ -98,7 +119,13 @@ def read_policy_file(path: Path) -> Tuple[Optional[PolicyYear], List[Problem]]:
         root = yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        return None, [Problem(Location(path, line), None, f"YAML格式错误：{exc.problem}（常见原因：缩进不一致、冒号后缺空格、引号不成对）。")]
+        return None, [
+            Problem(
+                Location(path, line),
+                None,
+                f"YAML格式错误：{exc.problem}（常见原因：缩进不一致、冒号后缺空格、引号不成对）。",
+            )
+        ]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(Location(path, 1), None, f"文件无法读取（{type(exc).__name__}），请保存为UTF-8编码。")]
     if not isinstance(root, MappingNode):
@@ -147,7 +174,11 @@ class _Reader:
                 self.problem(node, rule_id, f"缺少字段“{name}”（{label}）。")
         if rule_id:
             if rule_id in self.lines:
-                self.problem(node, rule_id, f"规则编号“{rule_id}”重复了（第{self.lines[rule_id]}行已用过），每条规则的 id 必须唯一。")
+                self.problem(
+                    node,
+                    rule_id,
+                    f"规则编号“{rule_id}”重复了（第{self.lines[rule_id]}行已用过），每条规则的 id 必须唯一。",
+                )
             self.lines[rule_id] = node.start_mark.line + 1
         if any(v is _BAD for v in values.values()) or not _complete(values, fields):
             return None
@@ -168,7 +199,9 @@ class _Reader:
                 self.problem(node, rule_id, f"“{where}”应是列表（每项一行，以“- ”开头）。")
                 return _BAD
             items = [self.value(args[0], child, rule_id, where) for child in node.value]
-            return _BAD if any(i is _BAD for i in items) else (frozenset(items) if origin is frozenset else tuple(items))
+            return (
+                _BAD if any(i is _BAD for i in items) else (frozenset(items) if origin is frozenset else tuple(items))
+            )
         if origin is dict:
             if not isinstance(node, MappingNode):
                 self.problem(node, rule_id, f"“{where}”应是“键: 值”的形式。")
@@ -176,10 +209,21 @@ class _Reader:
             result = {}
             for key_node, child in node.value:
                 if args[1] is Source and isinstance(child, MappingNode):  # sources are keyed by their code
-                    child = MappingNode(child.tag, [(ScalarNode("tag:yaml.org,2002:str", "code"),
-                                                     ScalarNode("tag:yaml.org,2002:str", key_node.value)), *child.value],
-                                        child.start_mark, child.end_mark)
-                result[key_node.value] = self.value(args[1], child, _scalar(child, "id") or rule_id, f"{where}.{key_node.value}")
+                    child = MappingNode(
+                        child.tag,
+                        [
+                            (
+                                ScalarNode("tag:yaml.org,2002:str", "code"),
+                                ScalarNode("tag:yaml.org,2002:str", key_node.value),
+                            ),
+                            *child.value,
+                        ],
+                        child.start_mark,
+                        child.end_mark,
+                    )
+                result[key_node.value] = self.value(
+                    args[1], child, _scalar(child, "id") or rule_id, f"{where}.{key_node.value}"
+                )
             return _BAD if any(v is _BAD for v in result.values()) else result
         if dataclasses.is_dataclass(hint):
             built = self.build(hint, node, f"{where}.") if hint is not Cite else self.cite(node, rule_id)
@@ -222,8 +266,14 @@ class _Reader:
         else:
             self.problem(node, rule_id, f"“{where}”的类型无法识别。")
             return _BAD
-        expected = {Status: "确认、推断、存疑或未找到", bool: "true 或 false", int: "整数（如 22）", float: "数字（如 17.5）",
-                    dt.date: "日期，格式如 2023-09-01", str: "不为空的文字"}[hint]
+        expected = {
+            Status: "确认、推断、存疑或未找到",
+            bool: "true 或 false",
+            int: "整数（如 22）",
+            float: "数字（如 17.5）",
+            dt.date: "日期，格式如 2023-09-01",
+            str: "不为空的文字",
+        }[hint]
         self.problem(node, rule_id, f"“{where}”应是{expected}，现在是“{text}”。")
         return _BAD
 
@@ -244,7 +294,11 @@ class _Reader:
             present = table.physical.rules if section == "physical.rules" else getattr(table, section)
             for key in keys:
                 if key not in present:
-                    self.problem(root, None, f"{FIELD_ZH.get(section.split('.')[0], section)}（{section}）缺少“{key}”这一条，回答里要用到。")
+                    self.problem(
+                        root,
+                        None,
+                        f"{FIELD_ZH.get(section.split('.')[0], section)}（{section}）缺少“{key}”这一条，回答里要用到。",
+                    )
         for benefit_id in REQUIRED_BENEFITS:
             if all(b.id != benefit_id for b in table.benefits):
                 self.problem(root, None, f"其他优待（benefits）缺少“{benefit_id}”这一条，回答里要用到。")
@@ -305,4 +359,3 @@ def _scalar(node: Node, key: str) -> Optional[str]:
             if key_node.value == key and isinstance(value_node, ScalarNode):
                 return value_node.value
     return None
-

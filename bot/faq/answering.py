@@ -104,8 +104,12 @@ def decide(parse_data: Mapping[str, Any], known_ids: Any, min_confidence: float)
         return FaqDecision("suggest", suggestions=suggestions)
     if intent == FAQ_INTENT and ranking and ranking[0]["confidence"] >= min_confidence:
         return FaqDecision("answer", ranking[0]["id"], ranking[0]["confidence"])
-    if (intent == FALLBACK_INTENT and ranking and ranking[0]["confidence"] >= FALLBACK_ANSWER_CONFIDENCE
-            and float(parse_data.get(DOMAIN_KEY, 0.0)) >= FALLBACK_ANSWER_DOMAIN):
+    if (
+        intent == FALLBACK_INTENT
+        and ranking
+        and ranking[0]["confidence"] >= FALLBACK_ANSWER_CONFIDENCE
+        and float(parse_data.get(DOMAIN_KEY, 0.0)) >= FALLBACK_ANSWER_DOMAIN
+    ):
         return FaqDecision("answer", ranking[0]["id"], ranking[0]["confidence"])
     return FaqDecision("suggest", confidence=ranking[0]["confidence"] if ranking else 0.0, suggestions=suggestions)
 

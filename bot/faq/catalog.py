@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from bot.errors import FaqError
-from bot.faq.loader import faq_files
 from bot.faq.entry import FaqEntry
+from bot.faq.loader import faq_files
 from bot.faq.validator import validate_dir
 
 logger = logging.getLogger(__name__)

@@ -24,10 +24,9 @@ import yaml
 from filelock import FileLock
 
 from bot.errors import FaqError
-from bot.faq.loader import faq_files
 from bot.faq.entry import Problem
+from bot.faq.loader import faq_files
 from bot.faq.validator import ValidationResult, validate_dir
-
 
 #: Lock file in faq/ itself, so every writer of that directory (any process) finds it.
 WRITE_LOCK_NAME = ".enlist-write.lock"
@@ -45,7 +44,9 @@ def faq_write_lock(faq_dir: Path) -> Iterator[None]:
         yield
 
 
-def check_edits(faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, today: Optional[dt.date] = None) -> ValidationResult:
+def check_edits(
+    faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, today: Optional[dt.date] = None
+) -> ValidationResult:
     """Validate ``faq/`` as it would be with ``edits`` (path → new text) applied."""
     with tempfile.TemporaryDirectory(prefix="enlist-faq-") as scratch:
         root = Path(scratch) / "faq"
@@ -94,7 +95,9 @@ def _titles(root: Path) -> Dict[str, str]:
     return titles
 
 
-def write_edits(faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, today: Optional[dt.date] = None) -> ValidationResult:
+def write_edits(
+    faq_dir: Path, edits: Dict[Path, str], max_age_days: int = 365, today: Optional[dt.date] = None
+) -> ValidationResult:
     """Validate with :func:`check_edits`, then write every changed file atomically."""
     result = check_edits(faq_dir, edits, max_age_days, today)
     for path, text in edits.items():

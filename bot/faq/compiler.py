@@ -32,9 +32,7 @@ def button_payload(entry_id: str) -> str:
 def follow_up_buttons(entry: FaqEntry, by_id: Dict[str, FaqEntry]) -> List[Dict[str, str]]:
     """Buttons for an entry's follow-up questions (targets are validated to exist)."""
     return [
-        {"title": by_id[target].title, "payload": button_payload(target)}
-        for target in entry.buttons
-        if target in by_id
+        {"title": by_id[target].title, "payload": button_payload(target)} for target in entry.buttons if target in by_id
     ]
 
 
@@ -63,7 +61,11 @@ def content_hash(entries: Sequence[FaqEntry]) -> str:
     """A hash of everything the training data depends on (ids, phrasings, answers, buttons)."""
     digest = hashlib.sha256()
     for entry in entries:
-        digest.update(json.dumps([entry.id, entry.title, entry.questions, entry.answer, entry.buttons], ensure_ascii=False).encode())
+        digest.update(
+            json.dumps(
+                [entry.id, entry.title, entry.questions, entry.answer, entry.buttons], ensure_ascii=False
+            ).encode()
+        )
     return digest.hexdigest()[:16]
 
 

@@ -19,9 +19,9 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot.errors import FaqError, ReviewError
 from bot.faq.changes import check_edits, faq_write_lock, write_edits
+from bot.faq.entry import ALL_FIELDS, MAX_REVIEWER_CHARS, OPTIONAL_FIELDS, FaqEntry
 from bot.faq.history import EntryChange, EntryData, FaqHistory, entry_data
 from bot.faq.loader import faq_files, locate_entries, parse_text
-from bot.faq.entry import ALL_FIELDS, MAX_REVIEWER_CHARS, OPTIONAL_FIELDS, FaqEntry
 from bot.faq.validator import HTML_TAG_PATTERN, validate_dir
 from bot.faq.yaml_edit import add_questions, entry_block, is_flow, remove_entry, remove_field, set_field, value_lines
 from bot.lang.text import comparison_key
@@ -61,10 +61,16 @@ def list_entries(
     rows = []
     for entry in validate_dir(faq_dir, today=today, max_age_days=max_age_days).entries:
         counts = votes.get(entry.id) or {}
-        rows.append(EntryUsage(
-            entry, entry.location.path.name if entry.location else "", hits.get(entry.id, 0),
-            counts.get("up", 0), counts.get("down", 0), (today - entry.reviewed).days > max_age_days,
-        ))
+        rows.append(
+            EntryUsage(
+                entry,
+                entry.location.path.name if entry.location else "",
+                hits.get(entry.id, 0),
+                counts.get("up", 0),
+                counts.get("down", 0),
+                (today - entry.reviewed).days > max_age_days,
+            )
+        )
     rows.sort(key=lambda row: (-row.hits, row.entry.id))
     return rows
 
@@ -106,19 +112,30 @@ def _title(faq_dir: Path, entry_id: str) -> str:
 Plan = Callable[[Mapping[str, EntryData]], Mapping[str, Optional[EntryData]]]
 
 
-def commit(faq_dir: Path, plan: Plan, editor: str, action: str, summary: str,
-           history: Optional[FaqHistory] = None, *, files: Optional[Mapping[str, str]] = None, touch: bool = True,
-           reverts: Optional[int] = None, dry_run: bool = False, max_age_days: int = 365,
-           today: Optional[dt.date] = None) -> Committed:
+def commit(
+    faq_dir: Path,
+    plan: Plan,
+    editor: str,
+    action: str,
+    summary: str,
+    history: Optional[FaqHistory] = None,
+    *,
+    files: Optional[Mapping[str, str]] = None,
+    touch: bool = True,
+    reverts: Optional[int] = None,
+    dry_run: bool = False,
+    max_age_days: int = 365,
+    today: Optional[dt.date] = None,
+) -> Committed:
     """Make entries look like ``plan(current)`` says (entry id → fields, None = remove the entry).
 
-``plan`` gets every entry's fields as written now and runs inside the write lock, so a
-change is always made to the latest version (never undoing a save made meanwhile).
+    ``plan`` gets every entry's fields as written now and runs inside the write lock, so a
+    change is always made to the latest version (never undoing a save made meanwhile).
 
-    New entries go to ``files[entry_id]`` (a file name in faq/). ``touch`` sets ``reviewed``
-    to today and ``reviewed_by`` to the editor (unless the change sets another reviewer) on
-    every changed entry. :class:`ReviewError` (Chinese) when nothing changes or the result
-    does not validate - then nothing is written and nothing recorded.
+        New entries go to ``files[entry_id]`` (a file name in faq/). ``touch`` sets ``reviewed``
+        to today and ``reviewed_by`` to the editor (unless the change sets another reviewer) on
+        every changed entry. :class:`ReviewError` (Chinese) when nothing changes or the result
+        does not validate - then nothing is written and nothing recorded.
     """
     today = today or china_today()
     name = editor_name(editor)
@@ -181,8 +198,8 @@ def _edit_entry(path: Path, text: str, entry_id: str, before: Optional[EntryData
         raw = _reparsed(path, text, entry_id)
         if new is None:
             text = remove_field(text, raw, field_name)
-        elif field_name == "questions" and isinstance(old, list) and new[:len(old)] == old:
-            text = add_questions(text, raw, new[len(old):])  # appended only: the list keeps its style
+        elif field_name == "questions" and isinstance(old, list) and new[: len(old)] == old:
+            text = add_questions(text, raw, new[len(old) :])  # appended only: the list keeps its style
         else:
             text = set_field(text, raw, field_name, value_lines(field_name, new, is_flow(text, raw, field_name)))
     return text
@@ -201,8 +218,9 @@ def _new_phrasings(have: Sequence[str], new: Sequence[str]) -> List[str]:
     return added
 
 
-def edited_data(before: EntryData, fields: Mapping[str, Any], add: Sequence[str] = (),
-                remove: Sequence[str] = ()) -> EntryData:
+def edited_data(
+    before: EntryData, fields: Mapping[str, Any], add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> EntryData:
     """``before`` with ``fields`` replaced (missing ones unchanged), phrasings in ``remove``
     dropped and new phrasings in ``add`` appended."""
     data = dict(before)
@@ -218,15 +236,34 @@ def edited_data(before: EntryData, fields: Mapping[str, Any], add: Sequence[str]
     return data
 
 
-def save_entry(faq_dir: Path, entry_id: str, editor: str, fields: Mapping[str, Any], add: Sequence[str] = (),
-               remove: Sequence[str] = (), history: Optional[FaqHistory] = None, dry_run: bool = False,
-               max_age_days: int = 365, today: Optional[dt.date] = None) -> Committed:
+def save_entry(
+    faq_dir: Path,
+    entry_id: str,
+    editor: str,
+    fields: Mapping[str, Any],
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
+    history: Optional[FaqHistory] = None,
+    dry_run: bool = False,
+    max_age_days: int = 365,
+    today: Optional[dt.date] = None,
+) -> Committed:
     """Change an entry's fields and phrasings (a dry run only validates)."""
+
     def plan(current: Mapping[str, EntryData]) -> Dict[str, Optional[EntryData]]:
         return {entry_id: edited_data(known(current, entry_id), fields, add, remove)}
 
-    return commit(faq_dir, plan, editor, "save", f"修改“{_title(faq_dir, entry_id)}”", history,
-                  dry_run=dry_run, max_age_days=max_age_days, today=today)
+    return commit(
+        faq_dir,
+        plan,
+        editor,
+        "save",
+        f"修改“{_title(faq_dir, entry_id)}”",
+        history,
+        dry_run=dry_run,
+        max_age_days=max_age_days,
+        today=today,
+    )
 
 
 def new_entry_id(faq_dir: Path, today: Optional[dt.date] = None) -> str:
@@ -235,59 +272,122 @@ def new_entry_id(faq_dir: Path, today: Optional[dt.date] = None) -> str:
     confirmed save agree."""
     taken = {entry.id for entry in validate_dir(faq_dir).entries}
     base = f"entry_{(today or china_today()):%Y%m%d}"
-    return next(candidate for candidate in (base if n == 1 else f"{base}_{n}" for n in range(1, len(taken) + 2))
-                if candidate not in taken)
+    return next(
+        candidate
+        for candidate in (base if n == 1 else f"{base}_{n}" for n in range(1, len(taken) + 2))
+        if candidate not in taken
+    )
 
 
-def create_entry(faq_dir: Path, file_name: str, fields: Mapping[str, Any], editor: str,
-                 history: Optional[FaqHistory] = None, dry_run: bool = False, max_age_days: int = 365,
-                 today: Optional[dt.date] = None) -> Committed:
+def create_entry(
+    faq_dir: Path,
+    file_name: str,
+    fields: Mapping[str, Any],
+    editor: str,
+    history: Optional[FaqHistory] = None,
+    dry_run: bool = False,
+    max_age_days: int = 365,
+    today: Optional[dt.date] = None,
+) -> Committed:
     """A new entry at the end of ``file_name``; its id must be new."""
     entry_id = clean_text(fields.get("id") or "")
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,63}", entry_id):
         raise ReviewError("编号只能用小写英文字母、数字和下划线，以字母开头（例如 tuition_refund_time），2到64个字符。")
-    wanted = edited_data({}, {k: v for k, v in fields.items() if k not in ("id", "questions")}, fields.get("questions") or ())
+    wanted = edited_data(
+        {}, {k: v for k, v in fields.items() if k not in ("id", "questions")}, fields.get("questions") or ()
+    )
 
     def plan(current: Mapping[str, EntryData]) -> Dict[str, Optional[EntryData]]:
         if entry_id in current:
             raise ReviewError(f"编号“{entry_id}”已被其他条目使用，请换一个。")
         return {entry_id: wanted}
 
-    return commit(faq_dir, plan, editor, "create", f"新建“{wanted.get('title', entry_id)}”", history,
-                  files={entry_id: file_name}, dry_run=dry_run, max_age_days=max_age_days, today=today)
+    return commit(
+        faq_dir,
+        plan,
+        editor,
+        "create",
+        f"新建“{wanted.get('title', entry_id)}”",
+        history,
+        files={entry_id: file_name},
+        dry_run=dry_run,
+        max_age_days=max_age_days,
+        today=today,
+    )
 
 
-def retire_entry(faq_dir: Path, entry_id: str, editor: str, history: Optional[FaqHistory] = None,
-                 max_age_days: int = 365, today: Optional[dt.date] = None) -> Committed:
+def retire_entry(
+    faq_dir: Path,
+    entry_id: str,
+    editor: str,
+    history: Optional[FaqHistory] = None,
+    max_age_days: int = 365,
+    today: Optional[dt.date] = None,
+) -> Committed:
     """Remove an entry from faq/ (the history keeps it, so it can be restored)."""
-    return commit(faq_dir, lambda current: {known(current, entry_id)["id"]: None}, editor, "retire",
-                  f"停用“{_title(faq_dir, entry_id)}”", history,
-                  max_age_days=max_age_days, today=today)
+    return commit(
+        faq_dir,
+        lambda current: {known(current, entry_id)["id"]: None},
+        editor,
+        "retire",
+        f"停用“{_title(faq_dir, entry_id)}”",
+        history,
+        max_age_days=max_age_days,
+        today=today,
+    )
 
 
-def move_question(faq_dir: Path, question: str, source_id: str, target_id: str, editor: str,
-                  history: Optional[FaqHistory] = None, max_age_days: int = 365,
-                  today: Optional[dt.date] = None) -> Committed:
+def move_question(
+    faq_dir: Path,
+    question: str,
+    source_id: str,
+    target_id: str,
+    editor: str,
+    history: Optional[FaqHistory] = None,
+    max_age_days: int = 365,
+    today: Optional[dt.date] = None,
+) -> Committed:
     """Move one phrasing from ``source_id`` to ``target_id`` (both validated together)."""
     if source_id == target_id:
         raise ReviewError("请选择另一个条目：问法已经在这个条目里。")
+
     def plan(current: Mapping[str, EntryData]) -> Dict[str, Optional[EntryData]]:
         source, target = known(current, source_id), known(current, target_id)
         if comparison_key(question) not in {comparison_key(q) for q in source.get("questions") or []}:
             raise ReviewError("这条问法不在这个条目里，请刷新页面后重试。")
-        return {source_id: edited_data(source, {}, remove=[question]), target_id: edited_data(target, {}, add=[question])}
+        return {
+            source_id: edited_data(source, {}, remove=[question]),
+            target_id: edited_data(target, {}, add=[question]),
+        }
 
     summary = f"把问法“{question[:40]}”从“{_title(faq_dir, source_id)}”移到“{_title(faq_dir, target_id)}”"
     return commit(faq_dir, plan, editor, "move", summary, history, max_age_days=max_age_days, today=today)
 
 
-def revert_change(faq_dir: Path, change, editor: str, history: FaqHistory,  # noqa: ANN001 - history.Change
-                  max_age_days: int = 365, today: Optional[dt.date] = None) -> Committed:
+def revert_change(
+    faq_dir: Path,
+    change,
+    editor: str,
+    history: FaqHistory,  # noqa: ANN001 - history.Change
+    max_age_days: int = 365,
+    today: Optional[dt.date] = None,
+) -> Committed:
     """Put every entry of ``change`` back as it was before it (validated like any save)."""
     desired = {part.entry_id: part.before for part in change.entries}
     files = {part.entry_id: part.file for part in change.entries}
-    return commit(faq_dir, lambda current: desired, editor, "revert", f"撤销第{change.id}号修改（{change.summary}）", history,
-                  files=files, touch=False, reverts=change.id, max_age_days=max_age_days, today=today)
+    return commit(
+        faq_dir,
+        lambda current: desired,
+        editor,
+        "revert",
+        f"撤销第{change.id}号修改（{change.summary}）",
+        history,
+        files=files,
+        touch=False,
+        reverts=change.id,
+        max_age_days=max_age_days,
+        today=today,
+    )
 
 
 def update_entry(
@@ -308,8 +408,16 @@ def update_entry(
     editor_name(editor)
     fields = {"answer": answer} if answer is not None else {}
     try:
-        committed = save_entry(faq_dir, entry_id, editor, fields, add=new_questions, history=history,
-                               max_age_days=max_age_days, today=today)
+        committed = save_entry(
+            faq_dir,
+            entry_id,
+            editor,
+            fields,
+            add=new_questions,
+            history=history,
+            max_age_days=max_age_days,
+            today=today,
+        )
     except ReviewError as exc:
         if "内容和现在一样" in str(exc):
             raise ReviewError("没有需要保存的修改（答案未变，新问法为空或已存在）。") from None

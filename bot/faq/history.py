@@ -120,15 +120,35 @@ class FaqHistory:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def record(self, connection, actor: str, action: str, summary: str, entries: Sequence[EntryChange],
-               reverts: Optional[int] = None) -> int:  # noqa: ANN001 - an open SQLAlchemy connection
+    def record(
+        self,
+        connection,
+        actor: str,
+        action: str,
+        summary: str,
+        entries: Sequence[EntryChange],
+        reverts: Optional[int] = None,
+    ) -> int:  # noqa: ANN001 - an open SQLAlchemy connection
         """Insert a change inside the caller's transaction (committed with the file write)."""
-        change_id = connection.execute(insert(faq_changes).values(
-            at=utcnow(), actor=actor[:40], action=action, summary=summary[:300], reverts=reverts,
-        )).inserted_primary_key[0]
+        change_id = connection.execute(
+            insert(faq_changes).values(
+                at=utcnow(),
+                actor=actor[:40],
+                action=action,
+                summary=summary[:300],
+                reverts=reverts,
+            )
+        ).inserted_primary_key[0]
         for entry in entries:
-            connection.execute(insert(faq_change_entries).values(
-                change_id=change_id, entry_id=entry.entry_id, file=entry.file, before=entry.before, after=entry.after))
+            connection.execute(
+                insert(faq_change_entries).values(
+                    change_id=change_id,
+                    entry_id=entry.entry_id,
+                    file=entry.file,
+                    before=entry.before,
+                    after=entry.after,
+                )
+            )
         return change_id
 
     def get(self, change_id: int) -> Optional[Change]:
@@ -138,8 +158,9 @@ class FaqHistory:
     def for_entry(self, entry_id: str, limit: int = 100) -> List[Change]:
         """The changes that touched ``entry_id``, newest first."""
         ids = select(faq_change_entries.c.change_id).where(faq_change_entries.c.entry_id == entry_id)
-        return self._load(select(faq_changes).where(faq_changes.c.id.in_(ids))
-                          .order_by(faq_changes.c.id.desc()).limit(limit))
+        return self._load(
+            select(faq_changes).where(faq_changes.c.id.in_(ids)).order_by(faq_changes.c.id.desc()).limit(limit)
+        )
 
     def recent(self, limit: int = 50) -> List[Change]:
         return self._load(select(faq_changes).order_by(faq_changes.c.id.desc()).limit(limit))
@@ -149,9 +170,16 @@ class FaqHistory:
             rows = connection.execute(query).all()
             if not rows:
                 return []
-            parts = connection.execute(select(faq_change_entries).where(
-                faq_change_entries.c.change_id.in_([r.id for r in rows])).order_by(faq_change_entries.c.id)).all()
+            parts = connection.execute(
+                select(faq_change_entries)
+                .where(faq_change_entries.c.change_id.in_([r.id for r in rows]))
+                .order_by(faq_change_entries.c.id)
+            ).all()
         by_change: Dict[int, List[EntryChange]] = {}
         for part in parts:
-            by_change.setdefault(part.change_id, []).append(EntryChange(part.entry_id, part.file, part.before, part.after))
-        return [Change(r.id, r.at, r.actor, r.action, r.summary, r.reverts, tuple(by_change.get(r.id, ()))) for r in rows]
+            by_change.setdefault(part.change_id, []).append(
+                EntryChange(part.entry_id, part.file, part.before, part.after)
+            )
+        return [
+            Change(r.id, r.at, r.actor, r.action, r.summary, r.reverts, tuple(by_change.get(r.id, ()))) for r in rows
+        ]

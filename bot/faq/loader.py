@@ -70,16 +70,22 @@ def parse_text(path: Path, text: str) -> Tuple[List[RawEntry], List[Problem]]:
         loader.dispose()
 
     if root is None:
-        return [], [Problem(Location(path, 1), None, "文件是空的。每个FAQ文件应包含至少一个条目（以“- id:”开头）。", "warning")]
+        return [], [
+            Problem(Location(path, 1), None, "文件是空的。每个FAQ文件应包含至少一个条目（以“- id:”开头）。", "warning")
+        ]
     if not isinstance(root, yaml.SequenceNode):
-        return [], [Problem(Location(path, root.start_mark.line + 1), None, "文件内容应是条目列表：每个条目以“- id: ...”开头。")]
+        return [], [
+            Problem(Location(path, root.start_mark.line + 1), None, "文件内容应是条目列表：每个条目以“- id: ...”开头。")
+        ]
 
     entries: List[RawEntry] = []
     problems: List[Problem] = []
     for item in root.value:
         location = Location(path, item.start_mark.line + 1)
         if not isinstance(item, yaml.MappingNode):
-            problems.append(Problem(location, None, "这一项不是一个条目：条目应写成“- id: ...”后跟“title:”“questions:”等字段。"))
+            problems.append(
+                Problem(location, None, "这一项不是一个条目：条目应写成“- id: ...”后跟“title:”“questions:”等字段。")
+            )
             continue
         entries.append(_raw_entry(path, location, item, problems))
     return entries, problems

@@ -37,7 +37,7 @@ def _inline(text: str) -> str:
     out: List[str] = []
     last = 0
     for match in _INLINE.finditer(text):
-        out.append(str(escape(text[last:match.start()])))
+        out.append(str(escape(text[last : match.start()])))
         if match.group(1) is not None:
             out.append(f"<strong>{_inline(match.group(1))}</strong>")
         elif match.group(2) is not None:

@@ -24,7 +24,10 @@ class ChatReply:
 
 
 def render_answer(
-    entry: FaqEntry, snapshot: CatalogSnapshot, policy_year: int, contact: str,
+    entry: FaqEntry,
+    snapshot: CatalogSnapshot,
+    policy_year: int,
+    contact: str,
     today: Optional[dt.date] = None,
 ) -> ChatReply:
     """The answer with its placeholders filled, the policy year stated and sources linked;
@@ -54,8 +57,4 @@ def format_sources(sources: Sequence[str]) -> str:
 
 def topic_buttons(snapshot: CatalogSnapshot, entry_ids: Sequence[str]) -> List[Dict[str, str]]:
     """Buttons that open the given entries (unknown ids are skipped)."""
-    return [
-        {"title": snapshot.by_id[i].title, "payload": button_payload(i)}
-        for i in entry_ids
-        if i in snapshot.by_id
-    ]
+    return [{"title": snapshot.by_id[i].title, "payload": button_payload(i)} for i in entry_ids if i in snapshot.by_id]

@@ -13,8 +13,15 @@ from urllib.parse import urlsplit
 
 # Official domains a student may be linked to (issue 12 §2): a host equal to or under one of these.
 OFFICIAL_DOMAINS = (
-    "gov.cn", "81.cn", "chinamil.com.cn", "people.cn", "people.com.cn",
-    "xinhuanet.com", "news.cn", "gmw.cn", "edu.cn",
+    "gov.cn",
+    "81.cn",
+    "chinamil.com.cn",
+    "people.cn",
+    "people.com.cn",
+    "xinhuanet.com",
+    "news.cn",
+    "gmw.cn",
+    "edu.cn",
 )
 
 # Words of the fact sheet's grading scheme that students must not read (【推断】/【存疑】 included).

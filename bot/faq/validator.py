@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from bot.faq.loader import RawEntry, faq_files, load_file
-from bot.faq.sources import UNCERTAIN_PLAIN, student_jargon
 from bot.faq.entry import (
     ALL_FIELDS,
     ANSWER_PLACEHOLDERS,
@@ -32,6 +30,8 @@ from bot.faq.entry import (
     Location,
     Problem,
 )
+from bot.faq.loader import RawEntry, faq_files, load_file
+from bot.faq.sources import UNCERTAIN_PLAIN, student_jargon
 from bot.lang.text import char_bigrams, comparison_key
 from bot.lang.timefmt import china_today
 
@@ -94,9 +94,7 @@ def validate_dir(
     result = ValidationResult()
     files = faq_files(faq_dir) if faq_dir.is_dir() else []
     if not files:
-        result.problems.append(
-            Problem(Location(faq_dir, 1), None, f"在 {faq_dir} 中没有找到FAQ文件（*.yml）。")
-        )
+        result.problems.append(Problem(Location(faq_dir, 1), None, f"在 {faq_dir} 中没有找到FAQ文件（*.yml）。"))
         return result
     raw_entries: List[RawEntry] = []
     for path in files:
@@ -148,14 +146,15 @@ def _check_entry(raw: RawEntry, known_ids: set, today: dt.date, max_age_days: in
             problem(name, f"未知字段“{name}”。可用字段：{'、'.join(ALL_FIELDS)}。{hint}")
     for name in REQUIRED_FIELDS:
         if name not in data:
-            problems.append(
-                Problem(raw.location, entry_id, f"缺少必填字段“{name}”（{FIELD_NAMES_ZH[name]}）。")
-            )
+            problems.append(Problem(raw.location, entry_id, f"缺少必填字段“{name}”（{FIELD_NAMES_ZH[name]}）。"))
 
     if "id" in data:
         value = data["id"]
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            problem("id", f"编号“{value}”不合规：只能用小写英文字母、数字和下划线，以字母开头，2到48个字符，例如 tuition_compensation。")
+            problem(
+                "id",
+                f"编号“{value}”不合规：只能用小写英文字母、数字和下划线，以字母开头，2到48个字符，例如 tuition_compensation。",
+            )
     if "title" in data:
         value = data["title"]
         if not _nonblank(value):
@@ -170,7 +169,10 @@ def _check_entry(raw: RawEntry, known_ids: set, today: dt.date, max_age_days: in
     if "sources" in data:
         value = data["sources"]
         if not isinstance(value, list) or not value:
-            problem("sources", "来源（sources）必须是至少一项的列表，每项写一个政策文件或网址，例如“《征兵工作条例》第十五条”。")
+            problem(
+                "sources",
+                "来源（sources）必须是至少一项的列表，每项写一个政策文件或网址，例如“《征兵工作条例》第十五条”。",
+            )
         else:
             for index, source in enumerate(value):
                 if not _nonblank(source) or len(str(source).strip()) < 4:
@@ -200,7 +202,9 @@ def _check_entry(raw: RawEntry, known_ids: set, today: dt.date, max_age_days: in
     if "reviewed_by" in data:
         value = data["reviewed_by"]
         if not _nonblank(value) or len(str(value).strip()) > MAX_REVIEWER_CHARS or HTML_TAG_PATTERN.search(str(value)):
-            problem("reviewed_by", f"审核人（reviewed_by）应是审核人的姓名，1到{MAX_REVIEWER_CHARS}个字，不含HTML标签。")
+            problem(
+                "reviewed_by", f"审核人（reviewed_by）应是审核人的姓名，1到{MAX_REVIEWER_CHARS}个字，不含HTML标签。"
+            )
     if "buttons" in data:
         value = data["buttons"]
         if not isinstance(value, list):
@@ -212,7 +216,9 @@ def _check_entry(raw: RawEntry, known_ids: set, today: dt.date, max_age_days: in
             for index, target in enumerate(value):
                 if not isinstance(target, str) or target not in known_ids:
                     hint = _did_you_mean(str(target), sorted(i for i in known_ids if i))
-                    problem("buttons", f"按钮指向不存在的条目“{target}”。按钮里只能写已有条目的编号（id）。{hint}", index)
+                    problem(
+                        "buttons", f"按钮指向不存在的条目“{target}”。按钮里只能写已有条目的编号（id）。{hint}", index
+                    )
                 elif target == entry_id:
                     problem("buttons", "按钮不能指向条目自己。", index)
                 elif target in seen:
@@ -238,15 +244,27 @@ def _check_questions(raw: RawEntry, entry_id: Optional[str]) -> List[Problem]:
             continue
         question = str(question)
         if len(question) > MAX_QUESTION_CHARS:
-            problems.append(Problem(where, entry_id, f"问法“{question[:20]}…”太长（{len(question)}字），每条问法最多{MAX_QUESTION_CHARS}字。"))
+            problems.append(
+                Problem(
+                    where,
+                    entry_id,
+                    f"问法“{question[:20]}…”太长（{len(question)}字），每条问法最多{MAX_QUESTION_CHARS}字。",
+                )
+            )
         bad = sorted({c for c in question if c in RESERVED_QUESTION_CHARS})
         if bad:
-            problems.append(Problem(where, entry_id, f"问法“{question}”含有不能使用的符号 {' '.join(bad)}，请删除或改用中文括号【】。"))
+            problems.append(
+                Problem(
+                    where, entry_id, f"问法“{question}”含有不能使用的符号 {' '.join(bad)}，请删除或改用中文括号【】。"
+                )
+            )
         key = comparison_key(question)
         if not key:
             problems.append(Problem(where, entry_id, f"问法“{question}”只有标点符号。"))
         elif key in seen:
-            problems.append(Problem(where, entry_id, f"问法“{question}”与本条目第{seen[key] + 1}条问法重复（忽略标点后完全相同）。"))
+            problems.append(
+                Problem(where, entry_id, f"问法“{question}”与本条目第{seen[key] + 1}条问法重复（忽略标点后完全相同）。")
+            )
         else:
             seen[key] = index
     if len(seen) < MIN_QUESTIONS:
@@ -268,20 +286,32 @@ def _check_answer(raw: RawEntry, entry_id: Optional[str]) -> List[Problem]:
     text = str(value)
     problems: List[Problem] = []
     if len(text) > MAX_ANSWER_CHARS:
-        problems.append(Problem(where, entry_id, f"答案太长（{len(text)}字），手机上难以阅读，请控制在{MAX_ANSWER_CHARS}字以内。"))
+        problems.append(
+            Problem(where, entry_id, f"答案太长（{len(text)}字），手机上难以阅读，请控制在{MAX_ANSWER_CHARS}字以内。")
+        )
     if HTML_TAG_PATTERN.search(text):
         problems.append(Problem(where, entry_id, "答案中不能包含HTML标签（如 <b>、<script>），加粗请用 **文字**。"))
     for name in PLACEHOLDER_PATTERN.findall(text):
         if name not in ANSWER_PLACEHOLDERS:
             allowed = "、".join("{" + p + "}" for p in ANSWER_PLACEHOLDERS)
-            problems.append(Problem(where, entry_id, f"答案中的占位符“{{{name}}}”无法识别，可用的只有 {allowed}（联系方式）。"))
+            problems.append(
+                Problem(where, entry_id, f"答案中的占位符“{{{name}}}”无法识别，可用的只有 {allowed}（联系方式）。")
+            )
     jargon = student_jargon(text)
     if jargon:
         words = "、".join(f"“{w}”" for w in jargon)
-        problems.append(Problem(where, entry_id, f"答案中有学生看不懂的来源分级用语（{words}），请改成平常话，例如“{UNCERTAIN_PLAIN}”；来源的级别只写在 sources 里。"))
+        problems.append(
+            Problem(
+                where,
+                entry_id,
+                f"答案中有学生看不懂的来源分级用语（{words}），请改成平常话，例如“{UNCERTAIN_PLAIN}”；来源的级别只写在 sources 里。",
+            )
+        )
     stripped = PLACEHOLDER_PATTERN.sub("", text)
     if "{" in stripped or "}" in stripped:
-        problems.append(Problem(where, entry_id, "答案中有不成对的花括号 { 或 }，请删除（花括号只用于 {contact} 占位符）。"))
+        problems.append(
+            Problem(where, entry_id, "答案中有不成对的花括号 { 或 }，请删除（花括号只用于 {contact} 占位符）。")
+        )
     return problems
 
 
@@ -297,7 +327,9 @@ def _check_unique_ids(raw_entries: List[RawEntry]) -> List[Problem]:
             continue
         if entry_id in first:
             other = first[entry_id].at("id").describe()
-            problems.append(Problem(raw.at("id"), entry_id, f"编号“{entry_id}”已在 {other} 使用过，每个条目的编号必须唯一。"))
+            problems.append(
+                Problem(raw.at("id"), entry_id, f"编号“{entry_id}”已在 {other} 使用过，每个条目的编号必须唯一。")
+            )
         else:
             first[entry_id] = raw
     return problems

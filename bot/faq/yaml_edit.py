@@ -132,7 +132,9 @@ def remove_entry(text: str, raw: RawEntry) -> str:
 def flow_item(value: str) -> str:
     """One item of a ``[a, b]`` list: plain when that is safe there, else quoted."""
     plain = yaml_scalar(value)
-    return plain if plain == value and not any(c in value for c in ",[]{}:#'\"") else json.dumps(value, ensure_ascii=False)
+    return (
+        plain if plain == value and not any(c in value for c in ",[]{}:#'\"") else json.dumps(value, ensure_ascii=False)
+    )
 
 
 def value_lines(name: str, value: object, flow: bool = False) -> List[str]:

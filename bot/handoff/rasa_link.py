@@ -9,8 +9,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import aiohttp
 
-from bot.edge.action_guard import SECRET_HEADER
 from bot.config import Settings
+from bot.edge.action_guard import SECRET_HEADER
 from bot.errors import EnlistError
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,9 @@ async def send(settings: Settings, sender: str, events: List[Dict[str, Any]]) ->
             async with session.post(url, json={"sender": sender, "events": events}, headers=headers) as reply:
                 body = await reply.json(content_type=None)
                 if reply.status != 200:
-                    raise RasaUnavailable(f"Rasa refused the hand-off events: {reply.status} {body.get('error') if isinstance(body, dict) else ''}")
+                    raise RasaUnavailable(
+                        f"Rasa refused the hand-off events: {reply.status} {body.get('error') if isinstance(body, dict) else ''}"
+                    )
                 return bool(body.get("paused"))
     except (aiohttp.ClientError, OSError, asyncio.TimeoutError, ValueError) as exc:
         logger.warning("hand-off events not delivered to Rasa (%s)", type(exc).__name__)

@@ -15,7 +15,16 @@ from typing import Any, Callable, List, TypeVar
 from bot.config import Settings
 from bot.handoff import rasa_link, wording
 from bot.handoff.rasa_link import RasaUnavailable
-from bot.handoff.store import ENDED, EXPIRED, HELD, MAX_REPLY_CHARS, Handoff, HandoffConflict, HandoffStore, HandoffUnavailable
+from bot.handoff.store import (
+    ENDED,
+    EXPIRED,
+    HELD,
+    MAX_REPLY_CHARS,
+    Handoff,
+    HandoffConflict,
+    HandoffStore,
+    HandoffUnavailable,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

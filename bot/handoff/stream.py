@@ -24,9 +24,9 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import runtime
-from bot.edge.senders import check_sender
 from bot.config import Settings
 from bot.edge.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
+from bot.edge.senders import check_sender
 from bot.errors import RequestRejected
 from bot.handoff.service import blocking
 from bot.handoff.store import HandoffStore
@@ -56,8 +56,12 @@ def _messages(sender: str, after: int) -> Dict[str, Any]:
     store = _store()
     messages = store.messages_after(sender, after)
     active = store.active(sender)
-    return {"messages": [m.as_json() for m in messages], "active": active is not None,
-            "status": active.status if active else None, "poll_seconds": POLL_SECONDS}
+    return {
+        "messages": [m.as_json() for m in messages],
+        "active": active is not None,
+        "status": active.status if active else None,
+        "poll_seconds": POLL_SECONDS,
+    }
 
 
 def create_handoff_stream_blueprint(settings: Settings) -> Blueprint:
@@ -67,7 +71,9 @@ def create_handoff_stream_blueprint(settings: Settings) -> Blueprint:
     def refused(request: Request) -> Optional[HTTPResponse]:
         origin = request.headers.get("Origin")
         if origin and not cors.allowed(origin):
-            return response.json({"error": "origin_not_allowed", "message": ORIGIN_NOT_ALLOWED}, status=403, headers={"Vary": "Origin"})
+            return response.json(
+                {"error": "origin_not_allowed", "message": ORIGIN_NOT_ALLOWED}, status=403, headers={"Vary": "Origin"}
+            )
         return None
 
     @blueprint.get("/messages")
@@ -79,11 +85,16 @@ def create_handoff_stream_blueprint(settings: Settings) -> Blueprint:
             sender, after = _args(request)
             body = await blocking(_messages, sender, after)
         except RequestRejected as rejected:
-            return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers)
+            return response.json(
+                {"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers
+            )
         except SQLAlchemyError as exc:
             logger.warning("hand-off messages unavailable (%s)", type(exc).__name__)
-            return response.json({"error": "database_unavailable", "message": "暂时无法读取工作人员的回复，请稍后再试。"},
-                                 status=503, headers=headers)
+            return response.json(
+                {"error": "database_unavailable", "message": "暂时无法读取工作人员的回复，请稍后再试。"},
+                status=503,
+                headers=headers,
+            )
         return response.json(body, headers=headers)
 
     @blueprint.get("/stream")
@@ -94,7 +105,9 @@ def create_handoff_stream_blueprint(settings: Settings) -> Blueprint:
                 return refusal
             sender, after = _args(request)
         except RequestRejected as rejected:
-            return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers)
+            return response.json(
+                {"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers
+            )
         reply = await request.respond(content_type="text/event-stream; charset=utf-8", headers=headers)
         await reply.send(f"retry: {POLL_SECONDS * 1000}\n\n")
         started = last_sent = time.monotonic()
@@ -115,4 +128,3 @@ def create_handoff_stream_blueprint(settings: Settings) -> Blueprint:
         return None
 
     return blueprint
-

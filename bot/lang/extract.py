@@ -68,7 +68,7 @@ def prepare(text: str) -> str:
 
 
 def _not_negated(text: str, start: int) -> bool:
-    return not _NEGATION_BEFORE.search(text[max(0, start - 2):start])
+    return not _NEGATION_BEFORE.search(text[max(0, start - 2) : start])
 
 
 def _first(patterns: List[Tuple[str, str]], text: str) -> Optional[str]:
@@ -105,6 +105,7 @@ def extract_gender(text: str, expect: bool = False) -> Optional[str]:
 
 
 # --- age and birth year -----------------------------------------------------------------
+
 
 def _two_digit_year(value: str, reference_year: int) -> int:
     century = reference_year // 100 * 100
@@ -211,8 +212,16 @@ _STATUS_PATTERNS = [
     (r"新生|刚(被)?录取|录取通知书|准大学生|准研究生|刚考上|考上了|被.{0,6}录取", "新生"),
     (r"往届|毕业(了|已经)?\s*([1-9]|好几|几|多|两)\s*年|早就毕业|去年毕业|前年毕业|毕业好久", "往届毕业生"),
     (r"应届|今年(刚)?毕业|刚(刚)?毕业|今年夏天毕业|毕业生(?!政策)", "应届毕业生"),
-    (r"不是(学生|在校生|大学生)|没(有)?(上|读|考上)(过)?大学|没(有)?上学|已经工作|在(上班|工作)|上班族|打工|待业|社会青年|辍学|没读书|非学生", "非学生"),
-    (r"在校|在读|大[1-5一二三四五]|研[1-3一二三]|博[1-5一二三四五]|" + _HIGH_SCHOOL_GRADE + r"|还没毕业|没毕业|上大学|读大学|大学生|毕业班|快毕业|马上毕业|即将毕业|正在读|学生", "在校生"),
+    (
+        r"不是(学生|在校生|大学生)|没(有)?(上|读|考上)(过)?大学|没(有)?上学|已经工作|在(上班|工作)|上班族|打工|待业|社会青年|辍学|没读书|非学生",
+        "非学生",
+    ),
+    (
+        r"在校|在读|大[1-5一二三四五]|研[1-3一二三]|博[1-5一二三四五]|"
+        + _HIGH_SCHOOL_GRADE
+        + r"|还没毕业|没毕业|上大学|读大学|大学生|毕业班|快毕业|马上毕业|即将毕业|正在读|学生",
+        "在校生",
+    ),
 ]
 
 
@@ -247,10 +256,14 @@ def extract_status(text: str, reference_year: int, expect: bool = False) -> Tupl
 
 
 def _graduation_year(t: str, reference_year: int) -> Optional[int]:
-    relative = re.search(r"(今|去|前)年\s*(?:夏天|6月|7月)?\s*(?:的)?(?:本科|专科|大专|研究生|硕士)?\s*(?:刚|才)?\s*毕业", t)
+    relative = re.search(
+        r"(今|去|前)年\s*(?:夏天|6月|7月)?\s*(?:的)?(?:本科|专科|大专|研究生|硕士)?\s*(?:刚|才)?\s*毕业", t
+    )
     if relative:
         return reference_year - {"今": 0, "去": 1, "前": 2}[relative.group(1)]
-    match = re.search(r"(?<!\d)(\d{4}|\d{2})\s*(?:年|届)\s*(?:\d{1,2}\s*月\s*)?(?:的)?(?:本科|专科|大专|研究生|硕士)?(?:毕业|届)", t)
+    match = re.search(
+        r"(?<!\d)(\d{4}|\d{2})\s*(?:年|届)\s*(?:\d{1,2}\s*月\s*)?(?:的)?(?:本科|专科|大专|研究生|硕士)?(?:毕业|届)", t
+    )
     if not match:
         return None
     raw = match.group(1)
@@ -274,7 +287,9 @@ def extract_height(text: str, expect: bool = False) -> Optional[float]:
     """Height in cm from "175cm", "1.75米", "一米七五", "1米8", "身高175"."""
     t = prepare(text)
     candidates: List[float] = []
-    match = re.search(rf"(?<![\d.])1\s*米\s*([{_CN_SMALL}]{{1,2}}|\d{{1,2}})(?![\d.]|\s*(?:cm|厘米|公分|斤|公斤|kg))", t)
+    match = re.search(
+        rf"(?<![\d.])1\s*米\s*([{_CN_SMALL}]{{1,2}}|\d{{1,2}})(?![\d.]|\s*(?:cm|厘米|公分|斤|公斤|kg))", t
+    )
     if match:
         small = _small_digits(match.group(1))
         if small is not None:
@@ -283,7 +298,9 @@ def extract_height(text: str, expect: bool = False) -> Optional[float]:
         candidates.append(float(match.group(1)) * 100)
     for match in re.finditer(r"(?<![\d.])(\d{3}(?:\.\d)?)\s*(?:cm|厘米|公分)", t):
         candidates.append(float(match.group(1)))
-    for match in re.finditer(r"(?:身高|个子|个头)\s*(?:是|有|为|:|：)?\s*(\d{3}(?:\.\d)?|[12]\.\d{1,2})(?!\s*(?:斤|公斤|kg))", t):
+    for match in re.finditer(
+        r"(?:身高|个子|个头)\s*(?:是|有|为|:|：)?\s*(\d{3}(?:\.\d)?|[12]\.\d{1,2})(?!\s*(?:斤|公斤|kg))", t
+    ):
         value = float(match.group(1))
         candidates.append(value * 100 if value < 3 else value)
     if not candidates and expect:
@@ -336,7 +353,9 @@ def extract_myopia_degree(text: str) -> Optional[int]:
     t = prepare(text)
     if not re.search(r"近视|度数|眼镜|眼", t):
         return None
-    match = re.search(r"(?<![\d.])(\d{2,4})\s*度(?!数?以上的)", t) or re.search(r"度数\s*(?:是|有|:|：)?\s*(\d{2,4})", t)
+    match = re.search(r"(?<![\d.])(\d{2,4})\s*度(?!数?以上的)", t) or re.search(
+        r"度数\s*(?:是|有|:|：)?\s*(\d{2,4})", t
+    )
     if match and 25 <= int(match.group(1)) <= 2000:
         return int(match.group(1))
     return None
@@ -364,7 +383,9 @@ def extract_enlistment(text: str, reference_year: int, expect: bool = False) -> 
         half = "下半年"
     date = None
     if expect or re.search(_ENLIST_WORDS, t):
-        date = re.search(rf"(?<!\d)(\d{{4}}|\d{{2}})\s*[年.\-/]\s*(\d{{1,2}})\s*(?:月|份)?(?!\s*\d*\s*(?:日|号)?\s*(?:出生|生))", t)
+        date = re.search(
+            r"(?<!\d)(\d{4}|\d{2})\s*[年.\-/]\s*(\d{1,2})\s*(?:月|份)?(?!\s*\d*\s*(?:日|号)?\s*(?:出生|生))", t
+        )
     if date and 1 <= int(date.group(2)) <= 12:
         year = _relative_year(date.group(1), reference_year)
         half = "上半年" if int(date.group(2)) <= 6 else "下半年"
@@ -436,7 +457,9 @@ def extract_tuition(text: str, expect: bool = False) -> Optional[float]:
 def extract_years_paid(text: str, expect: bool = False) -> Optional[int]:
     """Years of tuition paid before enlisting: "交了4年", "读了两年", "共4年"."""
     t = prepare(text)
-    match = re.search(r"(?:交了|读了|上了|念了|缴了|读完了?|交过|缴纳了|已经交|一共|总共|共)\s*(\d)\s*(?:个)?\s*(?:学)?年", t)
+    match = re.search(
+        r"(?:交了|读了|上了|念了|缴了|读完了?|交过|缴纳了|已经交|一共|总共|共)\s*(\d)\s*(?:个)?\s*(?:学)?年", t
+    )
     if not match:
         match = re.search(r"(?<![\d.])(\d)\s*(?:个)?(?:学)?年(?:的)?学费", t)
     if not match:
@@ -460,15 +483,18 @@ def extract_program_years(text: str, expect: bool = False) -> Optional[int]:
     return None
 
 
-_SKIP = re.compile(r"^\W*(跳过|不知道|不清楚|不记得|没量过|不方便|不想说|先不说|略过|不用了|不用|没有|不告诉|保密|下一步|以后再说|pass|skip)")
+_SKIP = re.compile(
+    r"^\W*(跳过|不知道|不清楚|不记得|没量过|不方便|不想说|先不说|略过|不用了|不用|没有|不告诉|保密|下一步|以后再说|pass|skip)"
+)
 
 
 def is_skip(text: str) -> bool:
-    """"跳过/不知道/不方便说" for an optional question."""
+    """ "跳过/不知道/不方便说" for an optional question."""
     return bool(_SKIP.search(prepare(text)))
 
 
 # --- everything at once ---------------------------------------------------------------------
+
 
 def extract(text: str, reference_year: int, expect: Optional[str] = None) -> Facts:
     """All facts a message states. ``expect``: the slot just asked for (allows bare answers).
@@ -492,7 +518,9 @@ def extract(text: str, reference_year: int, expect: Optional[str] = None) -> Fac
     facts.myopia_degree = extract_myopia_degree(text)
     if weight_without_unit(text) and facts.weight_kg is None:
         facts.notes.append("weight_unit")
-    facts.enlist_year, facts.enlist_half = extract_enlistment(text, reference_year, expect in ("enlist_half", "enlist_year"))
+    facts.enlist_year, facts.enlist_half = extract_enlistment(
+        text, reference_year, expect in ("enlist_half", "enlist_year")
+    )
     facts.loan_amount = extract_loan(text, expect == "loan_amount")
     facts.tuition_per_year = extract_tuition(text, expect == "tuition_per_year")
     facts.years_paid = extract_years_paid(text, expect == "years_paid")

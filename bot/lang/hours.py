@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
+
 from bot.lang.timefmt import CHINA
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -106,7 +106,12 @@ def arabize(text: str) -> str:
             return run
         if run in ("千", "万", "百", "十", "点"):
             return run
-        if len(run) > 2 and run[-1] == "一" and any(u in run[:-1] for u in "十百千万") and text.startswith("年", match.end()):
+        if (
+            len(run) > 2
+            and run[-1] == "一"
+            and any(u in run[:-1] for u in "十百千万")
+            and text.startswith("年", match.end())
+        ):
             value = chinese_number(run[:-1])  # "八千一年" is 8000 a year, not 8100
             return run if value is None else _format(value) + " 1"
         digits = digit_string(run)

@@ -13,7 +13,9 @@ import unicodedata
 from typing import List
 
 # Control and format characters (C0/C1, zero-width, bidi marks) except ordinary whitespace.
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile(
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
 _WHITESPACE = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -54,7 +56,9 @@ _LEADING_FILLER = re.compile(
 #: the classifiers must see (the facts before it are read from the full text by the forms).
 FOCUS_MIN_CHARS = 24
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
-_QUESTION_CUE = re.compile(r"[?？]|吗|呢|么|怎么|怎样|如何|多少|几[年月号岁个次]|能否|能不能|可不可以|是否|什么|啥|哪|有没有|会不会|要不要|需不需要|行不行|咋")
+_QUESTION_CUE = re.compile(
+    r"[?？]|吗|呢|么|怎么|怎样|如何|多少|几[年月号岁个次]|能否|能不能|可不可以|是否|什么|啥|哪|有没有|会不会|要不要|需不需要|行不行|咋"
+)
 _QUESTION_START = re.compile(r"(?:请问|想问|想知道|问一下|问下|咨询一下|我的问题是)")
 
 
@@ -71,14 +75,14 @@ def focus_question(text: str) -> str:
         return text
     starts = [m.start() for m in _QUESTION_START.finditer(text) if m.start() >= 10]
     if starts:
-        return text[starts[-1]:]
+        return text[starts[-1] :]
     sentences = [piece for piece in _SENTENCE_END.split(text) if piece.strip()]
     asking = [i for i, sentence in enumerate(sentences) if _QUESTION_CUE.search(sentence)]
     if len(sentences) < 2 or not asking:
         return text
     last = asking[-1]
     first = last - 1 if last > 0 and len(sentences[last]) < 5 else last
-    return "".join(sentences[first:last + 1]).strip() or text
+    return "".join(sentences[first : last + 1]).strip() or text
 
 
 _CLAUSE_BREAK = re.compile(r"[。！？!?；;\n]+|(?:还有|另外|以及|顺便问一下|顺便问下|再问一下|再问下|还想问)")

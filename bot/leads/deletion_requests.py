@@ -43,11 +43,16 @@ class DeletionRequestStore:
     def record(self, sender_id: str, phone: str) -> bool:
         """Store an open request; False when this conversation already has enough open ones."""
         with self.database.begin() as connection:
-            open_here = connection.execute(select(func.count()).select_from(deletion_requests).where(
-                deletion_requests.c.sender_id == sender_id, deletion_requests.c.state == OPEN)).scalar_one()
+            open_here = connection.execute(
+                select(func.count())
+                .select_from(deletion_requests)
+                .where(deletion_requests.c.sender_id == sender_id, deletion_requests.c.state == OPEN)
+            ).scalar_one()
             if open_here >= MAX_OPEN_PER_CONVERSATION:
                 return False
-            connection.execute(insert(deletion_requests).values(at=utcnow(), sender_id=sender_id, phone=phone, state=OPEN))
+            connection.execute(
+                insert(deletion_requests).values(at=utcnow(), sender_id=sender_id, phone=phone, state=OPEN)
+            )
         return True
 
     def open_requests(self) -> List[DeletionRequest]:
@@ -55,7 +60,8 @@ class DeletionRequestStore:
         lead = select(leads.c.id).where(leads.c.phone == deletion_requests.c.phone).scalar_subquery()
         with self.database.begin() as connection:
             rows = connection.execute(
-                select(deletion_requests, lead.label("matching_lead")).where(deletion_requests.c.state == OPEN)
+                select(deletion_requests, lead.label("matching_lead"))
+                .where(deletion_requests.c.state == OPEN)
                 .order_by(deletion_requests.c.at, deletion_requests.c.id)
             ).all()
         return [DeletionRequest(r.id, r.at, r.sender_id, r.phone, r.state, r.matching_lead) for r in rows]
@@ -65,15 +71,18 @@ class DeletionRequestStore:
 
     def count_open(self) -> int:
         with self.database.begin() as connection:
-            return connection.execute(select(func.count()).select_from(deletion_requests)
-                                      .where(deletion_requests.c.state == OPEN)).scalar_one()
+            return connection.execute(
+                select(func.count()).select_from(deletion_requests).where(deletion_requests.c.state == OPEN)
+            ).scalar_one()
 
     def close(self, request_id: int, state: str, handled_by: str, lead_id: Optional[int]) -> None:
         """Mark a request done/rejected and forget its phone."""
         with self.database.begin() as connection:
             result = connection.execute(
-                update(deletion_requests).where(deletion_requests.c.id == request_id, deletion_requests.c.state == OPEN)
-                .values(state=state, handled_by=handled_by[:40], handled_at=utcnow(), phone=None, lead_id=lead_id))
+                update(deletion_requests)
+                .where(deletion_requests.c.id == request_id, deletion_requests.c.state == OPEN)
+                .values(state=state, handled_by=handled_by[:40], handled_at=utcnow(), phone=None, lead_id=lead_id)
+            )
         if result.rowcount == 0:
             raise UnknownRequest(request_id)
 

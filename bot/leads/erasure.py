@@ -32,8 +32,13 @@ class Erased:
     redacted: bool = True  # False: the tracker store could not be written (the leads are erased all the same)
 
 
-def erase_leads(store: LeadStore, tracker_store_url: str, lead_ids: Sequence[int], status: Optional[str] = None,
-                also_redact: Sequence[str] = ()) -> Erased:
+def erase_leads(
+    store: LeadStore,
+    tracker_store_url: str,
+    lead_ids: Sequence[int],
+    status: Optional[str] = None,
+    also_redact: Sequence[str] = (),
+) -> Erased:
     """Erase these leads and redact their conversations (and ``also_redact``)."""
     purged = store.erase(list(lead_ids), status)
     return _redacted(store, tracker_store_url, [purged], also_redact)

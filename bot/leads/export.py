@@ -12,9 +12,9 @@ import io
 import logging
 from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Tuple
 
+from bot.lang.timefmt import local_text
 from bot.leads.facts import FACT_LABELS, fact_row, merged_slots, student_facts
 from bot.leads.records import Lead
-from bot.lang.timefmt import local_text
 from bot.storage.conversations import TranscriptUnavailable, read_slots
 
 if TYPE_CHECKING:
@@ -23,9 +23,26 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-HEADER = ("编号", "姓名", "手机号", "学校", "身份", "学历层次", "户籍所在地", "拟应征地", "最关心的问题",
-          "状态", "负责人", "回访日期", "来源", "同意书版本", "同意时间", "创建时间", "更新时间",
-          *(f"对话中：{label}" for label in FACT_LABELS))
+HEADER = (
+    "编号",
+    "姓名",
+    "手机号",
+    "学校",
+    "身份",
+    "学历层次",
+    "户籍所在地",
+    "拟应征地",
+    "最关心的问题",
+    "状态",
+    "负责人",
+    "回访日期",
+    "来源",
+    "同意书版本",
+    "同意时间",
+    "创建时间",
+    "更新时间",
+    *(f"对话中：{label}" for label in FACT_LABELS),
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,13 +58,31 @@ def leads_csv(leads: Iterable[Lead], facts: Optional[Mapping[int, Mapping[str, s
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     for lead in leads:
-        writer.writerow([safe_cell(v) for v in (
-            lead.reference, lead.name, lead.phone, lead.school, lead.student_status, lead.education_level,
-            lead.hukou_place, lead.enlist_place, lead.main_concern, lead.status_label, lead.owner,
-            lead.follow_up_on.isoformat() if lead.follow_up_on else "", lead.source_channel,
-            lead.consent_version, local_text(lead.consent_at), local_text(lead.created_at), local_text(lead.updated_at),
-            *fact_row((facts or {}).get(lead.id, {})),
-        )])
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    lead.reference,
+                    lead.name,
+                    lead.phone,
+                    lead.school,
+                    lead.student_status,
+                    lead.education_level,
+                    lead.hukou_place,
+                    lead.enlist_place,
+                    lead.main_concern,
+                    lead.status_label,
+                    lead.owner,
+                    lead.follow_up_on.isoformat() if lead.follow_up_on else "",
+                    lead.source_channel,
+                    lead.consent_version,
+                    local_text(lead.consent_at),
+                    local_text(lead.created_at),
+                    local_text(lead.updated_at),
+                    *fact_row((facts or {}).get(lead.id, {})),
+                )
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -20,7 +20,9 @@ _PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?
 _URL = re.compile(r"(https?://|www\.|\.(com|cn|net|org)\b)", re.IGNORECASE)
 _MARKUP = re.compile(r"[<>{}\[\]\\/=;$`|]")
 _NAME_CHARS = re.compile(r"^[\u3400-\u9fffA-Za-z·•\s]+$")
-_QUESTION = re.compile(r"[?？]|吗|呢|怎么|什么|多少|几[分年天岁次个号月]|哪|啥|咋|能不能|可不可以|是不是|为什么|如何|有没有")
+_QUESTION = re.compile(
+    r"[?？]|吗|呢|怎么|什么|多少|几[分年天岁次个号月]|哪|啥|咋|能不能|可不可以|是不是|为什么|如何|有没有"
+)
 SKIPPED = ""  # a skipped optional field is stored as an empty string
 
 
@@ -47,7 +49,7 @@ def normalize_phone(text: str) -> Optional[str]:
     digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     return digits if _MOBILE.match(digits) else None
 
 
@@ -73,7 +75,7 @@ def check_name(text: str) -> Checked:
     name = _clean(text)
     for prefix in ("我叫", "我是", "姓名", "名字是", "名字叫", "叫"):
         if name.startswith(prefix) and len(name) > len(prefix) + 1:
-            name = name[len(prefix):].strip(" ：:，,")
+            name = name[len(prefix) :].strip(" ：:，,")
             break
     if _URL.search(name) or _MARKUP.search(name):
         return Checked(problem="姓名里不能有网址或特殊符号，请输入您的真实姓名（2–20个字）。")
@@ -100,7 +102,7 @@ def check_school(text: str) -> Checked:
     value = _clean(text)
     for prefix in ("我在", "我是", "学校是", "就读于"):
         if value.startswith(prefix) and len(value) > len(prefix) + 1:
-            value = value[len(prefix):]
+            value = value[len(prefix) :]
             break
     for suffix in ("上学", "读书", "的学生", "读大学"):
         if value.endswith(suffix) and len(value) > len(suffix) + 1:
@@ -113,7 +115,7 @@ def check_hukou(text: str) -> Checked:
     value = _clean(text)
     for prefix in ("户口在", "户籍在", "户口是", "户籍是", "老家在", "老家是", "我是"):
         if value.startswith(prefix) and len(value) > len(prefix) + 1:
-            value = value[len(prefix):]
+            value = value[len(prefix) :]
             break
     return check_free_text(value, "户籍所在地", 2, 50)
 
@@ -145,7 +147,7 @@ _PLACE_WORDS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 
 def _choose(text: str, table: Tuple[Tuple[str, Tuple[str, ...]], ...]) -> Optional[str]:
     value = _clean(text)
-    for canonical, words in table:
+    for canonical, _words in table:
         if value == canonical:
             return canonical
     for canonical, words in table:
@@ -184,14 +186,26 @@ class Field:
 
 FIELDS: Tuple[Field, ...] = (
     Field("lead_name", "姓名", "请问您的**姓名**是？", check_name),
-    Field("lead_phone", "手机号", "请留下您的**手机号**，方便区人武部工作人员联系您。", check_phone, skippable=False, free_text=False),
+    Field(
+        "lead_phone",
+        "手机号",
+        "请留下您的**手机号**，方便区人武部工作人员联系您。",
+        check_phone,
+        skippable=False,
+        free_text=False,
+    ),
     Field("school", "学校", "您就读（或毕业）的**学校**是？（简称也可以）", check_school),
     Field("student_status", "身份", "您目前的**身份**是？", check_student_status, STUDENT_STATUSES, free_text=False),
     Field("education_level", "学历层次", "您的**学历层次**是？", check_education, EDUCATION_LEVELS, free_text=False),
     Field("hukou_place", "户籍所在地", "您的**户籍所在地**是哪里？（例如：山西省吕梁市离石区）", check_hukou),
     Field("enlist_place", "拟应征地", "您打算在哪里**应征**？", check_enlist_place, ENLIST_PLACES, free_text=False),
-    Field("main_concern", "最关心的问题", "您**最关心**哪方面的问题？（例如学费补偿、考研、体检，也可以直接写下来；没有可以回复“无”）", check_concern,
-          ("学费补偿", "考研升学", "体检标准", "报名流程", "无")),
+    Field(
+        "main_concern",
+        "最关心的问题",
+        "您**最关心**哪方面的问题？（例如学费补偿、考研、体检，也可以直接写下来；没有可以回复“无”）",
+        check_concern,
+        ("学费补偿", "考研升学", "体检标准", "报名流程", "无"),
+    ),
 )
 FIELDS_BY_SLOT: Dict[str, Field] = {field.slot: field for field in FIELDS}
 

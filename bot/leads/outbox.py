@@ -71,7 +71,9 @@ class Outbox:
                 quarantine = self.directory / "unreadable"
                 quarantine.mkdir(exist_ok=True, mode=0o700)
                 os.replace(path, quarantine / path.name)
-                logger.error("outbox file %s is unreadable (%s); moved to %s", path.name, type(exc).__name__, quarantine)
+                logger.error(
+                    "outbox file %s is unreadable (%s); moved to %s", path.name, type(exc).__name__, quarantine
+                )
                 continue
             try:
                 store.save(submission, via_outbox=True)

@@ -14,13 +14,27 @@ from bot.leads.records import ENLIST_PLACES, SORT_KEYS, STATUSES, STUDENT_STATUS
 MAX_TEXT_CHARS = 100
 MAX_PAGE = 100_000
 #: Query parameter -> LeadFilter field.
-PARAMS = {"status": "status", "school": "school", "student_status": "student_status", "enlist_place": "enlist_place",
-          "from": "created_from", "to": "created_to", "q": "text", "owner": "owner", "sort": "sort"}
+PARAMS = {
+    "status": "status",
+    "school": "school",
+    "student_status": "student_status",
+    "enlist_place": "enlist_place",
+    "from": "created_from",
+    "to": "created_to",
+    "q": "text",
+    "owner": "owner",
+    "sort": "sort",
+}
 DEFAULT_SORT = LeadFilter.sort
 #: ``due=today``: the 今日待回访 view (follow-up day today or already past).
 DUE_TODAY = "today"
-_CHOICES = {"status": tuple(STATUSES), "student_status": STUDENT_STATUSES, "enlist_place": ENLIST_PLACES,
-            "sort": tuple(SORT_KEYS) + tuple(f"-{key}" for key in SORT_KEYS), "due": (DUE_TODAY,)}
+_CHOICES = {
+    "status": tuple(STATUSES),
+    "student_status": STUDENT_STATUSES,
+    "enlist_place": ENLIST_PLACES,
+    "sort": tuple(SORT_KEYS) + tuple(f"-{key}" for key in SORT_KEYS),
+    "due": (DUE_TODAY,),
+}
 _LABELS = {"status": "状态", "student_status": "身份", "enlist_place": "拟应征地", "sort": "排序", "due": "回访"}
 
 
@@ -97,9 +111,15 @@ def parse_query(args: Mapping, today: Optional[dt.date] = None) -> LeadQuery:
             raise RequestRejected(400, "bad_page", "页码无效。")
         page = int(values["page"])
     criteria = LeadFilter(
-        status=values["status"] or None, school=values["school"] or None, student_status=values["student_status"] or None,
-        enlist_place=values["enlist_place"] or None, created_from=created_from, created_to=created_to,
-        text=values["q"] or None, owner=values["owner"] or None, sort=values["sort"] or DEFAULT_SORT,
+        status=values["status"] or None,
+        school=values["school"] or None,
+        student_status=values["student_status"] or None,
+        enlist_place=values["enlist_place"] or None,
+        created_from=created_from,
+        created_to=created_to,
+        text=values["q"] or None,
+        owner=values["owner"] or None,
+        sort=values["sort"] or DEFAULT_SORT,
         due_by=today if values["due"] and today else None,
     )
     return LeadQuery(criteria, page, values["due"])

@@ -24,8 +24,13 @@ WITHDRAWN = "withdrawn"
 WORKFLOW_STATUSES: Dict[str, str] = {code: label for code, label in STATUSES.items() if code != WITHDRAWN}
 #: The fields a submission keeps as the student submitted them -> label shown to recruiters.
 SUBMITTED_FIELDS: Dict[str, str] = {
-    "name": "姓名", "school": "学校", "student_status": "身份", "education_level": "学历层次",
-    "hukou_place": "户籍所在地", "enlist_place": "拟应征地", "main_concern": "最关心的问题",
+    "name": "姓名",
+    "school": "学校",
+    "student_status": "身份",
+    "education_level": "学历层次",
+    "hukou_place": "户籍所在地",
+    "enlist_place": "拟应征地",
+    "main_concern": "最关心的问题",
 }
 STUDENT_STATUSES: Tuple[str, ...] = ("在校生", "应届毕业生", "往届毕业生", "其他")
 EDUCATION_LEVELS: Tuple[str, ...] = ("专科", "本科", "研究生")
@@ -176,8 +181,14 @@ class LeadFilter:
 
 
 #: The lead list's sortable columns: key -> label.
-SORT_KEYS: Dict[str, str] = {"created": "登记时间", "name": "姓名", "school": "学校", "status": "状态",
-                             "owner": "负责人", "follow_up": "回访日期"}
+SORT_KEYS: Dict[str, str] = {
+    "created": "登记时间",
+    "name": "姓名",
+    "school": "学校",
+    "status": "状态",
+    "owner": "负责人",
+    "follow_up": "回访日期",
+}
 #: LeadFilter.owner for leads nobody owns.
 NO_OWNER = "-"
 

@@ -16,9 +16,8 @@ The event types and intents stay, so the conversation still loads and continues.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, Optional
-
 from pathlib import Path
+from typing import Any, Dict, Iterable, Optional
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
@@ -30,18 +29,44 @@ REDACTED = "［已删除］"
 #: Forms whose turns are personal: the sign-up and the two personal checks.
 PERSONAL_FORMS = frozenset({"lead_form", "eligibility_form", "benefit_form"})
 #: Slots whose values are personal data: the lead form's, and the student's facts.
-PERSONAL_SLOTS = frozenset({"lead_name", "lead_phone", "school", "hukou_place", "enlist_place", "main_concern",
-                            "lead_retries", "lead_prefilled",
-                            "gender", "birth_year", "student_status", "education_level", "grade", "graduation_year",
-                            "height_cm", "weight_kg", "vision", "myopia_degree", "enlist_year", "enlist_half",
-                            "tuition_per_year", "years_paid", "loan_amount", "program_years", "result_details"})
+PERSONAL_SLOTS = frozenset(
+    {
+        "lead_name",
+        "lead_phone",
+        "school",
+        "hukou_place",
+        "enlist_place",
+        "main_concern",
+        "lead_retries",
+        "lead_prefilled",
+        "gender",
+        "birth_year",
+        "student_status",
+        "education_level",
+        "grade",
+        "graduation_year",
+        "height_cm",
+        "weight_kg",
+        "vision",
+        "myopia_degree",
+        "enlist_year",
+        "enlist_half",
+        "tuition_per_year",
+        "years_paid",
+        "loan_amount",
+        "program_years",
+        "result_details",
+    }
+)
 
 
 def redact_conversations(tracker_store_url: str, sender_ids: Iterable[str]) -> int:
     """Redact the personal turns of these conversations; returns the number of events changed."""
     senders = sorted(set(sender_ids))
     parsed = make_url(tracker_store_url)
-    if not senders or (parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).exists())):
+    if not senders or (
+        parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).exists())
+    ):
         return 0  # no conversation stored yet (and connecting would create an empty file)
     engine = create_db_engine(tracker_store_url)
     try:
@@ -70,8 +95,10 @@ def _redact_one(connection: Connection, sender_id: str) -> int:
             in_form = False
         redacted = redacted_event(type_name, event, in_form)
         if redacted is not None:
-            connection.execute(text("UPDATE events SET data = :data WHERE id = :id"),
-                               {"data": json.dumps(redacted, ensure_ascii=False), "id": row_id})
+            connection.execute(
+                text("UPDATE events SET data = :data WHERE id = :id"),
+                {"data": json.dumps(redacted, ensure_ascii=False), "id": row_id},
+            )
             changed += 1
     return changed
 

@@ -9,8 +9,8 @@ from typing import Callable, Optional
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.leads.records import LeadSubmission
 from bot.leads.outbox import Outbox
+from bot.leads.records import LeadSubmission
 from bot.leads.store import LeadStore
 
 logger = logging.getLogger(__name__)

@@ -18,11 +18,12 @@ from sqlalchemy import and_, delete, func, insert, or_, select, true, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
+from bot.lang.timefmt import china_day_start
 from bot.leads.records import (
     NO_OWNER,
     STATUSES,
-    WORKFLOW_STATUSES,
     SUBMITTED_FIELDS,
+    WORKFLOW_STATUSES,
     Lead,
     LeadFilter,
     LeadSubmission,
@@ -32,18 +33,37 @@ from bot.leads.records import (
     Submission,
     utcnow,
 )
-from bot.lang.timefmt import china_day_start
 from bot.storage.database import Database
 from bot.storage.schema import lead_notes, lead_status_history, lead_submissions, leads
 
 MAX_PER_PAGE = 200
-_LEAD_VALUES = ("name", "school", "student_status", "education_level", "hukou_place", "enlist_place", "main_concern",
-              "consent_version", "consent_at", "sender_id", "source_channel")
+_LEAD_VALUES = (
+    "name",
+    "school",
+    "student_status",
+    "education_level",
+    "hukou_place",
+    "enlist_place",
+    "main_concern",
+    "consent_version",
+    "consent_at",
+    "sender_id",
+    "source_channel",
+)
 
 
 #: The lead columns that hold personal data: NULL after erasure.
-PERSONAL_COLUMNS = ("phone", "name", "school", "student_status", "education_level", "hukou_place", "enlist_place",
-                    "main_concern", "sender_id")
+PERSONAL_COLUMNS = (
+    "phone",
+    "name",
+    "school",
+    "student_status",
+    "education_level",
+    "hukou_place",
+    "enlist_place",
+    "main_concern",
+    "sender_id",
+)
 
 
 @dataclass(frozen=True)
@@ -107,9 +127,13 @@ class LeadStore:
             lead_id, created = self._upsert_lead(connection, submission)
             connection.execute(
                 insert(lead_submissions).values(
-                    lead_id=lead_id, reference=submission.reference, sender_id=submission.sender_id,
-                    source_channel=submission.source_channel, submitted_at=submission.submitted_at,
-                    stored_at=utcnow(), via_outbox=via_outbox,
+                    lead_id=lead_id,
+                    reference=submission.reference,
+                    sender_id=submission.sender_id,
+                    source_channel=submission.source_channel,
+                    submitted_at=submission.submitted_at,
+                    stored_at=utcnow(),
+                    via_outbox=via_outbox,
                     submitted={name: getattr(submission, name) for name in SUBMITTED_FIELDS},
                 )
             )
@@ -118,7 +142,9 @@ class LeadStore:
     def _upsert_lead(self, connection: Connection, submission: LeadSubmission) -> tuple:
         now = utcnow()
         values: Dict[str, Any] = {name: getattr(submission, name) for name in _LEAD_VALUES}
-        row = connection.execute(select(leads.c.id, leads.c.merged_into).where(leads.c.phone == submission.phone)).first()
+        row = connection.execute(
+            select(leads.c.id, leads.c.merged_into).where(leads.c.phone == submission.phone)
+        ).first()
         if row is not None and row.merged_into is not None:  # a merged duplicate: its phone leads to the lead kept
             row = connection.execute(select(leads.c.id).where(leads.c.id == row.merged_into)).first()
         if row is None:
@@ -126,8 +152,12 @@ class LeadStore:
                 with connection.begin_nested():
                     result = connection.execute(
                         insert(leads).values(
-                            reference=submission.reference, phone=submission.phone, status="new",
-                            created_at=now, updated_at=now, **values,
+                            reference=submission.reference,
+                            phone=submission.phone,
+                            status="new",
+                            created_at=now,
+                            updated_at=now,
+                            **values,
                         )
                     )
                 return result.inserted_primary_key[0], True
@@ -159,7 +189,9 @@ class LeadStore:
                 raise UnknownLead(lead_id)
             if row.erased_at is not None:
                 raise ErasedLead(lead_id)
-            result = connection.execute(insert(lead_notes).values(lead_id=lead_id, author=author, text=text, created_at=now))
+            result = connection.execute(
+                insert(lead_notes).values(lead_id=lead_id, author=author, text=text, created_at=now)
+            )
             connection.execute(update(leads).where(leads.c.id == lead_id).values(updated_at=now))
         return Note(result.inserted_primary_key[0], author, text, now)
 
@@ -167,8 +199,12 @@ class LeadStore:
         """Leads created more than ``days`` ago whose personal data is still kept."""
         cutoff = (now or utcnow()) - dt.timedelta(days=days)
         with self.database.begin() as connection:
-            return [r.id for r in connection.execute(
-                select(leads.c.id).where(leads.c.created_at < cutoff, leads.c.erased_at.is_(None)))]
+            return [
+                r.id
+                for r in connection.execute(
+                    select(leads.c.id).where(leads.c.created_at < cutoff, leads.c.erased_at.is_(None))
+                )
+            ]
 
     def erase(self, lead_ids: List[int], status: Optional[str] = None) -> Purged:
         """Erase the personal data of these leads: the personal columns become NULL, their
@@ -179,14 +215,20 @@ class LeadStore:
             return Purged(0, [])
         now = utcnow()
         with self.database.begin() as connection:
-            rows = connection.execute(select(leads.c.id, leads.c.sender_id).where(
-                or_(leads.c.id.in_(lead_ids), leads.c.merged_into.in_(lead_ids)))).all()  # with its merged duplicates
+            rows = connection.execute(
+                select(leads.c.id, leads.c.sender_id).where(
+                    or_(leads.c.id.in_(lead_ids), leads.c.merged_into.in_(lead_ids))
+                )
+            ).all()  # with its merged duplicates
             ids = [r.id for r in rows]
             if not ids:
                 return Purged(0, [])
             senders = {r.sender_id for r in rows if r.sender_id}
-            submitted = connection.execute(select(lead_submissions.c.sender_id, lead_submissions.c.reference)
-                                           .where(lead_submissions.c.lead_id.in_(ids))).all()
+            submitted = connection.execute(
+                select(lead_submissions.c.sender_id, lead_submissions.c.reference).where(
+                    lead_submissions.c.lead_id.in_(ids)
+                )
+            ).all()
             senders |= {r.sender_id for r in submitted}
             # Children first: SQLite only cascades with foreign keys on, PostgreSQL always.
             connection.execute(delete(lead_notes).where(lead_notes.c.lead_id.in_(ids)))
@@ -202,8 +244,11 @@ class LeadStore:
         """Delete the submissions made in conversation ``sender_id`` to a lead it did not
         create (a repeat of someone else's phone): that lead keeps its data."""
         with self.database.begin() as connection:
-            rows = connection.execute(select(lead_submissions.c.id, lead_submissions.c.reference)
-                                      .where(lead_submissions.c.sender_id == sender_id)).all()
+            rows = connection.execute(
+                select(lead_submissions.c.id, lead_submissions.c.reference).where(
+                    lead_submissions.c.sender_id == sender_id
+                )
+            ).all()
             if rows:
                 connection.execute(delete(lead_submissions).where(lead_submissions.c.id.in_([r.id for r in rows])))
         return Purged(0, [sender_id] if rows else [], sorted(r.reference for r in rows))
@@ -211,15 +256,22 @@ class LeadStore:
     def leads_created_in(self, sender_id: str) -> List[int]:
         """Leads (not yet erased) whose first submission came from conversation ``sender_id``."""
         with self.database.begin() as connection:
-            return [r.id for r in connection.execute(
-                select(leads.c.id).where(leads.c.sender_id == sender_id, leads.c.erased_at.is_(None)))]
+            return [
+                r.id
+                for r in connection.execute(
+                    select(leads.c.id).where(leads.c.sender_id == sender_id, leads.c.erased_at.is_(None))
+                )
+            ]
 
     def submitted_in(self, sender_id: str) -> bool:
         """True when conversation ``sender_id`` submitted a lead whose data is still kept."""
         with self.database.begin() as connection:
-            return connection.execute(
-                select(lead_submissions.c.id).where(lead_submissions.c.sender_id == sender_id).limit(1)
-            ).first() is not None
+            return (
+                connection.execute(
+                    select(lead_submissions.c.id).where(lead_submissions.c.sender_id == sender_id).limit(1)
+                ).first()
+                is not None
+            )
 
     # --- reading ------------------------------------------------------------------------
 
@@ -239,17 +291,25 @@ class LeadStore:
     def notes(self, lead_id: int) -> List[Note]:
         with self.database.begin() as connection:
             rows = connection.execute(
-                select(lead_notes).where(lead_notes.c.lead_id == lead_id).order_by(lead_notes.c.created_at, lead_notes.c.id)
+                select(lead_notes)
+                .where(lead_notes.c.lead_id == lead_id)
+                .order_by(lead_notes.c.created_at, lead_notes.c.id)
             ).all()
         return [Note(r.id, r.author, r.text, r.created_at) for r in rows]
 
     def submissions(self, lead_id: int) -> List[Submission]:
         with self.database.begin() as connection:
             rows = connection.execute(
-                select(lead_submissions).where(lead_submissions.c.lead_id == lead_id).order_by(lead_submissions.c.submitted_at)
+                select(lead_submissions)
+                .where(lead_submissions.c.lead_id == lead_id)
+                .order_by(lead_submissions.c.submitted_at)
             ).all()
-        return [Submission(r.reference, r.sender_id, r.source_channel, r.submitted_at, r.via_outbox, dict(r.submitted or {}))
-                for r in rows]
+        return [
+            Submission(
+                r.reference, r.sender_id, r.source_channel, r.submitted_at, r.via_outbox, dict(r.submitted or {})
+            )
+            for r in rows
+        ]
 
     def conversations_of(self, lead_list: Iterable[Lead]) -> Dict[int, List[str]]:
         """Lead id -> its conversations (the first one, then each submission's, oldest first)."""
@@ -258,9 +318,11 @@ class LeadStore:
         ids = list(found)
         with self.database.begin() as connection:
             for start in range(0, len(ids), 500):
-                rows = connection.execute(select(lead_submissions.c.lead_id, lead_submissions.c.sender_id)
-                                          .where(lead_submissions.c.lead_id.in_(ids[start:start + 500]))
-                                          .order_by(lead_submissions.c.submitted_at, lead_submissions.c.id)).all()
+                rows = connection.execute(
+                    select(lead_submissions.c.lead_id, lead_submissions.c.sender_id)
+                    .where(lead_submissions.c.lead_id.in_(ids[start : start + 500]))
+                    .order_by(lead_submissions.c.submitted_at, lead_submissions.c.id)
+                ).all()
                 for row in rows:
                     if row.sender_id not in found[row.lead_id]:
                         found[row.lead_id].append(row.sender_id)
@@ -274,17 +336,18 @@ class LeadStore:
         with self.database.begin() as connection:
             total = connection.execute(select(func.count()).select_from(leads).where(condition)).scalar_one()
             rows = connection.execute(
-                select(leads).where(condition).order_by(*_order(criteria.sort))
-                .limit(per_page).offset((page - 1) * per_page)
+                select(leads)
+                .where(condition)
+                .order_by(*_order(criteria.sort))
+                .limit(per_page)
+                .offset((page - 1) * per_page)
             ).all()
         return Page([_lead(r) for r in rows], total, page, per_page)
 
     def iter_all(self, criteria: LeadFilter) -> Iterable[Lead]:
         """Every lead matching ``criteria``, newest first (for exports)."""
         with self.database.begin() as connection:
-            rows = connection.execute(
-                select(leads).where(_condition(criteria)).order_by(*_order(criteria.sort))
-            ).all()
+            rows = connection.execute(select(leads).where(_condition(criteria)).order_by(*_order(criteria.sort))).all()
         return [_lead(r) for r in rows]
 
     def counts_by_status(self, criteria: Optional[LeadFilter] = None) -> Dict[str, int]:
@@ -321,8 +384,11 @@ def change_status(connection: Connection, lead_id: int, status: str, actor: str)
     now = utcnow()
     connection.execute(update(leads).where(leads.c.id == lead_id).values(status=status, updated_at=now))
     if previous != status:
-        connection.execute(insert(lead_status_history).values(
-            lead_id=lead_id, at=now, actor=actor[:40], from_status=previous, to_status=status))
+        connection.execute(
+            insert(lead_status_history).values(
+                lead_id=lead_id, at=now, actor=actor[:40], from_status=previous, to_status=status
+            )
+        )
     return previous
 
 
@@ -332,8 +398,14 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-_SORT_COLUMNS = {"created": leads.c.created_at, "name": leads.c.name, "school": leads.c.school,
-                 "status": leads.c.status, "owner": leads.c.owner, "follow_up": leads.c.follow_up_on}
+_SORT_COLUMNS = {
+    "created": leads.c.created_at,
+    "name": leads.c.name,
+    "school": leads.c.school,
+    "status": leads.c.status,
+    "owner": leads.c.owner,
+    "follow_up": leads.c.follow_up_on,
+}
 
 
 def _order(sort: str) -> list:
@@ -363,8 +435,17 @@ def _condition(criteria: LeadFilter):
         clauses.append(and_(leads.c.follow_up_on <= criteria.due_by, leads.c.erased_at.is_(None)))
     if criteria.text and criteria.text.strip():
         pattern = _like(criteria.text.strip())
-        columns = (leads.c.name, leads.c.phone, leads.c.school, leads.c.reference, leads.c.main_concern, leads.c.hukou_place)
-        by_submission = select(lead_submissions.c.lead_id).where(lead_submissions.c.reference.like(pattern, escape="\\"))
+        columns = (
+            leads.c.name,
+            leads.c.phone,
+            leads.c.school,
+            leads.c.reference,
+            leads.c.main_concern,
+            leads.c.hukou_place,
+        )
+        by_submission = select(lead_submissions.c.lead_id).where(
+            lead_submissions.c.reference.like(pattern, escape="\\")
+        )
         clauses.append(or_(*(column.like(pattern, escape="\\") for column in columns), leads.c.id.in_(by_submission)))
     return and_(true(), *clauses)
 

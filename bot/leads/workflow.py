@@ -14,8 +14,8 @@ from typing import Dict, Iterable, List, Optional
 
 from sqlalchemy import func, select, update
 
-from bot.leads.records import WORKFLOW_STATUSES, Lead, StatusChange
 from bot.lang.timefmt import utcnow
+from bot.leads.records import WORKFLOW_STATUSES, Lead, StatusChange
 from bot.leads.store import _in_range, _lead, change_status, workable
 from bot.storage.database import Database
 from bot.storage.schema import lead_notes, lead_status_history, lead_submissions, leads
@@ -72,8 +72,9 @@ class LeadWorkflow:
             for lead_id in self._workable_ids(connection, lead_ids):
                 changed[lead_id] = workable(connection, lead_id).owner
             if changed:
-                connection.execute(update(leads).where(leads.c.id.in_(list(changed)))
-                                   .values(owner=owner, updated_at=utcnow()))
+                connection.execute(
+                    update(leads).where(leads.c.id.in_(list(changed))).values(owner=owner, updated_at=utcnow())
+                )
         return changed
 
     @staticmethod
@@ -81,15 +82,19 @@ class LeadWorkflow:
         wanted = sorted({i for i in lead_ids if 0 < i <= 2**31 - 1})[:MAX_BULK]
         if not wanted:
             return []
-        rows = connection.execute(select(leads.c.id).where(
-            leads.c.id.in_(wanted), leads.c.erased_at.is_(None), leads.c.merged_into.is_(None))).all()
+        rows = connection.execute(
+            select(leads.c.id).where(leads.c.id.in_(wanted), leads.c.erased_at.is_(None), leads.c.merged_into.is_(None))
+        ).all()
         return sorted(r.id for r in rows)
 
     def history(self, lead_id: int) -> List[StatusChange]:
         """The lead's status changes, oldest first."""
         with self.database.begin() as connection:
-            rows = connection.execute(select(lead_status_history).where(lead_status_history.c.lead_id == lead_id)
-                                      .order_by(lead_status_history.c.at, lead_status_history.c.id)).all()
+            rows = connection.execute(
+                select(lead_status_history)
+                .where(lead_status_history.c.lead_id == lead_id)
+                .order_by(lead_status_history.c.at, lead_status_history.c.id)
+            ).all()
         return [StatusChange(r.at, r.actor, r.from_status, r.to_status) for r in rows]
 
     def possible_duplicates(self, lead: Lead) -> List[Lead]:
@@ -98,23 +103,35 @@ class LeadWorkflow:
         if lead.erased or not lead.name or not lead.school:
             return []
         with self.database.begin() as connection:
-            rows = connection.execute(select(leads).where(
-                leads.c.id != lead.id, leads.c.name == lead.name, leads.c.school == lead.school,
-                leads.c.erased_at.is_(None), leads.c.merged_into.is_(None)).order_by(leads.c.created_at)).all()
+            rows = connection.execute(
+                select(leads)
+                .where(
+                    leads.c.id != lead.id,
+                    leads.c.name == lead.name,
+                    leads.c.school == lead.school,
+                    leads.c.erased_at.is_(None),
+                    leads.c.merged_into.is_(None),
+                )
+                .order_by(leads.c.created_at)
+            ).all()
         return [_lead(r) for r in rows]
 
     def duplicated(self, lead_list: List[Lead]) -> set:
         """Ids among ``lead_list`` that have a possible duplicate (for a marker on the list)."""
-        pairs = {(l.name, l.school) for l in lead_list if l.name and l.school and not l.erased}
+        pairs = {(lead.name, lead.school) for lead in lead_list if lead.name and lead.school and not lead.erased}
         if not pairs:
             return set()
         with self.database.begin() as connection:
             rows = connection.execute(
-                select(leads.c.name, leads.c.school).where(
-                    leads.c.name.in_([p[0] for p in pairs]), leads.c.erased_at.is_(None), leads.c.merged_into.is_(None))
-                .group_by(leads.c.name, leads.c.school).having(func.count() > 1)).all()
+                select(leads.c.name, leads.c.school)
+                .where(
+                    leads.c.name.in_([p[0] for p in pairs]), leads.c.erased_at.is_(None), leads.c.merged_into.is_(None)
+                )
+                .group_by(leads.c.name, leads.c.school)
+                .having(func.count() > 1)
+            ).all()
         twice = {(r.name, r.school) for r in rows}
-        return {l.id for l in lead_list if (l.name, l.school) in twice}
+        return {lead.id for lead in lead_list if (lead.name, lead.school) in twice}
 
     def merged_from(self, lead_id: int) -> List[Lead]:
         """The duplicates merged into this lead, with what they said."""
@@ -131,14 +148,19 @@ class LeadWorkflow:
         with self.database.begin() as connection:
             workable(connection, kept_id), workable(connection, duplicate_id)
             now = utcnow()
-            moved = connection.execute(update(lead_submissions).where(lead_submissions.c.lead_id == duplicate_id)
-                                       .values(lead_id=kept_id)).rowcount
-            notes = connection.execute(update(lead_notes).where(lead_notes.c.lead_id == duplicate_id)
-                                       .values(lead_id=kept_id)).rowcount
-            connection.execute(update(lead_status_history).where(lead_status_history.c.lead_id == duplicate_id)
-                               .values(lead_id=kept_id))
+            moved = connection.execute(
+                update(lead_submissions).where(lead_submissions.c.lead_id == duplicate_id).values(lead_id=kept_id)
+            ).rowcount
+            notes = connection.execute(
+                update(lead_notes).where(lead_notes.c.lead_id == duplicate_id).values(lead_id=kept_id)
+            ).rowcount
+            connection.execute(
+                update(lead_status_history).where(lead_status_history.c.lead_id == duplicate_id).values(lead_id=kept_id)
+            )
             # Earlier duplicates of the duplicate follow it.
             connection.execute(update(leads).where(leads.c.merged_into == duplicate_id).values(merged_into=kept_id))
-            connection.execute(update(leads).where(leads.c.id == duplicate_id).values(merged_into=kept_id, updated_at=now))
+            connection.execute(
+                update(leads).where(leads.c.id == duplicate_id).values(merged_into=kept_id, updated_at=now)
+            )
             connection.execute(update(leads).where(leads.c.id == kept_id).values(updated_at=now))
         return Merged(kept_id, duplicate_id, moved, notes)

@@ -37,7 +37,6 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import scipy.sparse
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -47,7 +46,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.faq.answering import DOMAIN_KEY as DOMAIN, GATED_KEY as GATED
+from bot.faq.answering import DOMAIN_KEY as DOMAIN
+from bot.faq.answering import GATED_KEY as GATED
 from bot.nlu.faq_selector import Vectorizer, feature_matrix, message_features
 
 GATE_FILE = "domain_gate.json"
@@ -63,8 +63,17 @@ class DomainGate(GraphComponent):
             "gated_intent": "faq",
             "negative_intent": "out_of_scope",
             # Intents that are not about the domain either way (greetings, yes/no, …).
-            "neutral_intents": ["greet", "goodbye", "thanks", "bot_challenge", "affirm", "deny",
-                                "stop_form", "skip_field", "not_understood"],
+            "neutral_intents": [
+                "greet",
+                "goodbye",
+                "thanks",
+                "bot_challenge",
+                "affirm",
+                "deny",
+                "stop_form",
+                "skip_field",
+                "not_understood",
+            ],
             "char_ngrams": [1, 3],
             "regularization_c": 4.0,
             "threshold": 0.5,
@@ -91,9 +100,15 @@ class DomainGate(GraphComponent):
     def required_packages() -> List[str]:
         return ["sklearn", "scipy"]
 
-    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 vectorizers: Optional[Tuple[Vectorizer, Vectorizer]] = None,
-                 weights: Optional[np.ndarray] = None, bias: float = 0.0) -> None:
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vectorizers: Optional[Tuple[Vectorizer, Vectorizer]] = None,
+        weights: Optional[np.ndarray] = None,
+        bias: float = 0.0,
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
@@ -108,8 +123,13 @@ class DomainGate(GraphComponent):
         self._keep_min_probability = config.get("keep_min_probability", defaults["keep_min_probability"])
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "DomainGate":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DomainGate":
         return cls(config, model_storage, resource)
 
     def _matrix(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
@@ -117,16 +137,18 @@ class DomainGate(GraphComponent):
         features = feature_matrix(messages, self._vectorizers, self._config["char_ngrams"])
         if self._anchor is None:
             return features
-        column = np.array([[self._config["anchor_weight"] if self._anchor.search(m.get(TEXT) or "") else 0.0]
-                           for m in messages])
+        column = np.array(
+            [[self._config["anchor_weight"] if self._anchor.search(m.get(TEXT) or "") else 0.0] for m in messages]
+        )
         return scipy.sparse.hstack([features, scipy.sparse.csr_matrix(column)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
 
         neutral = set(self._config["neutral_intents"])
-        examples = [m for m in training_data.intent_examples
-                    if m.get(TEXT) and m.get(INTENT) and m.get(INTENT) not in neutral]
+        examples = [
+            m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT) and m.get(INTENT) not in neutral
+        ]
         examples += self._bare_copies(examples)
         targets = np.array([0 if m.get(INTENT) == self._config["negative_intent"] else 1 for m in examples])
         if len(set(targets.tolist())) == 2:
@@ -152,8 +174,10 @@ class DomainGate(GraphComponent):
             bare = strip.sub("", text)
             if bare != text and len(bare) >= self._config["strip_min_chars"]:
                 copy = Message(data={TEXT: bare, INTENT: message.get(INTENT)})
-                copy.set(TOKENS_NAMES[TEXT], [token for token in message.get(TOKENS_NAMES[TEXT]) or []
-                                              if not strip.fullmatch(token.text)])
+                copy.set(
+                    TOKENS_NAMES[TEXT],
+                    [token for token in message.get(TOKENS_NAMES[TEXT]) or [] if not strip.fullmatch(token.text)],
+                )
                 copies.append(copy)
         return copies
 
@@ -161,23 +185,33 @@ class DomainGate(GraphComponent):
         with self._model_storage.write_to(self._resource) as directory:
             meta: Dict[str, Any] = {"trained": self._vectorizers is not None, "bias": self._bias}
             if self._vectorizers is not None:
-                for block, vectorizer in zip(("chars", "words"), self._vectorizers):
+                for block, vectorizer in zip(("chars", "words"), self._vectorizers, strict=True):
                     meta[f"{block}_vocabulary"] = vectorizer.vocabulary
                     np.save(directory / f"{block}_idf.npy", vectorizer.idf)
                 np.save(directory / "weights.npy", self._weights)
             (directory / GATE_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "DomainGate":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "DomainGate":
         try:
             with model_storage.read_from(resource) as directory:
                 meta = json.loads((directory / GATE_FILE).read_text(encoding="utf-8"))
                 if not meta.get("trained"):
                     return cls(config, model_storage, resource)
-                vectorizers = tuple(Vectorizer(meta[f"{block}_vocabulary"], np.load(directory / f"{block}_idf.npy"))
-                                    for block in ("chars", "words"))
-                return cls(config, model_storage, resource, vectorizers, np.load(directory / "weights.npy"), meta["bias"])
+                vectorizers = tuple(
+                    Vectorizer(meta[f"{block}_vocabulary"], np.load(directory / f"{block}_idf.npy"))
+                    for block in ("chars", "words")
+                )
+                return cls(
+                    config, model_storage, resource, vectorizers, np.load(directory / "weights.npy"), meta["bias"]
+                )
         except ValueError:  # no resource: nothing was trained
             return cls(config, model_storage, resource)
 
@@ -189,23 +223,36 @@ class DomainGate(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._vectorizers is None or not messages:
             return messages
-        for message, probability in zip(messages, self.probabilities(messages)):
+        for message, probability in zip(messages, self.probabilities(messages), strict=True):
             message.set(DOMAIN, float(probability), add_to_output=True)
             intent = message.get(INTENT) or {}
-            if (intent.get("name") == self._config["gated_intent"] and probability < self._config["threshold"]
-                    and not self._keeps(message, float(probability))):
-                self._override(message, self._config["negative_intent"], self._config["gated_intent"], 1.0 - float(probability))
+            if (
+                intent.get("name") == self._config["gated_intent"]
+                and probability < self._config["threshold"]
+                and not self._keeps(message, float(probability))
+            ):
+                self._override(
+                    message, self._config["negative_intent"], self._config["gated_intent"], 1.0 - float(probability)
+                )
                 message.set(GATED, True, add_to_output=True)
             elif intent.get("name") == self._config["negative_intent"] and self._rescues(message, float(probability)):
-                self._override(message, self._config["gated_intent"], self._config["negative_intent"], float(probability))
+                self._override(
+                    message, self._config["gated_intent"], self._config["negative_intent"], float(probability)
+                )
         return messages
 
     def _keeps(self, message: Message, probability: float) -> bool:
         keep = self._keep_confidence
-        return keep is not None and probability >= self._keep_min_probability and self._selector_confidence(message) >= keep
+        return (
+            keep is not None
+            and probability >= self._keep_min_probability
+            and self._selector_confidence(message) >= keep
+        )
 
     def _selector_confidence(self, message: Message) -> float:
-        selected = ((message.get("response_selector") or {}).get(self._config["gated_intent"]) or {}).get("response") or {}
+        selected = ((message.get("response_selector") or {}).get(self._config["gated_intent"]) or {}).get(
+            "response"
+        ) or {}
         return float(selected.get("confidence") or 0.0)
 
     def _rescues(self, message: Message, probability: float) -> bool:

@@ -22,7 +22,6 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -63,12 +62,18 @@ def message_features(messages: Sequence[Message], char_ngrams: Sequence[int]) ->
     return chars, words
 
 
-def feature_matrix(messages: Sequence[Message], vectorizers: Tuple["Vectorizer", "Vectorizer"],
-                   char_ngrams: Sequence[int], word_weight: float = 1.0) -> scipy.sparse.csr_matrix:
+def feature_matrix(
+    messages: Sequence[Message],
+    vectorizers: Tuple["Vectorizer", "Vectorizer"],
+    char_ngrams: Sequence[int],
+    word_weight: float = 1.0,
+) -> scipy.sparse.csr_matrix:
     """The two blocks, each TF-IDF weighted and L2-normalised on its own, side by side."""
     chars, words = message_features(messages, char_ngrams)
     char_vectorizer, word_vectorizer = vectorizers
-    return scipy.sparse.hstack([char_vectorizer.transform(chars), word_weight * word_vectorizer.transform(words)]).tocsr()
+    return scipy.sparse.hstack(
+        [char_vectorizer.transform(chars), word_weight * word_vectorizer.transform(words)]
+    ).tocsr()
 
 
 class Vectorizer:
@@ -94,8 +99,11 @@ class Vectorizer:
     def transform(self, documents: List[Counter]) -> scipy.sparse.csr_matrix:
         rows, cols, values = [], [], []
         for row, document in enumerate(documents):
-            entries = [(self.vocabulary[f], (1.0 + math.log(c)) * self.idf[self.vocabulary[f]])
-                       for f, c in document.items() if f in self.vocabulary]
+            entries = [
+                (self.vocabulary[f], (1.0 + math.log(c)) * self.idf[self.vocabulary[f]])
+                for f, c in document.items()
+                if f in self.vocabulary
+            ]
             norm = math.sqrt(sum(v * v for _, v in entries)) or 1.0
             for col, value in entries:
                 rows.append(row)
@@ -148,7 +156,11 @@ class FaqSelector(GraphComponent):
 
     @classmethod
     def create(
-        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
     ) -> "FaqSelector":
         return cls(config, model_storage, resource)
 
@@ -166,7 +178,8 @@ class FaqSelector(GraphComponent):
 
         intent = self._config["retrieval_intent"]
         examples = [
-            m for m in training_data.intent_examples
+            m
+            for m in training_data.intent_examples
             if m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY) and m.get(TEXT)
         ]
         labels = sorted({m.get(INTENT_RESPONSE_KEY) for m in examples})
@@ -183,9 +196,7 @@ class FaqSelector(GraphComponent):
         self._bias = classifier.intercept_.astype(np.float32)
         self._labels = labels
         prefix = "utter_" + intent + "/"
-        self._responses = {
-            key: value for key, value in training_data.responses.items() if key.startswith(prefix)
-        }
+        self._responses = {key: value for key, value in training_data.responses.items() if key.startswith(prefix)}
         self.persist()
         return self._resource
 
@@ -193,7 +204,7 @@ class FaqSelector(GraphComponent):
         with self._model_storage.write_to(self._resource) as directory:
             meta = {"labels": self._labels, "responses": self._responses, "trained": self._vectorizers is not None}
             if self._vectorizers is not None:
-                for block, vectorizer in zip(("chars", "words"), self._vectorizers):
+                for block, vectorizer in zip(("chars", "words"), self._vectorizers, strict=True):
                     meta[f"{block}_vocabulary"] = vectorizer.vocabulary
                     np.save(directory / f"{block}_idf.npy", vectorizer.idf)
                 np.save(directory / "weights.npy", self._weights)
@@ -202,8 +213,12 @@ class FaqSelector(GraphComponent):
 
     @classmethod
     def load(
-        cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
     ) -> "FaqSelector":
         try:
             with model_storage.read_from(resource) as directory:
@@ -215,9 +230,14 @@ class FaqSelector(GraphComponent):
                     for block in ("chars", "words")
                 )
                 return cls(
-                    config, model_storage, resource, vectorizers,
-                    np.load(directory / "weights.npy"), np.load(directory / "bias.npy"),
-                    meta["labels"], meta["responses"],
+                    config,
+                    model_storage,
+                    resource,
+                    vectorizers,
+                    np.load(directory / "weights.npy"),
+                    np.load(directory / "bias.npy"),
+                    meta["labels"],
+                    meta["responses"],
                 )
         except ValueError:  # no resource: the pipeline had no FAQ data
             return cls(config, model_storage, resource)
@@ -234,7 +254,7 @@ class FaqSelector(GraphComponent):
         if self._vectorizers is None or not messages:
             return messages
         intent = self._config["retrieval_intent"]
-        for message, probabilities in zip(messages, self.probabilities(messages)):
+        for message, probabilities in zip(messages, self.probabilities(messages), strict=True):
             order = np.argsort(-probabilities)[: self._config["ranking_length"]]
             ranking = [
                 {"id": int(i), "confidence": float(probabilities[i]), INTENT_RESPONSE_KEY: self._labels[i]}
@@ -264,7 +284,6 @@ class FaqSelector(GraphComponent):
         if len(questions) < 2:
             return []
         import jieba
-
         from rasa.nlu.tokenizers.tokenizer import Token
 
         clauses = [Message(data={TEXT: q, TOKENS_NAMES[TEXT]: [Token(w, 0) for w in jieba.lcut(q)]}) for q in questions]
@@ -272,6 +291,10 @@ class FaqSelector(GraphComponent):
         for probabilities in self.probabilities(clauses):
             best = int(np.argmax(probabilities))
             label = self._labels[best]
-            if probabilities[best] >= OTHER_QUESTION_CONFIDENCE and label != answered and all(f[INTENT_RESPONSE_KEY] != label for f in found):
+            if (
+                probabilities[best] >= OTHER_QUESTION_CONFIDENCE
+                and label != answered
+                and all(f[INTENT_RESPONSE_KEY] != label for f in found)
+            ):
                 found.append({INTENT_RESPONSE_KEY: label, "confidence": float(probabilities[best])})
         return found

@@ -21,16 +21,14 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.spelling import Lexicon
-from bot.nlu.faq_selector import QUESTIONS
 from bot.lang.text import normalize, normalize_for_nlu, split_questions
+from bot.nlu.faq_selector import QUESTIONS
+from bot.nlu.spelling import Lexicon
 
 LEXICON_FILE = "lexicon.json"
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class ChineseTextNormalizer(GraphComponent):
     """繁體 → simplified, full-width → half-width, filler and preamble off, typos fixed."""
 
@@ -42,30 +40,44 @@ class ChineseTextNormalizer(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         return {"correct_spelling": True}
 
-    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 lexicon: Optional[Lexicon] = None) -> None:
+    def __init__(
+        self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource, lexicon: Optional[Lexicon] = None
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._lexicon = lexicon if config.get("correct_spelling", True) else None
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ChineseTextNormalizer":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ChineseTextNormalizer":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        texts = [normalize_for_nlu(m.get(TEXT)) for m in training_data.training_examples
-                 if isinstance(m.get(TEXT), str)]
+        texts = [
+            normalize_for_nlu(m.get(TEXT)) for m in training_data.training_examples if isinstance(m.get(TEXT), str)
+        ]
         self._lexicon = Lexicon.learn(texts)
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / LEXICON_FILE).write_text(json.dumps(self._lexicon.to_dict(), ensure_ascii=False),
-                                                  encoding="utf-8")
+            (directory / LEXICON_FILE).write_text(
+                json.dumps(self._lexicon.to_dict(), ensure_ascii=False), encoding="utf-8"
+            )
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "ChineseTextNormalizer":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "ChineseTextNormalizer":
         try:
             with model_storage.read_from(resource) as directory:
                 data = json.loads((directory / LEXICON_FILE).read_text(encoding="utf-8"))

@@ -63,7 +63,7 @@ class Lexicon:
         self.words = dict(words)
         self.characters = dict(characters or {})
         self.by_syllable: Dict[str, str] = {}
-        for char, count in sorted(self.characters.items(), key=lambda item: (-item[1], item[0])):
+        for char, _count in sorted(self.characters.items(), key=lambda item: (-item[1], item[0])):
             self.by_syllable.setdefault(pinyin_key(char), char)
         by_key: Dict[str, Tuple[str, int]] = {}
         for word, count in sorted(self.words.items()):
@@ -90,8 +90,10 @@ class Lexicon:
             for word in jieba.cut_for_search(text):
                 if 2 <= len(word) <= _MAX_WORD and all(_CJK.match(ch) for ch in word):
                     counts[word] += 1
-        return cls({word: count for word, count in counts.items() if count >= min_count},
-                   {char: count for char, count in characters.items() if count >= min_count})
+        return cls(
+            {word: count for word, count in counts.items() if count >= min_count},
+            {char: count for char, count in characters.items() if count >= min_count},
+        )
 
     def to_dict(self) -> Dict[str, Dict[str, int]]:
         return {"words": dict(sorted(self.words.items())), "characters": dict(sorted(self.characters.items()))}
@@ -196,4 +198,3 @@ def split_syllables(word: str) -> Optional[List[str]]:
                 if best[end] is None or len(candidate) < len(best[end]):
                     best[end] = candidate
     return best[len(word)]
-

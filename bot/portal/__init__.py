@@ -14,8 +14,19 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import Settings
-from bot.portal import (account_views, admin_views, analytics_views, auth_views, deletion_views, faq_history_views, faq_views,
-                        handoff_views, lead_views, model_views, review_views)
+from bot.portal import (
+    account_views,
+    admin_views,
+    analytics_views,
+    auth_views,
+    deletion_views,
+    faq_history_views,
+    faq_views,
+    handoff_views,
+    lead_views,
+    model_views,
+    review_views,
+)
 from bot.portal.web import PREFIX, add_security_headers
 from bot.widget.assets import StaticAsset
 
@@ -26,10 +37,24 @@ VENDORED = ("uPlot.iife.min.js", "uPlot.min.css")
 
 def create_portal_blueprint(settings: Settings) -> Blueprint:
     blueprint = Blueprint("portal", url_prefix=PREFIX, strict_slashes=False)
-    for views in (auth_views, account_views, lead_views, handoff_views, deletion_views, admin_views, review_views, faq_history_views,
-                  faq_views, model_views, analytics_views):
+    for views in (
+        auth_views,
+        account_views,
+        lead_views,
+        handoff_views,
+        deletion_views,
+        admin_views,
+        review_views,
+        faq_history_views,
+        faq_views,
+        model_views,
+        analytics_views,
+    ):
         views.register(blueprint)
-    assets = {name: StaticAsset(name, STATIC) for name in ("portal.css", "analytics.js", "select-filter.js", "handoff.js", "favicon.svg")}
+    assets = {
+        name: StaticAsset(name, STATIC)
+        for name in ("portal.css", "analytics.js", "select-filter.js", "handoff.js", "favicon.svg")
+    }
     assets.update({f"vendor/{name}": StaticAsset(name, STATIC / "vendor") for name in VENDORED})
 
     @blueprint.get("/static/<name:path>")

@@ -13,9 +13,9 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.staff.accounts import MAX_PASSWORD_CHARS, AccountError, WrongPassword
 from bot.portal.services import blocking, services
 from bot.portal.web import PASSWORD_PATH, client_address, redirect, render, require_role
+from bot.staff.accounts import MAX_PASSWORD_CHARS, AccountError, WrongPassword
 
 
 def register(blueprint: Blueprint) -> None:
@@ -45,16 +45,21 @@ def register(blueprint: Blueprint) -> None:
             await blocking(portal.accounts.change_password, user.id, current, new)
         except WrongPassword as wrong:
             await blocking(portal.limiter.record, user.name, client, False)
-            await blocking(portal.audit.record, user.name, "password_change_failed", f"user:{user.name}", f"client={client}")
+            await blocking(
+                portal.audit.record, user.name, "password_change_failed", f"user:{user.name}", f"client={client}"
+            )
             return _page(request, str(wrong), status=400)
         except AccountError as refused:
             return _page(request, str(refused), status=400)
         ended = await blocking(portal.sessions.end_others, user.id, session.token_hash)
-        await blocking(portal.audit.record, user.name, "password_change", f"user:{user.name}", f"其他会话已结束：{ended}个")
+        await blocking(
+            portal.audit.record, user.name, "password_change", f"user:{user.name}", f"其他会话已结束：{ended}个"
+        )
         return redirect(f"{PASSWORD_PATH}?saved=1")
 
 
 def _page(request: Request, error: str = "", status: int = 200, saved: bool = False) -> HTTPResponse:
     forced = request.ctx.session.user.must_change_password
-    return render(request, "password.html", status=status, error=error, saved=saved, forced=forced,
-                  password_path=PASSWORD_PATH)
+    return render(
+        request, "password.html", status=status, error=error, saved=saved, forced=forced, password_path=PASSWORD_PATH
+    )

@@ -17,9 +17,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.errors import RequestRejected
-from bot.staff.accounts import MAX_PASSWORD_CHARS, ROLES, AccountError, User, temporary_password
 from bot.portal.services import blocking, services
 from bot.portal.web import PREFIX, redirect, render, require_role
+from bot.staff.accounts import MAX_PASSWORD_CHARS, ROLES, AccountError, User, temporary_password
 
 PER_PAGE = 50
 USERS_PATH = f"{PREFIX}/admin/users"
@@ -39,8 +39,15 @@ def register(blueprint: Blueprint) -> None:
         entries = await blocking(portal.audit.recent, PER_PAGE, (page - 1) * PER_PAGE)
         total = await blocking(portal.audit.count)
         pages = max(1, -(-total // PER_PAGE))
-        return render(request, "audit.html", entries=entries, page=page, pages=pages,
-                      audit_path=f"{PREFIX}/admin/audit", users_path=USERS_PATH)
+        return render(
+            request,
+            "audit.html",
+            entries=entries,
+            page=page,
+            pages=pages,
+            audit_path=f"{PREFIX}/admin/audit",
+            users_path=USERS_PATH,
+        )
 
     @blueprint.get("/admin/users")
     @require_role("admin")
@@ -63,10 +70,16 @@ def register(blueprint: Blueprint) -> None:
             user = await blocking(portal.accounts.create, name, role, password, must_change=True)
         except AccountError as refused:
             return await _accounts_page(request, error=str(refused), status=400, form={"name": name[:40], "role": role})
-        await blocking(portal.audit.record, _actor(request), "user_add", f"user:{user.name}",
-                       f"role={user.role}; {'管理员设置的密码' if typed else '临时密码'}")
-        return await _accounts_page(request, issued=(user, None if typed else password),
-                                    done=f"已添加账号 {user.name}（{user.role_label}）。")
+        await blocking(
+            portal.audit.record,
+            _actor(request),
+            "user_add",
+            f"user:{user.name}",
+            f"role={user.role}; {'管理员设置的密码' if typed else '临时密码'}",
+        )
+        return await _accounts_page(
+            request, issued=(user, None if typed else password), done=f"已添加账号 {user.name}（{user.role_label}）。"
+        )
 
     @blueprint.post("/admin/users/<user_id:int>/disable")
     @require_role("admin")
@@ -88,17 +101,27 @@ def register(blueprint: Blueprint) -> None:
             user = await blocking(portal.accounts.set_password, target.id, password)
         except AccountError as refused:
             return await _accounts_page(request, error=f"{target.name}：{refused}", status=400)
-        await blocking(portal.audit.record, _actor(request), "user_reset", f"user:{user.name}",
-                       "管理员设置的密码" if typed else "临时密码")
-        return await _accounts_page(request, issued=(user, None if typed else password),
-                                    done=f"已重置 {user.name} 的密码，其登录会话已全部结束。")
+        await blocking(
+            portal.audit.record,
+            _actor(request),
+            "user_reset",
+            f"user:{user.name}",
+            "管理员设置的密码" if typed else "临时密码",
+        )
+        return await _accounts_page(
+            request,
+            issued=(user, None if typed else password),
+            done=f"已重置 {user.name} 的密码，其登录会话已全部结束。",
+        )
 
 
 async def _switch(request: Request, user_id: int, disabled: bool) -> HTTPResponse:
     portal = await services(request)
     target = await _other_account(request, user_id, "不能停用或启用自己的账号。")
     await blocking(portal.accounts.set_disabled, target.id, disabled)
-    await blocking(portal.audit.record, _actor(request), "user_disable" if disabled else "user_enable", f"user:{target.name}")
+    await blocking(
+        portal.audit.record, _actor(request), "user_disable" if disabled else "user_enable", f"user:{target.name}"
+    )
     return redirect(f"{USERS_PATH}?done={'disabled' if disabled else 'enabled'}&user={target.id}")
 
 
@@ -125,8 +148,25 @@ def _actor(request: Request) -> str:
     return request.ctx.session.user.name
 
 
-async def _accounts_page(request: Request, status: int = 200, error: str = "", done: str = "",
-                         issued: Optional[tuple] = None, form: Optional[dict] = None) -> HTTPResponse:
+async def _accounts_page(
+    request: Request,
+    status: int = 200,
+    error: str = "",
+    done: str = "",
+    issued: Optional[tuple] = None,
+    form: Optional[dict] = None,
+) -> HTTPResponse:
     users = await blocking((await services(request)).accounts.list)
-    return render(request, "users.html", status=status, users=users, roles=ROLES, error=error, done=done,
-                  issued=issued, form=form or {}, users_path=USERS_PATH, own_id=request.ctx.session.user.id)
+    return render(
+        request,
+        "users.html",
+        status=status,
+        users=users,
+        roles=ROLES,
+        error=error,
+        done=done,
+        issued=issued,
+        form=form or {},
+        users_path=USERS_PATH,
+        own_id=request.ctx.session.user.id,
+    )

@@ -14,12 +14,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import runtime
-from bot.usage.analytics import Analytics, analytics, to_csv
 from bot.errors import RequestRejected
+from bot.lang.timefmt import CHINA
 from bot.leads.query import parse_day
 from bot.portal.services import blocking, services
 from bot.portal.web import EDITOR_ROLES, NO_STORE, PREFIX, render, require_role
-from bot.lang.timefmt import CHINA
+from bot.usage.analytics import Analytics, analytics, to_csv
 
 ANALYTICS_PATH = f"{PREFIX}/analytics"
 DEFAULT_DAYS = 30
@@ -43,7 +43,8 @@ def as_json(report: Analytics, titles: Mapping[str, str]) -> Dict[str, Any]:
     """The figures for the charts: one list per series, day timestamps at China midnight."""
     days = report.days
     return {
-        "from": report.start.isoformat(), "to": report.end.isoformat(),
+        "from": report.start.isoformat(),
+        "to": report.end.isoformat(),
         "days": [d.day.isoformat() for d in days],
         "timestamps": [int(dt.datetime.combine(d.day, dt.time(), CHINA).timestamp()) for d in days],
         "questions": [d.questions for d in days],
@@ -54,12 +55,20 @@ def as_json(report: Analytics, titles: Mapping[str, str]) -> Dict[str, Any]:
         "leads": [d.leads for d in days],
         "up": [d.up for d in days],
         "down": [d.down for d in days],
-        "top_faqs": [{"id": faq_id, "title": titles.get(faq_id, faq_id), "count": count} for faq_id, count in report.top_faqs],
+        "top_faqs": [
+            {"id": faq_id, "title": titles.get(faq_id, faq_id), "count": count} for faq_id, count in report.top_faqs
+        ],
         "totals": {
-            "questions": report.total("questions"), "answered": report.total("answered"),
-            "fallbacks": report.total("fallbacks"), "up": report.total("up"), "down": report.total("down"),
-            "leads": report.total("leads"), "conversations": report.conversations, "converted": report.converted,
-            "fallback_rate": round(report.fallback_rate, 4), "helpful_ratio": round(report.helpful_ratio, 4),
+            "questions": report.total("questions"),
+            "answered": report.total("answered"),
+            "fallbacks": report.total("fallbacks"),
+            "up": report.total("up"),
+            "down": report.total("down"),
+            "leads": report.total("leads"),
+            "conversations": report.conversations,
+            "converted": report.converted,
+            "fallback_rate": round(report.fallback_rate, 4),
+            "helpful_ratio": round(report.helpful_ratio, 4),
             "conversion": round(report.conversion, 4),
         },
     }
@@ -77,8 +86,17 @@ def register(blueprint: Blueprint) -> None:
         report = await blocking(_report, start, end)
         titles = await blocking(_titles)
         query = f"from={start.isoformat()}&to={end.isoformat()}"
-        return render(request, "analytics.html", report=report, titles=titles, start=start, end=end, query=query,
-                      analytics_path=ANALYTICS_PATH, review_path=f"{PREFIX}/review")
+        return render(
+            request,
+            "analytics.html",
+            report=report,
+            titles=titles,
+            start=start,
+            end=end,
+            query=query,
+            analytics_path=ANALYTICS_PATH,
+            review_path=f"{PREFIX}/review",
+        )
 
     @blueprint.get("/analytics.json")
     @require_role(*EDITOR_ROLES)
@@ -94,8 +112,13 @@ def register(blueprint: Blueprint) -> None:
         start, end = date_range(request.args)
         report = await blocking(_report, start, end)
         portal = await services(request)
-        await blocking(portal.audit.record, request.ctx.session.user.name, "analytics_export", None,
-                       f"{start.isoformat()} 至 {end.isoformat()}")
+        await blocking(
+            portal.audit.record,
+            request.ctx.session.user.name,
+            "analytics_export",
+            None,
+            f"{start.isoformat()} 至 {end.isoformat()}",
+        )
         filename = f"analytics-{start:%Y%m%d}-{end:%Y%m%d}.csv"
         headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'}
         return response.raw(to_csv(report).encode("utf-8"), headers=headers, content_type="text/csv; charset=utf-8")

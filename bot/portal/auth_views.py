@@ -11,12 +11,20 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.portal import csrf
-from bot.staff.accounts import MAX_PASSWORD_CHARS
 from bot.portal.services import blocking, services
-from bot.staff.sessions import COOKIE, MAX_AGE
 from bot.portal.web import (
-    PREFIX, client_address, delete_cookie, error_page, nav_for, redirect, render, require_role, set_cookie,
+    PREFIX,
+    client_address,
+    delete_cookie,
+    error_page,
+    nav_for,
+    redirect,
+    render,
+    require_role,
+    set_cookie,
 )
+from bot.staff.accounts import MAX_PASSWORD_CHARS
+from bot.staff.sessions import COOKIE, MAX_AGE
 
 BAD_LOGIN = "用户名或密码错误。"
 
@@ -60,7 +68,9 @@ def register(blueprint: Blueprint) -> None:
             if wait > 0:
                 await blocking(portal.audit.record, name, "login_blocked", detail=f"client={client}")
                 minutes = max(1, math.ceil(wait / 60))
-                return _login_page(request, f"登录失败次数过多，请{minutes}分钟后再试。", status=429, name=name, next_path=next_path)
+                return _login_page(
+                    request, f"登录失败次数过多，请{minutes}分钟后再试。", status=429, name=name, next_path=next_path
+                )
             user = await blocking(portal.accounts.verify, name, password)
             await blocking(portal.limiter.record, name, client, user is not None)
             if user is None:
@@ -86,11 +96,15 @@ def register(blueprint: Blueprint) -> None:
         return reply
 
 
-def _login_page(request: Request, message: str = "", status: int = 200, name: str = "", next_path: str = "") -> HTTPResponse:
+def _login_page(
+    request: Request, message: str = "", status: int = 200, name: str = "", next_path: str = ""
+) -> HTTPResponse:
     """The login form with a fresh pre-login CSRF token (cookie + hidden field)."""
     token = secrets.token_urlsafe(32)
     next_path = next_path or safe_next(request.args.get("next") or PREFIX)
-    reply = render(request, "login.html", status=status, login_token=token, message=message, name=name, next_path=next_path)
+    reply = render(
+        request, "login.html", status=status, login_token=token, message=message, name=name, next_path=next_path
+    )
     settings = request.app.ctx.settings
     set_cookie(reply, request, csrf.LOGIN_COOKIE, token, settings.secure_cookies, max_age=3600, same_site="Strict")
     return reply

@@ -15,9 +15,8 @@ from bot.errors import RequestRejected
 from bot.leads.deletion_requests import DONE, REJECTED, DeletionRequest, UnknownRequest
 from bot.leads.erasure import erase_leads
 from bot.leads.records import WITHDRAWN
-from bot.portal.web import LEAD_ROLES
 from bot.portal.services import PortalServices, blocking, services
-from bot.portal.web import PREFIX, redirect, render, require_role
+from bot.portal.web import LEAD_ROLES, PREFIX, redirect, render, require_role
 
 PAGE_PATH = f"{PREFIX}/deletion-requests"
 _SAVED = {"done": "已删除并关闭该请求。", "rejected": "已驳回该请求。"}
@@ -29,8 +28,14 @@ def register(blueprint: Blueprint) -> None:
     async def requests(request: Request) -> HTTPResponse:
         portal = await services(request)
         pending = await blocking(portal.deletion_requests.open_requests)
-        return render(request, "deletion_requests.html", requests=pending, page_path=PAGE_PATH,
-                      saved=_SAVED.get(request.args.get("saved", ""), ""), leads_path=f"{PREFIX}/leads")
+        return render(
+            request,
+            "deletion_requests.html",
+            requests=pending,
+            page_path=PAGE_PATH,
+            saved=_SAVED.get(request.args.get("saved", ""), ""),
+            leads_path=f"{PREFIX}/leads",
+        )
 
     @blueprint.post("/deletion-requests/<request_id:int>/erase")
     @require_role(*LEAD_ROLES)
@@ -38,13 +43,19 @@ def register(blueprint: Blueprint) -> None:
         portal = await services(request)
         pending = await blocking(_open, portal, request_id)
         lead_ids = [pending.lead_id] if pending.lead_id else []
-        erased = await blocking(erase_leads, portal.leads, portal.settings.tracker_store, lead_ids, WITHDRAWN,
-                                [pending.sender_id])
+        erased = await blocking(
+            erase_leads, portal.leads, portal.settings.tracker_store, lead_ids, WITHDRAWN, [pending.sender_id]
+        )
         await blocking(portal.deletion_requests.close, request_id, DONE, request.ctx.session.user.name, pending.lead_id)
         target = f"lead:{pending.lead_id}" if pending.lead_id else f"deletion_request:{request_id}"
-        await blocking(portal.audit.record, request.ctx.session.user.name, "deletion_request_done", target,
-                       f"删除请求 {request_id}; 线索 {erased.leads} 条; 提交记录 {len(erased.references)} 条"
-                       + ("" if erased.redacted else "（对话记录未能清除）"))
+        await blocking(
+            portal.audit.record,
+            request.ctx.session.user.name,
+            "deletion_request_done",
+            target,
+            f"删除请求 {request_id}; 线索 {erased.leads} 条; 提交记录 {len(erased.references)} 条"
+            + ("" if erased.redacted else "（对话记录未能清除）"),
+        )
         return redirect(f"{PAGE_PATH}?saved=done")
 
     @blueprint.post("/deletion-requests/<request_id:int>/reject")
@@ -55,8 +66,13 @@ def register(blueprint: Blueprint) -> None:
         await blocking(portal.deletion_requests.close, request_id, REJECTED, request.ctx.session.user.name, None)
         # The typed number is gone from the request; redact it from that conversation too.
         await blocking(erase_leads, portal.leads, portal.settings.tracker_store, [], None, [pending.sender_id])
-        await blocking(portal.audit.record, request.ctx.session.user.name, "deletion_request_rejected",
-                       f"deletion_request:{request_id}", "无法核实")
+        await blocking(
+            portal.audit.record,
+            request.ctx.session.user.name,
+            "deletion_request_rejected",
+            f"deletion_request:{request_id}",
+            "无法核实",
+        )
         return redirect(f"{PAGE_PATH}?saved=rejected")
 
 

@@ -17,8 +17,21 @@ from bot.portal.web import form_value
 MAX_NEW_QUESTIONS = 50
 MAX_ANSWER_FIELD = 4000
 #: Form fields that are carried from the preview to the confirming POST.
-CARRIED = ("title", "answer", "questions", "remove", "sources", "buttons", "tags", "policy_year", "valid_until",
-           "reviewed_by", "id", "file", "items")
+CARRIED = (
+    "title",
+    "answer",
+    "questions",
+    "remove",
+    "sources",
+    "buttons",
+    "tags",
+    "policy_year",
+    "valid_until",
+    "reviewed_by",
+    "id",
+    "file",
+    "items",
+)
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
@@ -33,7 +46,9 @@ def new_questions(raw: str) -> List[str]:
         raise RequestRejected(400, "too_many_questions", f"一次最多添加{MAX_NEW_QUESTIONS}条问法。")
     for line in lines:
         if len(line) > MAX_QUESTION_CHARS:
-            raise RequestRejected(400, "question_too_long", f"问法“{line[:20]}…”太长：每条最多{MAX_QUESTION_CHARS}个字。")
+            raise RequestRejected(
+                400, "question_too_long", f"问法“{line[:20]}…”太长：每条最多{MAX_QUESTION_CHARS}个字。"
+            )
     return lines
 
 
@@ -62,7 +77,9 @@ def entry_fields(request: Request) -> Tuple[Dict[str, Any], List[str], List[str]
     if "buttons" in form:
         fields["buttons"] = [value for value in _values(request, "buttons") if value.strip()]
     if "tags" in form:
-        fields["tags"] = [tag for tag in _TAG_SPLIT.split(form_value(request, "tags", required=False, max_chars=200)) if tag]
+        fields["tags"] = [
+            tag for tag in _TAG_SPLIT.split(form_value(request, "tags", required=False, max_chars=200)) if tag
+        ]
     if "policy_year" in form:
         year = form_value(request, "policy_year", required=False, max_chars=10).strip()
         if not re.fullmatch(r"20\d\d", year):
@@ -76,7 +93,9 @@ def entry_fields(request: Request) -> Tuple[Dict[str, Any], List[str], List[str]
             except ValueError:
                 raise RequestRejected(400, "bad_date", "有效期应写成 2024-08-31 这样的日期，不需要时留空。") from None
         fields["valid_until"] = until or None
-    add = new_questions(form_value(request, "questions", required=False, max_chars=MAX_NEW_QUESTIONS * (MAX_QUESTION_CHARS + 2)))
+    add = new_questions(
+        form_value(request, "questions", required=False, max_chars=MAX_NEW_QUESTIONS * (MAX_QUESTION_CHARS + 2))
+    )
     remove = _values(request, "remove")
     return fields, add, remove
 

@@ -16,7 +16,10 @@ from bot.portal.faq_views import FAQ_PATH, entry_id_of, history
 from bot.portal.services import blocking, services
 from bot.portal.web import EDITOR_ROLES, redirect, render, require_role
 
-DONE = {"reverted": "已撤销这次修改：条目已恢复到修改前的样子。", "retired": "已停用这个条目。需要时可点“撤销这次修改”恢复。"}
+DONE = {
+    "reverted": "已撤销这次修改：条目已恢复到修改前的样子。",
+    "retired": "已停用这个条目。需要时可点“撤销这次修改”恢复。",
+}
 
 
 def _change_id(raw: str) -> int:
@@ -48,9 +51,16 @@ def register(blueprint: Blueprint) -> None:
         change = await blocking(history().get, _change_id(change_id))
         if change is None:
             raise RequestRejected(404, "unknown_change", "没有这条修改记录。")
-        return render(request, "faq_change.html", status=status, change=change, error=error,
-                      done=DONE.get(request.args.get("done", ""), ""),
-                      diffs=[(part, diff_rows(part.before, part.after)) for part in change.entries], faq_path=FAQ_PATH)
+        return render(
+            request,
+            "faq_change.html",
+            status=status,
+            change=change,
+            error=error,
+            done=DONE.get(request.args.get("done", ""), ""),
+            diffs=[(part, diff_rows(part.before, part.after)) for part in change.entries],
+            faq_path=FAQ_PATH,
+        )
 
     @blueprint.post("/faq/changes/<change_id:str>/revert")
     @require_role(*EDITOR_ROLES)
@@ -62,10 +72,16 @@ def register(blueprint: Blueprint) -> None:
         portal = await services(request)
         user = request.ctx.session.user
         try:
-            committed = await blocking(revert_change, portal.settings.faq_dir, change, user.name, store,
-                                       portal.settings.faq_max_age_days)
+            committed = await blocking(
+                revert_change, portal.settings.faq_dir, change, user.name, store, portal.settings.faq_max_age_days
+            )
         except ReviewError as exc:
             return await change_page(request, change_id, status=400, error=f"未撤销：{exc}")
-        await blocking(portal.audit.record, user.name, "faq_revert", f"faq:{change.entries[0].entry_id}",
-                       f"撤销第{change.id}号修改（第{committed.change_id}号修改）")
+        await blocking(
+            portal.audit.record,
+            user.name,
+            "faq_revert",
+            f"faq:{change.entries[0].entry_id}",
+            f"撤销第{change.id}号修改（第{committed.change_id}号修改）",
+        )
         return redirect(f"{FAQ_PATH}/changes/{committed.change_id}?done=reverted")

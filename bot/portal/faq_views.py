@@ -17,10 +17,19 @@ from sanic.response import HTTPResponse
 from bot import runtime
 from bot.conversation.contact import contact_block
 from bot.errors import RequestRejected, ReviewError
-from bot.faq.editor import Committed, EntryUsage, create_entry, list_entries, move_question, new_entry_id, retire_entry, save_entry
+from bot.faq.editor import (
+    Committed,
+    EntryUsage,
+    create_entry,
+    list_entries,
+    move_question,
+    new_entry_id,
+    retire_entry,
+    save_entry,
+)
+from bot.faq.entry import MAX_ANSWER_CHARS, FaqEntry
 from bot.faq.history import FaqHistory, diff_rows
 from bot.faq.loader import faq_files
-from bot.faq.entry import MAX_ANSWER_CHARS, FaqEntry
 from bot.faq.preview import student_view
 from bot.portal.faq_forms import carried, entry_fields
 from bot.portal.services import blocking, services
@@ -50,14 +59,19 @@ def history() -> FaqHistory:
 
 def _usage(settings) -> List[EntryUsage]:  # noqa: ANN001 - bot.config.Settings
     database = runtime.database()
-    return list_entries(settings.faq_dir, hits_by_faq(database), runtime.feedback_store().totals_by_faq(),
-                        settings.faq_max_age_days)
+    return list_entries(
+        settings.faq_dir, hits_by_faq(database), runtime.feedback_store().totals_by_faq(), settings.faq_max_age_days
+    )
 
 
 def filtered(rows: List[EntryUsage], text: str, stale_only: bool, sort: str) -> List[EntryUsage]:
     needle = text.strip().lower()
     if needle:
-        rows = [r for r in rows if needle in r.entry.id.lower() or needle in r.entry.title.lower() or needle in r.file.lower()]
+        rows = [
+            r
+            for r in rows
+            if needle in r.entry.id.lower() or needle in r.entry.title.lower() or needle in r.file.lower()
+        ]
     if stale_only:
         rows = [r for r in rows if r.stale]
     key: Optional[Callable] = SORTS[sort][1]
@@ -100,36 +114,72 @@ def register(blueprint: Blueprint) -> None:  # noqa: C901 - one route table
         stale_only = request.args.get("stale") == "1"
         portal = await services(request)
         rows = await blocking(_usage, portal.settings)
-        return render(request, "faq_list.html", rows=filtered(rows, text, stale_only, sort), total=len(rows),
-                      stale_total=sum(r.stale for r in rows), sort=sort, sorts=SORTS, q=text, stale_only=stale_only,
-                      faq_path=FAQ_PATH, max_age_days=portal.settings.faq_max_age_days)
+        return render(
+            request,
+            "faq_list.html",
+            rows=filtered(rows, text, stale_only, sort),
+            total=len(rows),
+            stale_total=sum(r.stale for r in rows),
+            sort=sort,
+            sorts=SORTS,
+            q=text,
+            stale_only=stale_only,
+            faq_path=FAQ_PATH,
+            max_age_days=portal.settings.faq_max_age_days,
+        )
 
-    async def show_entry(request: Request, entry_id: str, status: int = 200, error: str = "", saved: str = "",
-                         form: Optional[Dict[str, object]] = None) -> HTTPResponse:
+    async def show_entry(
+        request: Request,
+        entry_id: str,
+        status: int = 200,
+        error: str = "",
+        saved: str = "",
+        form: Optional[Dict[str, object]] = None,
+    ) -> HTTPResponse:
         portal = await services(request)
         rows = await blocking(_usage, portal.settings)
         row = next((r for r in rows if r.entry.id == entry_id), None)
         if row is None:
             raise RequestRejected(404, "unknown_entry", "没有这个FAQ条目。")
         entries = {r.entry.id: r.entry for r in rows}
-        return render(request, "faq_entry.html", status=status, row=row, entry=row.entry, error=error, saved=saved,
-                      form=form or {}, others=[e for e in by_title(entries) if e.id != entry_id],
-                      preview=preview_of(portal.settings, row.entry, entries), faq_path=FAQ_PATH,
-                      max_answer_chars=MAX_ANSWER_CHARS, policy_year=portal.settings.policy_year,
-                      max_age_days=portal.settings.faq_max_age_days)
+        return render(
+            request,
+            "faq_entry.html",
+            status=status,
+            row=row,
+            entry=row.entry,
+            error=error,
+            saved=saved,
+            form=form or {},
+            others=[e for e in by_title(entries) if e.id != entry_id],
+            preview=preview_of(portal.settings, row.entry, entries),
+            faq_path=FAQ_PATH,
+            max_answer_chars=MAX_ANSWER_CHARS,
+            policy_year=portal.settings.policy_year,
+            max_age_days=portal.settings.faq_max_age_days,
+        )
 
     @blueprint.get("/faq/<entry_id:str>")
     @require_role(*EDITOR_ROLES)
     async def entry_page(request: Request, entry_id: str) -> HTTPResponse:
         return await show_entry(request, entry_id_of(entry_id), saved=SAVED.get(request.args.get("saved", ""), ""))
 
-    async def show_preview(request: Request, committed: Committed, entry_id: str, action: str, title: str) -> HTTPResponse:
+    async def show_preview(
+        request: Request, committed: Committed, entry_id: str, action: str, title: str
+    ) -> HTTPResponse:
         portal = await services(request)
         entry = committed.saved[entry_id]
-        return render(request, "faq_preview.html", title=title, action=action, entry=entry,
-                      diffs=[(part, diff_rows(part.before, part.after)) for part in committed.entries],
-                      preview=preview_of(portal.settings, entry, committed.saved), fields=carried(request),
-                      faq_path=FAQ_PATH)
+        return render(
+            request,
+            "faq_preview.html",
+            title=title,
+            action=action,
+            entry=entry,
+            diffs=[(part, diff_rows(part.before, part.after)) for part in committed.entries],
+            preview=preview_of(portal.settings, entry, committed.saved),
+            fields=carried(request),
+            faq_path=FAQ_PATH,
+        )
 
     @blueprint.post("/faq/<entry_id:str>")
     @require_role(*EDITOR_ROLES)
@@ -144,15 +194,28 @@ def register(blueprint: Blueprint) -> None:  # noqa: C901 - one route table
             fields, add, remove = entry_fields(request)
             if (request.form or {}).get("back"):
                 return await show_entry(request, entry_id, form=form)
-            committed = await blocking(save_entry, portal.settings.faq_dir, entry_id, user.name, fields, add, remove,
-                                       history(), dry_run=not confirm, max_age_days=portal.settings.faq_max_age_days)
+            committed = await blocking(
+                save_entry,
+                portal.settings.faq_dir,
+                entry_id,
+                user.name,
+                fields,
+                add,
+                remove,
+                history(),
+                dry_run=not confirm,
+                max_age_days=portal.settings.faq_max_age_days,
+            )
         except (ReviewError, RequestRejected) as exc:
             return await show_entry(request, entry_id, status=400, error=f"未保存：{refusal(exc)}", form=form)
         if not confirm:
             return await show_preview(request, committed, entry_id, f"{FAQ_PATH}/{entry_id}", "确认修改")
         saved = committed.saved[entry_id]
-        detail = f"第{committed.change_id}号修改：问法 {len(saved.questions)} 条" + (f"，新增 {len(add)} 条" if add else "") + \
-            (f"，删除 {len(remove)} 条" if remove else "")
+        detail = (
+            f"第{committed.change_id}号修改：问法 {len(saved.questions)} 条"
+            + (f"，新增 {len(add)} 条" if add else "")
+            + (f"，删除 {len(remove)} 条" if remove else "")
+        )
         await blocking(portal.audit.record, user.name, "faq_save", f"faq:{entry_id}", detail)
         return redirect(f"{FAQ_PATH}/{entry_id}?saved=1")
 
@@ -167,12 +230,25 @@ def register(blueprint: Blueprint) -> None:  # noqa: C901 - one route table
         try:
             if not target:
                 raise ReviewError("请选择要移到哪个条目。")
-            committed = await blocking(move_question, portal.settings.faq_dir, question, entry_id, entry_id_of(target),
-                                       user.name, history(), portal.settings.faq_max_age_days)
+            committed = await blocking(
+                move_question,
+                portal.settings.faq_dir,
+                question,
+                entry_id,
+                entry_id_of(target),
+                user.name,
+                history(),
+                portal.settings.faq_max_age_days,
+            )
         except (ReviewError, RequestRejected) as exc:
             return await show_entry(request, entry_id, status=400, error=f"未移动：{refusal(exc)}")
-        await blocking(portal.audit.record, user.name, "faq_move", f"faq:{entry_id}",
-                       f"第{committed.change_id}号修改：问法移到 {target}")
+        await blocking(
+            portal.audit.record,
+            user.name,
+            "faq_move",
+            f"faq:{entry_id}",
+            f"第{committed.change_id}号修改：问法移到 {target}",
+        )
         return redirect(f"{FAQ_PATH}/{entry_id}?saved=moved")
 
     @blueprint.post("/faq/<entry_id:str>/retire")
@@ -184,15 +260,23 @@ def register(blueprint: Blueprint) -> None:  # noqa: C901 - one route table
         try:
             if (request.form or {}).get("confirm") != "yes":
                 raise ReviewError("请先勾选“我确认停用这个条目”。")
-            committed = await blocking(retire_entry, portal.settings.faq_dir, entry_id, user.name, history(),
-                                       portal.settings.faq_max_age_days)
+            committed = await blocking(
+                retire_entry, portal.settings.faq_dir, entry_id, user.name, history(), portal.settings.faq_max_age_days
+            )
         except ReviewError as exc:
             return await show_entry(request, entry_id, status=400, error=f"未停用：{exc}")
-        await blocking(portal.audit.record, user.name, "faq_retire", f"faq:{entry_id}", f"第{committed.change_id}号修改")
+        await blocking(
+            portal.audit.record, user.name, "faq_retire", f"faq:{entry_id}", f"第{committed.change_id}号修改"
+        )
         return redirect(f"{FAQ_PATH}/changes/{committed.change_id}?done=retired")
 
-    async def show_new(request: Request, status: int = 200, error: str = "", form: Optional[Dict[str, List[str]]] = None,
-                       items: str = "") -> HTTPResponse:
+    async def show_new(
+        request: Request,
+        status: int = 200,
+        error: str = "",
+        form: Optional[Dict[str, List[str]]] = None,
+        items: str = "",
+    ) -> HTTPResponse:
         portal = await services(request)
         entries = dict(runtime.faq_catalog().snapshot().by_id)
         if form is None:
@@ -200,9 +284,18 @@ def register(blueprint: Blueprint) -> None:  # noqa: C901 - one route table
             if items:
                 texts = await blocking(_item_texts, items)
                 form["questions"] = ["\n".join(texts)]
-        return render(request, "faq_new.html", status=status, error=error, form=form, items=items,
-                      entries=by_title(entries), files=[p.name for p in faq_files(portal.settings.faq_dir)],
-                      faq_path=FAQ_PATH, max_answer_chars=MAX_ANSWER_CHARS)
+        return render(
+            request,
+            "faq_new.html",
+            status=status,
+            error=error,
+            form=form,
+            items=items,
+            entries=by_title(entries),
+            files=[p.name for p in faq_files(portal.settings.faq_dir)],
+            faq_path=FAQ_PATH,
+            max_answer_chars=MAX_ANSWER_CHARS,
+        )
 
     @blueprint.get("/faq/new")
     @require_role(*EDITOR_ROLES)
@@ -224,15 +317,28 @@ def register(blueprint: Blueprint) -> None:  # noqa: C901 - one route table
             if (request.form or {}).get("back"):
                 return await show_new(request, form=form, items=items)
             entry_id = entry_id or await blocking(new_entry_id, portal.settings.faq_dir)
-            committed = await blocking(create_entry, portal.settings.faq_dir, file_name, dict(fields, id=entry_id, questions=add),
-                                       user.name, history(), dry_run=not confirm, max_age_days=portal.settings.faq_max_age_days)
+            committed = await blocking(
+                create_entry,
+                portal.settings.faq_dir,
+                file_name,
+                dict(fields, id=entry_id, questions=add),
+                user.name,
+                history(),
+                dry_run=not confirm,
+                max_age_days=portal.settings.faq_max_age_days,
+            )
         except (ReviewError, RequestRejected) as exc:
             return await show_new(request, status=400, error=f"未新建：{refusal(exc)}", form=form, items=items)
         if not confirm:
             return await show_preview(request, committed, entry_id, f"{FAQ_PATH}/new", "确认新建条目")
         marked = await blocking(_mark_items, items, entry_id, committed.saved, user.name) if items else 0
-        await blocking(portal.audit.record, user.name, "faq_create", f"faq:{entry_id}",
-                       f"第{committed.change_id}号修改：问法 {len(add)} 条" + (f"，来自待处理问题 {marked} 条" if items else ""))
+        await blocking(
+            portal.audit.record,
+            user.name,
+            "faq_create",
+            f"faq:{entry_id}",
+            f"第{committed.change_id}号修改：问法 {len(add)} 条" + (f"，来自待处理问题 {marked} 条" if items else ""),
+        )
         return redirect(f"{FAQ_PATH}/{entry_id}?saved=created")
 
 
@@ -258,5 +364,3 @@ def _mark_items(items: str, entry_id: str, saved: Dict[str, FaqEntry], editor: s
     ids = [int(i) for i in items.split(",")]
     store.decide(ids, "accepted", decided_by=editor, faq_id=entry_id, known_faq_ids=saved)
     return store.mark_applied(ids)
-
-

@@ -19,15 +19,17 @@ from sanic.response import HTTPResponse
 from bot import runtime
 from bot.handoff.store import MAX_REPLY_CHARS, HandoffConflict, HandoffUnavailable, UnknownHandoff
 from bot.leads.facts import merged_slots, student_facts
-from bot.portal.web import LEAD_ROLES
 from bot.portal.markdown_html import render_inline, render_markdown, split_first_line
 from bot.portal.services import blocking, services
-from bot.portal.web import PREFIX, error_page, form_value, redirect, render, require_role
+from bot.portal.web import LEAD_ROLES, PREFIX, error_page, form_value, redirect, render, require_role
 from bot.storage.conversations import TranscriptUnavailable, read_slots, read_transcript
 
 PATH = f"{PREFIX}/handoff"
-SAVED = {"taken": "已接入：学生会在对话窗口看到“工作人员已接入”。助手在您结束前不会回答。",
-         "sent": "已发送。", "released": "已结束：助手已恢复回答，学生收到了说明。"}
+SAVED = {
+    "taken": "已接入：学生会在对话窗口看到“工作人员已接入”。助手在您结束前不会回答。",
+    "sent": "已发送。",
+    "released": "已结束：助手已恢复回答，学生收到了说明。",
+}
 
 
 def _transcript(tracker_store: str, sender: str) -> Tuple[list, str]:
@@ -69,12 +71,24 @@ def register(blueprint: Blueprint) -> None:
         turns, transcript_error = await blocking(_transcript, portal.settings.tracker_store, handoff.sender_id)
         facts, facts_error = await blocking(_facts, portal.settings.tracker_store, handoff.sender_id)
         template = "_handoff_transcript.html" if request.args.get("part") == "transcript" else "handoff.html"
-        return render(request, template, handoff=handoff, turns=turns, transcript_error=transcript_error, facts=facts,
-                      facts_error=facts_error, path=PATH, max_reply_chars=MAX_REPLY_CHARS,
-                      saved=SAVED.get(request.args.get("saved", ""), ""), mine=handoff.taken_by == request.ctx.session.user.name,
-                      **_markdown())
+        return render(
+            request,
+            template,
+            handoff=handoff,
+            turns=turns,
+            transcript_error=transcript_error,
+            facts=facts,
+            facts_error=facts_error,
+            path=PATH,
+            max_reply_chars=MAX_REPLY_CHARS,
+            saved=SAVED.get(request.args.get("saved", ""), ""),
+            mine=handoff.taken_by == request.ctx.session.user.name,
+            **_markdown(),
+        )
 
-    async def act(request: Request, handoff_id: int, action: str, saved: str, operation: Any, detail: str = "") -> HTTPResponse:
+    async def act(
+        request: Request, handoff_id: int, action: str, saved: str, operation: Any, detail: str = ""
+    ) -> HTTPResponse:
         portal = await services(request)
         name = request.ctx.session.user.name
         try:
@@ -89,20 +103,31 @@ def register(blueprint: Blueprint) -> None:
     @blueprint.post("/handoff/<handoff_id:int>/take")
     @require_role(*LEAD_ROLES)
     async def take(request: Request, handoff_id: int) -> HTTPResponse:
-        return await act(request, handoff_id, "handoff_take", "taken", lambda service, name: service.take(handoff_id, name))
+        return await act(
+            request, handoff_id, "handoff_take", "taken", lambda service, name: service.take(handoff_id, name)
+        )
 
     @blueprint.post("/handoff/<handoff_id:int>/reply")
     @require_role(*LEAD_ROLES)
     async def reply(request: Request, handoff_id: int) -> HTTPResponse:
         text = form_value(request, "text", max_chars=MAX_REPLY_CHARS)
-        return await act(request, handoff_id, "handoff_reply", "sent", lambda service, name: service.reply(handoff_id, name, text),
-                         f"{len(text.strip())} 字")
+        return await act(
+            request,
+            handoff_id,
+            "handoff_reply",
+            "sent",
+            lambda service, name: service.reply(handoff_id, name, text),
+            f"{len(text.strip())} 字",
+        )
 
     @blueprint.post("/handoff/<handoff_id:int>/release")
     @require_role(*LEAD_ROLES)
     async def release(request: Request, handoff_id: int) -> HTTPResponse:
         is_admin = request.ctx.session.user.role == "admin"
-        return await act(request, handoff_id, "handoff_release", "released",
-                         lambda service, name: service.release(handoff_id, name, is_admin))
-
-
+        return await act(
+            request,
+            handoff_id,
+            "handoff_release",
+            "released",
+            lambda service, name: service.release(handoff_id, name, is_admin),
+        )

@@ -10,27 +10,41 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.clock import today
 from bot.errors import RequestRejected
+from bot.lang.timefmt import CHINA
+from bot.leads.erasure import erase_leads
 from bot.leads.export import export_csv
 from bot.leads.facts import merged_slots, student_facts
-from bot.leads.erasure import erase_leads
-from bot.clock import today
-from bot.leads.records import (ENLIST_PLACES, NO_OWNER, STATUSES, STUDENT_STATUSES, SUBMITTED_FIELDS, WITHDRAWN,
-                             WORKFLOW_STATUSES, Lead, Submission)
-from bot.portal import lead_work_views
 from bot.leads.query import DUE_TODAY, parse_query
-from bot.portal.web import LEAD_ROLES, LIST_PATH
+from bot.leads.records import (
+    ENLIST_PLACES,
+    NO_OWNER,
+    STATUSES,
+    STUDENT_STATUSES,
+    SUBMITTED_FIELDS,
+    WITHDRAWN,
+    WORKFLOW_STATUSES,
+    Lead,
+    Submission,
+)
+from bot.portal import lead_work_views
 from bot.portal.lead_work_views import audit, owner_names, workflow
-from bot.portal.services import blocking, services
 from bot.portal.markdown_html import render_inline, render_markdown, split_first_line
-from bot.portal.web import NO_STORE, error_page, form_value, redirect, render, require_role
-from bot.lang.timefmt import CHINA
+from bot.portal.services import blocking, services
+from bot.portal.web import LEAD_ROLES, LIST_PATH, NO_STORE, error_page, form_value, redirect, render, require_role
 from bot.storage.conversations import TranscriptUnavailable, Turn, read_slots, read_transcript
 
 PER_PAGE = 20
 MAX_NOTE_CHARS = 2000
-SAVED = {"status": "状态已更新。", "note": "备注已保存。", "erased": "个人信息已删除。", "owner": "负责人已更新。",
-         "follow_up": "回访日期已更新。", "merged": "已合并：重复线索的提交记录和备注已移到这条线索。"}
+SAVED = {
+    "status": "状态已更新。",
+    "note": "备注已保存。",
+    "erased": "个人信息已删除。",
+    "owner": "负责人已更新。",
+    "follow_up": "回访日期已更新。",
+    "merged": "已合并：重复线索的提交记录和备注已移到这条线索。",
+}
 
 
 def register(blueprint: Blueprint) -> None:
@@ -46,11 +60,27 @@ def register(blueprint: Blueprint) -> None:
         counts = await blocking(portal.leads.counts_by_status, query.criteria)
         duplicated = await blocking(workflow(portal).duplicated, page.leads)
         changed = request.args.get("changed", "")
-        saved = f"已批量修改 {int(changed)} 条线索。" if request.args.get("saved") == "bulk" and changed.isdigit() else ""
-        return render(request, "leads.html", query=query, page=page, counts=counts, statuses=STATUSES,
-                      workflow_statuses=WORKFLOW_STATUSES, student_statuses=STUDENT_STATUSES, enlist_places=ENLIST_PLACES,
-                      list_path=LIST_PATH, today=day, duplicated=duplicated, owners=await owner_names(portal),
-                      no_owner=NO_OWNER, due_today=DUE_TODAY, saved=saved)
+        saved = (
+            f"已批量修改 {int(changed)} 条线索。" if request.args.get("saved") == "bulk" and changed.isdigit() else ""
+        )
+        return render(
+            request,
+            "leads.html",
+            query=query,
+            page=page,
+            counts=counts,
+            statuses=STATUSES,
+            workflow_statuses=WORKFLOW_STATUSES,
+            student_statuses=STUDENT_STATUSES,
+            enlist_places=ENLIST_PLACES,
+            list_path=LIST_PATH,
+            today=day,
+            duplicated=duplicated,
+            owners=await owner_names(portal),
+            no_owner=NO_OWNER,
+            due_today=DUE_TODAY,
+            saved=saved,
+        )
 
     @blueprint.get("/leads/<lead_id:int>")
     @require_role(*LEAD_ROLES)
@@ -63,12 +93,27 @@ def register(blueprint: Blueprint) -> None:
         conversations = await blocking(_conversations, portal.settings.tracker_store, senders)
         facts, facts_error = await blocking(_facts, portal.settings.tracker_store, senders)
         work = workflow(portal)
-        return render(request, "lead.html", lead=lead, submissions=submissions, notes=notes, conversations=conversations,
-                      statuses=WORKFLOW_STATUSES, saved=SAVED.get(request.args.get("saved", ""), ""),
-                      max_note_chars=MAX_NOTE_CHARS, list_path=LIST_PATH, submitted_fields=SUBMITTED_FIELDS,
-                      history=await blocking(work.history, lead_id), duplicates=await blocking(work.possible_duplicates, lead),
-                      merged_from=await blocking(work.merged_from, lead_id), owners=await owner_names(portal),
-                      no_owner=NO_OWNER, today=today(portal.settings), facts=facts, facts_error=facts_error)
+        return render(
+            request,
+            "lead.html",
+            lead=lead,
+            submissions=submissions,
+            notes=notes,
+            conversations=conversations,
+            statuses=WORKFLOW_STATUSES,
+            saved=SAVED.get(request.args.get("saved", ""), ""),
+            max_note_chars=MAX_NOTE_CHARS,
+            list_path=LIST_PATH,
+            submitted_fields=SUBMITTED_FIELDS,
+            history=await blocking(work.history, lead_id),
+            duplicates=await blocking(work.possible_duplicates, lead),
+            merged_from=await blocking(work.merged_from, lead_id),
+            owners=await owner_names(portal),
+            no_owner=NO_OWNER,
+            today=today(portal.settings),
+            facts=facts,
+            facts_error=facts_error,
+        )
 
     @blueprint.get("/leads/<lead_id:int>/conversations/<number:int>")
     @require_role(*LEAD_ROLES)
@@ -80,8 +125,17 @@ def register(blueprint: Blueprint) -> None:
         if lead.erased or not 1 <= number <= len(senders):
             return error_page(request, 404, "没有这次对话。")
         found = (await blocking(_conversations, portal.settings.tracker_store, [senders[number - 1]]))[0]
-        return render(request, "conversation.html", lead=lead, number=number, conversation=found, list_path=LIST_PATH,
-                      markdown=render_markdown, inline=render_inline, split=split_first_line)
+        return render(
+            request,
+            "conversation.html",
+            lead=lead,
+            number=number,
+            conversation=found,
+            list_path=LIST_PATH,
+            markdown=render_markdown,
+            inline=render_inline,
+            split=split_first_line,
+        )
 
     @blueprint.post("/leads/<lead_id:int>/status")
     @require_role(*LEAD_ROLES)
@@ -91,7 +145,9 @@ def register(blueprint: Blueprint) -> None:
             raise RequestRejected(400, "bad_status", "状态取值无效。")
         portal = await services(request)
         previous = await blocking(portal.leads.set_status, lead_id, status, request.ctx.session.user.name)
-        await audit(request, portal, "status_change", lead_id, f"{STATUSES.get(previous, previous)} → {STATUSES[status]}")
+        await audit(
+            request, portal, "status_change", lead_id, f"{STATUSES.get(previous, previous)} → {STATUSES[status]}"
+        )
         return redirect(f"{LIST_PATH}/{lead_id}?saved=status")
 
     @blueprint.post("/leads/<lead_id:int>/notes")
@@ -118,9 +174,14 @@ def register(blueprint: Blueprint) -> None:
         lead = await blocking(portal.leads.get, lead_id)
         if not lead.erased:
             erased = await blocking(erase_leads, portal.leads, portal.settings.tracker_store, [lead_id], WITHDRAWN)
-            await blocking(portal.audit.record, request.ctx.session.user.name, "lead_erase", f"lead:{lead_id}",
-                           f"{lead.reference}; 提交记录 {len(erased.references)} 条; 对话 {erased.conversations} 个"
-                           + ("" if erased.redacted else "（对话记录未能清除）"))
+            await blocking(
+                portal.audit.record,
+                request.ctx.session.user.name,
+                "lead_erase",
+                f"lead:{lead_id}",
+                f"{lead.reference}; 提交记录 {len(erased.references)} 条; 对话 {erased.conversations} 个"
+                + ("" if erased.redacted else "（对话记录未能清除）"),
+            )
         return redirect(f"{LIST_PATH}/{lead_id}?saved=erased")
 
     @blueprint.post("/leads/export")
@@ -129,8 +190,9 @@ def register(blueprint: Blueprint) -> None:
         portal = await services(request)
         query = parse_query(request.form or {}, today(portal.settings))
         count, body = await blocking(export_csv, portal.leads, portal.settings.tracker_store, query.criteria)
-        await blocking(portal.audit.record, request.ctx.session.user.name, "export", None,
-                       f"{count} 条; 筛选: {query.describe()}")
+        await blocking(
+            portal.audit.record, request.ctx.session.user.name, "export", None, f"{count} 条; 筛选: {query.describe()}"
+        )
         filename = dt.datetime.now(CHINA).strftime("leads-%Y%m%d-%H%M.csv")
         headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'}
         return response.raw(body, headers=headers, content_type="text/csv; charset=utf-8")

@@ -12,12 +12,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.errors import RequestRejected
+from bot.leads.query import parse_day
 from bot.leads.records import NO_OWNER, STATUSES, WORKFLOW_STATUSES
 from bot.leads.workflow import MAX_BULK, LeadWorkflow
-from bot.leads.query import parse_day
-from bot.portal.web import LEAD_ROLES, LIST_PATH
 from bot.portal.services import PortalServices, blocking, services
-from bot.portal.web import form_value, redirect, require_role
+from bot.portal.web import LEAD_ROLES, LIST_PATH, form_value, redirect, require_role
 
 
 def workflow(portal: PortalServices) -> LeadWorkflow:
@@ -98,7 +97,13 @@ def register(blueprint: Blueprint) -> None:
         if status:
             previous = await blocking(work.bulk_status, ids, status, actor)
             for lead_id, before in previous.items():
-                await audit(request, portal, "status_change", lead_id, f"{STATUSES.get(before, before)} → {STATUSES[status]}（批量）")
+                await audit(
+                    request,
+                    portal,
+                    "status_change",
+                    lead_id,
+                    f"{STATUSES.get(before, before)} → {STATUSES[status]}（批量）",
+                )
             changed |= set(previous)
         if owner_field:
             owners = await blocking(work.bulk_owner, ids, owner)
@@ -117,6 +122,11 @@ def register(blueprint: Blueprint) -> None:
         portal = await services(request)
         kept, duplicate = await blocking(portal.leads.get, lead_id), await blocking(portal.leads.get, int(other))
         merged = await blocking(workflow(portal).merge, lead_id, int(other))
-        await audit(request, portal, "lead_merge", lead_id,
-                    f"{duplicate.reference} 并入 {kept.reference}; 提交记录 {merged.submissions} 条; 备注 {merged.notes} 条")
+        await audit(
+            request,
+            portal,
+            "lead_merge",
+            lead_id,
+            f"{duplicate.reference} 并入 {kept.reference}; 提交记录 {merged.submissions} 条; 备注 {merged.notes} 条",
+        )
         return redirect(f"{LIST_PATH}/{lead_id}?saved=merged")

@@ -18,7 +18,9 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-ALLOWED_TAGS = frozenset({"p", "strong", "em", "b", "i", "ul", "ol", "li", "a", "code", "pre", "br", "blockquote", "hr", "div"})
+ALLOWED_TAGS = frozenset(
+    {"p", "strong", "em", "b", "i", "ul", "ol", "li", "a", "code", "pre", "br", "blockquote", "hr", "div"}
+)
 _SAFE_HREF = re.compile(r"^(https?://|mailto:|tel:)", re.IGNORECASE)
 #: A bot message longer than this (or of more than one paragraph) is collapsed to its first line.
 COLLAPSE_CHARS = 90

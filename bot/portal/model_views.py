@@ -14,10 +14,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.errors import ModelBusyError
-from bot.models.registry import current_model, model_info, previous_model
-from bot.models.control import BUSY, ModelControl
-from bot.portal.services import blocking, services
 from bot.lang.timefmt import local_text
+from bot.models.control import BUSY, ModelControl
+from bot.models.registry import current_model, model_info, previous_model
+from bot.portal.services import blocking, services
 from bot.portal.web import EDITOR_ROLES, NO_STORE, PREFIX, redirect, render, require_role
 
 MODEL_PATH = f"{PREFIX}/model"
@@ -48,8 +48,13 @@ def _models(control_: ModelControl) -> Dict[str, Any]:
         status["started_at"] = local_text(dt.datetime.fromisoformat(str(status["started_at"])), with_seconds=True)
     except (KeyError, ValueError):
         status.pop("started_at", None)
-    return {"current": current.name if current else "", "previous": previous.name if previous else "", "status": status,
-            "current_info": describe(control_.settings, current), "previous_info": describe(control_.settings, previous)}
+    return {
+        "current": current.name if current else "",
+        "previous": previous.name if previous else "",
+        "status": status,
+        "current_info": describe(control_.settings, current),
+        "previous_info": describe(control_.settings, previous),
+    }
 
 
 def describe(settings: Any, model: Any) -> str:
@@ -70,16 +75,30 @@ def describe(settings: Any, model: Any) -> str:
 def register(blueprint: Blueprint) -> None:
     async def show(request: Request, status: int = 200, error: str = "", done: str = "") -> HTTPResponse:
         models = await blocking(_models, control(request))
-        return render(request, "model.html", status=status, error=error, done=done, job=models["status"],
-                      current=models["current"], previous=models["previous"], current_info=models["current_info"],
-                      previous_info=models["previous_info"], states=STATE_NAMES_ZH,
-                      trainings=TRAINING_NAMES_ZH, refresh=REFRESH_SECONDS, model_path=MODEL_PATH)
+        return render(
+            request,
+            "model.html",
+            status=status,
+            error=error,
+            done=done,
+            job=models["status"],
+            current=models["current"],
+            previous=models["previous"],
+            current_info=models["current_info"],
+            previous_info=models["previous_info"],
+            states=STATE_NAMES_ZH,
+            trainings=TRAINING_NAMES_ZH,
+            refresh=REFRESH_SECONDS,
+            model_path=MODEL_PATH,
+        )
 
     @blueprint.get("/model")
     @require_role(*EDITOR_ROLES)
     async def model_page(request: Request) -> HTTPResponse:
-        done = {"started": "已开始更新模型，本页会自动刷新显示进度（约需几分钟）。",
-                "rolled_back": "已回退到上一个模型。"}.get(request.args.get("done", ""), "")
+        done = {
+            "started": "已开始更新模型，本页会自动刷新显示进度（约需几分钟）。",
+            "rolled_back": "已回退到上一个模型。",
+        }.get(request.args.get("done", ""), "")
         return await show(request, done=done)
 
     @blueprint.get("/model/status.json")

@@ -16,14 +16,14 @@ from sanic.response import HTTPResponse
 
 from bot import runtime
 from bot.errors import RequestRejected, ReviewError
-from bot.faq.history import FaqHistory
 from bot.faq.entry import FaqEntry
-from bot.review.items import DECISIONS, KIND_NAMES_ZH, KINDS, MISSED_KINDS, STATE_NAMES_ZH, STATES
-from bot.review.patch import ApplyResult, Patch, apply_patch, build_patch
-from bot.review.store import ItemFilter, ReviewStore
+from bot.faq.history import FaqHistory
 from bot.leads.query import parse_day
 from bot.portal.services import blocking, services
 from bot.portal.web import EDITOR_ROLES, PREFIX, form_value, redirect, render, require_role
+from bot.review.items import DECISIONS, KIND_NAMES_ZH, KINDS, MISSED_KINDS, STATE_NAMES_ZH, STATES
+from bot.review.patch import ApplyResult, Patch, apply_patch, build_patch
+from bot.review.store import ItemFilter, ReviewStore
 
 QUEUE_PATH = f"{PREFIX}/review"
 GROUPS_PER_PAGE = 25
@@ -65,8 +65,11 @@ def parse_scope(args: Mapping[str, Any]) -> ItemFilter:
 
 def scope_query(args: Mapping[str, Any], scope: ItemFilter) -> str:
     """The filter as a query string to keep on the state links ("" without a filter)."""
-    parts = {"kind": (args.get("kind") or "").strip(), "from": scope.start.isoformat() if scope.start else "",
-             "to": scope.end.isoformat() if scope.end else ""}
+    parts = {
+        "kind": (args.get("kind") or "").strip(),
+        "from": scope.start.isoformat() if scope.start else "",
+        "to": scope.end.isoformat() if scope.end else "",
+    }
     return urlencode({key: value for key, value in parts.items() if value})
 
 
@@ -89,17 +92,21 @@ def _entries() -> Dict[str, FaqEntry]:
     return dict(runtime.faq_catalog().snapshot().by_id)
 
 
-def _queue_page(store: ReviewStore, state: str, page: int, scope: ItemFilter) -> Tuple[list, int, int, Patch, Dict[str, int]]:
+def _queue_page(
+    store: ReviewStore, state: str, page: int, scope: ItemFilter
+) -> Tuple[list, int, int, Patch, Dict[str, int]]:
     groups = store.groups(states=(state,), scope=scope)
     pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
-    shown = groups[(page - 1) * GROUPS_PER_PAGE: page * GROUPS_PER_PAGE]
+    shown = groups[(page - 1) * GROUPS_PER_PAGE : page * GROUPS_PER_PAGE]
     return shown, len(groups), pages, build_patch(store), store.counts_by_state(scope)
 
 
 def patch_rows(patch: Patch, entries: Mapping[str, FaqEntry]) -> List[Tuple[str, str, List[str]]]:
     """The patch as staff read it: (entry title, entry id, phrasings to add), by title."""
-    rows = [(entries[faq_id].title if faq_id in entries else faq_id, faq_id, questions)
-            for faq_id, questions in patch.phrasings.items()]
+    rows = [
+        (entries[faq_id].title if faq_id in entries else faq_id, faq_id, questions)
+        for faq_id, questions in patch.phrasings.items()
+    ]
     return sorted(rows)
 
 
@@ -115,27 +122,59 @@ def _apply(store: ReviewStore, faq_dir, max_age_days: int, editor: str) -> Tuple
 
 
 def register(blueprint: Blueprint) -> None:
-    async def show(request: Request, state: str, page: int, status: int = 200, error: str = "", done: str = "",
-                   scope: Optional[ItemFilter] = None) -> HTTPResponse:
+    async def show(
+        request: Request,
+        state: str,
+        page: int,
+        status: int = 200,
+        error: str = "",
+        done: str = "",
+        scope: Optional[ItemFilter] = None,
+    ) -> HTTPResponse:
         store = runtime.review_store()
         scope = scope or ItemFilter()
         groups, total, pages, patch, counts = await blocking(_queue_page, store, state, page, scope)
         entries = await blocking(_entries)
         return render(
-            request, "review.html", status=status, groups=groups, total=total, page=page, pages=pages, state=state,
-            states=STATE_NAMES_ZH, kinds=KIND_NAMES_ZH, kind_filters=KIND_FILTER_NAMES_ZH, entries=entries, patch=patch,
-            patch_rows=patch_rows(patch, entries), error=error, done=done, counts=counts, scope=scope,
+            request,
+            "review.html",
+            status=status,
+            groups=groups,
+            total=total,
+            page=page,
+            pages=pages,
+            state=state,
+            states=STATE_NAMES_ZH,
+            kinds=KIND_NAMES_ZH,
+            kind_filters=KIND_FILTER_NAMES_ZH,
+            entries=entries,
+            patch=patch,
+            patch_rows=patch_rows(patch, entries),
+            error=error,
+            done=done,
+            counts=counts,
+            scope=scope,
             kind=(request.args.get("kind") or "").strip() if scope.active else "",
-            filter_query=scope_query(request.args, scope), examples_shown=EXAMPLES_SHOWN, queue_path=QUEUE_PATH,
+            filter_query=scope_query(request.args, scope),
+            examples_shown=EXAMPLES_SHOWN,
+            queue_path=QUEUE_PATH,
         )
 
     @blueprint.get("/review")
     @require_role(*EDITOR_ROLES)
     async def queue(request: Request) -> HTTPResponse:
         done = request.args.get("done", "")
-        messages = {"decided": "已保存处理结果。", "applied": "已把采纳的问法写入FAQ文件。请到“更新模型”让机器人学会这些问法。"}
-        return await show(request, parse_state(request.args.get("state")), parse_page(request.args.get("page")),
-                          done=messages.get(done, ""), scope=parse_scope(request.args))
+        messages = {
+            "decided": "已保存处理结果。",
+            "applied": "已把采纳的问法写入FAQ文件。请到“更新模型”让机器人学会这些问法。",
+        }
+        return await show(
+            request,
+            parse_state(request.args.get("state")),
+            parse_page(request.args.get("page")),
+            done=messages.get(done, ""),
+            scope=parse_scope(request.args),
+        )
 
     @blueprint.post("/review/decide")
     @require_role(*EDITOR_ROLES)
@@ -148,12 +187,20 @@ def register(blueprint: Blueprint) -> None:
         store = runtime.review_store()
         try:
             entries = await blocking(_entries)
-            changed = await blocking(store.decide, ids, decision, decided_by=user.name,
-                                     faq_id=faq_id if decision == "accepted" else None, known_faq_ids=entries)
+            changed = await blocking(
+                store.decide,
+                ids,
+                decision,
+                decided_by=user.name,
+                faq_id=faq_id if decision == "accepted" else None,
+                known_faq_ids=entries,
+            )
         except ReviewError as exc:
             return await show(request, state, 1, status=400, error=str(exc))
         portal = await services(request)
-        detail = f"{DECISION_NAMES_ZH.get(decision, decision)} {changed}条" + (f" → {faq_id}" if decision == "accepted" else "")
+        detail = f"{DECISION_NAMES_ZH.get(decision, decision)} {changed}条" + (
+            f" → {faq_id}" if decision == "accepted" else ""
+        )
         await blocking(portal.audit.record, user.name, "review_decide", f"review:{ids[0]}", detail)
         return redirect(f"{QUEUE_PATH}?state={state}&done=decided")
 
@@ -163,8 +210,9 @@ def register(blueprint: Blueprint) -> None:
         portal = await services(request)
         user = request.ctx.session.user
         try:
-            patch, result, marked = await blocking(_apply, runtime.review_store(), portal.settings.faq_dir,
-                                                   portal.settings.faq_max_age_days, user.name)
+            patch, result, marked = await blocking(
+                _apply, runtime.review_store(), portal.settings.faq_dir, portal.settings.faq_max_age_days, user.name
+            )
         except ReviewError as exc:
             return await show(request, "accepted", 1, status=400, error=f"未写入任何文件：{exc}")
         added = sum(len(questions) for questions in result.added.values())

@@ -40,7 +40,9 @@ class PortalServices:
             settings=settings,
             accounts=AccountStore(database),
             sessions=SessionStore(database, secret_key(settings), dt.timedelta(minutes=settings.session_idle_minutes)),
-            limiter=LoginLimiter(database, LoginLimits(settings.login_failures_per_user, settings.login_failures_per_client)),
+            limiter=LoginLimiter(
+                database, LoginLimits(settings.login_failures_per_user, settings.login_failures_per_client)
+            ),
             audit=AuditLog(database),
             leads=LeadStore(database),
             deletion_requests=DeletionRequestStore(database),

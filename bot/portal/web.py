@@ -22,11 +22,11 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import RequestRejected
+from bot.lang.timefmt import local_text
 from bot.leads.store import ErasedLead, UnknownLead
 from bot.portal import csrf
 from bot.portal.services import blocking, services
 from bot.staff.sessions import COOKIE
-from bot.lang.timefmt import local_text
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +87,9 @@ def _topic(file_name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
     env.filters["local"] = local_text
     env.filters["topic"] = _topic
     env.filters["local_seconds"] = functools.partial(local_text, with_seconds=True)
@@ -181,8 +182,15 @@ def add_security_headers(response_: HTTPResponse) -> None:
         response_.headers.setdefault(name, value)
 
 
-def set_cookie(response_: HTTPResponse, request: Request, name: str, value: str, secure: bool,
-               max_age: Optional[int] = None, same_site: str = "Lax") -> None:
+def set_cookie(
+    response_: HTTPResponse,
+    request: Request,
+    name: str,
+    value: str,
+    secure: bool,
+    max_age: Optional[int] = None,
+    same_site: str = "Lax",
+) -> None:
     """An HttpOnly cookie for the portal path; Secure on https or when configured."""
     response_.cookies[name] = value
     cookie: Dict[str, Any] = response_.cookies[name]

@@ -60,7 +60,9 @@ def lighter_domain(call: Dict[str, Any]) -> Dict[str, Any]:
     domain = call.get("domain")
     if not isinstance(domain, dict) or not isinstance(domain.get("responses"), dict):
         return call
-    responses = {name: value for name, value in domain["responses"].items() if not name.startswith(UNUSED_RESPONSE_PREFIX)}
+    responses = {
+        name: value for name, value in domain["responses"].items() if not name.startswith(UNUSED_RESPONSE_PREFIX)
+    }
     return {**call, "domain": {**domain, "responses": responses}}
 
 

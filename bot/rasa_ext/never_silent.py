@@ -76,6 +76,8 @@ def install() -> None:
     global _original
     from rasa.core.processor import MessageProcessor
 
-    original = replace_method(MessageProcessor, "_run_prediction_loop", _run_prediction_loop, "bot/rasa_ext/never_silent.py")
+    original = replace_method(
+        MessageProcessor, "_run_prediction_loop", _run_prediction_loop, "bot/rasa_ext/never_silent.py"
+    )
     if original is not None:
         _original = original

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 
-def replace_method(owner: type, name: str, replacement: Callable[..., Any], module: str) -> Optional[Callable[..., Any]]:
+def replace_method(
+    owner: type, name: str, replacement: Callable[..., Any], module: str
+) -> Optional[Callable[..., Any]]:
     """Put ``replacement`` in place of ``owner.name``; the original, or None when
     ``replacement`` is already installed (installing twice is harmless)."""
     current = getattr(owner, name, None)

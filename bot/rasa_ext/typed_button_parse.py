@@ -19,8 +19,8 @@ import copy
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
-from bot.rasa_ext.patch import replace_method
 from bot.conversation.typed_buttons import Button, buttons_of, match
+from bot.rasa_ext.patch import replace_method
 from bot.storage.conversations import PARSE_KEY
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,9 @@ def latest_menus(events: Any) -> List[List[Button]]:
     return menus
 
 
-async def _parse_message(self: Any, message: Any, tracker: Any = None, only_output_properties: bool = True) -> Dict[str, Any]:
+async def _parse_message(
+    self: Any, message: Any, tracker: Any = None, only_output_properties: bool = True
+) -> Dict[str, Any]:
     """Rasa's parse, of the named button's payload when the message names one."""
     assert _original is not None
     chosen = None

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from bot.review.items import ReviewGroup, ReviewItem
 from bot.lang.text import char_bigrams, jaccard
+from bot.review.items import ReviewGroup, ReviewItem
 
 #: Two wordings at least this similar (character bigram Jaccard) may be one question ...
 DEFAULT_SIMILARITY = 0.35

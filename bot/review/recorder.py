@@ -14,8 +14,8 @@ here, in the one place every review item passes, not in each action.
 
 from __future__ import annotations
 
-import logging
 import contextlib
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
@@ -75,8 +75,14 @@ def _run(what: str, job: Callable[[], None]) -> None:
             _pending -= 1
 
 
-def review(kind: str, sender_id: str, text: str, guesses: Sequence[Guess] = (), answered_faq: Optional[str] = None,
-           follow_up: Optional[str] = None) -> None:
+def review(
+    kind: str,
+    sender_id: str,
+    text: str,
+    guesses: Sequence[Guess] = (),
+    answered_faq: Optional[str] = None,
+    follow_up: Optional[str] = None,
+) -> None:
     """Queue ``text`` (and the student's ``follow_up`` that showed the miss) for the
     editors' review (see bot/review/store.py)."""
     if not text or text.startswith("/"):
@@ -84,8 +90,10 @@ def review(kind: str, sender_id: str, text: str, guesses: Sequence[Guess] = (), 
     if _in_form.get():
         return  # a form answer: personal data, never for the editors
     follow_up = None if follow_up and follow_up.startswith("/") else follow_up
-    submit(f"review item ({kind})", lambda: runtime.review_store().record(
-        kind, sender_id, text, guesses, answered_faq, follow_up=follow_up))
+    submit(
+        f"review item ({kind})",
+        lambda: runtime.review_store().record(kind, sender_id, text, guesses, answered_faq, follow_up=follow_up),
+    )
 
 
 def turn(sender_id: str, kind: str, faq_id: Optional[str] = None, confidence: Optional[float] = None) -> None:

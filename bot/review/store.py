@@ -11,14 +11,13 @@ from typing import Any, Collection, Dict, Iterable, List, Optional, Sequence, Tu
 from sqlalchemy import func, select, update
 
 from bot.errors import ReviewError
-from bot.lang.timefmt import utcnow
+from bot.lang.text import comparison_key
+from bot.lang.timefmt import china_day_start, utcnow
 from bot.logging_setup import mask_personal_data
 from bot.review.grouping import group_items
 from bot.review.items import DECISIONS, KINDS, MAX_TEXT_CHARS, STATES, Guess, ReviewGroup, ReviewItem
 from bot.storage.database import Database
 from bot.storage.schema import review_items
-from bot.lang.text import comparison_key
-from bot.lang.timefmt import china_day_start
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Open items grouped at most; older ones wait until these are decided.
@@ -81,9 +80,15 @@ class ReviewStore:
         if not normalized:
             return None
         values = {
-            "at": now or utcnow(), "sender_id": sender_id[:128], "kind": kind, "text": text,
-            "normalized": normalized, "guesses": _guesses_json(guesses[:3]), "answered_faq": answered_faq,
-            "state": "open", "follow_up": storable_text(follow_up or "") or None,
+            "at": now or utcnow(),
+            "sender_id": sender_id[:128],
+            "kind": kind,
+            "text": text,
+            "normalized": normalized,
+            "guesses": _guesses_json(guesses[:3]),
+            "answered_faq": answered_faq,
+            "state": "open",
+            "follow_up": storable_text(follow_up or "") or None,
         }
         with self.database.begin() as connection:
             return connection.execute(review_items.insert().values(**values)).inserted_primary_key[0]
@@ -105,16 +110,23 @@ class ReviewStore:
         with self.database.begin() as connection:
             return [_item(row) for row in connection.execute(query)]
 
-    def groups(self, states: Collection[str] = ("open",), similarity: Optional[float] = None,
-               scope: Optional[ItemFilter] = None) -> List[ReviewGroup]:
+    def groups(
+        self,
+        states: Collection[str] = ("open",),
+        similarity: Optional[float] = None,
+        scope: Optional[ItemFilter] = None,
+    ) -> List[ReviewGroup]:
         """The queue as editors see it: similar questions together, most frequent first."""
         items = self.items(states, scope=scope)
         return group_items(items) if similarity is None else group_items(items, similarity)
 
     def counts_by_state(self, scope: Optional[ItemFilter] = None) -> Dict[str, int]:
         """Items per state within ``scope`` (every state, zero included)."""
-        query = (select(review_items.c.state, func.count()).where(*(scope or ItemFilter()).clauses())
-                 .group_by(review_items.c.state))
+        query = (
+            select(review_items.c.state, func.count())
+            .where(*(scope or ItemFilter()).clauses())
+            .group_by(review_items.c.state)
+        )
         with self.database.begin() as connection:
             found = dict(connection.execute(query).all())
         return {state: found.get(state, 0) for state in STATES}
@@ -154,7 +166,9 @@ class ReviewStore:
         )
         with self.database.begin() as connection:
             changed = connection.execute(
-                update(review_items).where(review_items.c.id.in_(ids), review_items.c.state != "applied").values(**values)
+                update(review_items)
+                .where(review_items.c.id.in_(ids), review_items.c.state != "applied")
+                .values(**values)
             ).rowcount
         if changed == 0:
             raise ReviewError("选中的问题不存在或已写入FAQ文件，未做更改。")
@@ -189,6 +203,17 @@ def _item(row: Any) -> ReviewItem:
     except (ValueError, KeyError, TypeError):
         guesses = ()
     return ReviewItem(
-        row.id, row.at, row.sender_id, row.kind, row.text, row.normalized, guesses,
-        row.answered_faq, row.state, row.faq_id, row.decided_by, row.decided_at, row.follow_up,
+        row.id,
+        row.at,
+        row.sender_id,
+        row.kind,
+        row.text,
+        row.normalized,
+        guesses,
+        row.answered_faq,
+        row.state,
+        row.faq_id,
+        row.decided_by,
+        row.decided_at,
+        row.follow_up,
     )

@@ -46,7 +46,9 @@ def sent_message(tracker_store_url: str, sender_id: str, message_id: str) -> Opt
             return None  # no conversation was ever stored
         # LIKE only narrows the rows (ids are [A-Za-z0-9_-]; "_" may match more); the JSON decides.
         rows = connection.execute(
-            text("SELECT data FROM events WHERE sender_id = :sender AND type_name = 'bot' AND data LIKE :id ORDER BY id"),
+            text(
+                "SELECT data FROM events WHERE sender_id = :sender AND type_name = 'bot' AND data LIKE :id ORDER BY id"
+            ),
             {"sender": sender_id, "id": f"%{message_id}%"},
         ).all()
     for (data,) in rows:
@@ -66,8 +68,10 @@ def events_until(tracker_store_url: str, sender_id: str, message_id: str) -> Opt
     bot never sent that message there."""
     with _engine(tracker_store_url).connect() as connection:
         rows = connection.execute(
-            text("SELECT type_name, data FROM events WHERE sender_id = :sender"
-                 " AND type_name IN ('user', 'bot', 'active_loop', 'slot', 'restart', 'session_started') ORDER BY id"),
+            text(
+                "SELECT type_name, data FROM events WHERE sender_id = :sender"
+                " AND type_name IN ('user', 'bot', 'active_loop', 'slot', 'restart', 'session_started') ORDER BY id"
+            ),
             {"sender": sender_id},
         ).all()
     events: List[Dict[str, Any]] = []

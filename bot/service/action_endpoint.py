@@ -13,16 +13,15 @@ import logging
 import zlib
 from typing import Any, Dict
 
+from rasa_sdk import utils as sdk_utils
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_sdk import utils as sdk_utils
-from rasa_sdk.executor import ActionExecutor
-from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
-
-from bot.errors import RequestRejected
 from bot.edge.json_body import json_object
+from bot.errors import RequestRejected
 from bot.review.recorder import form_turn
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,16 @@ TEMP_PATH_NAMES = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
 #: Bot service paths reachable from the public address (the k8s Ingress routes the same).
-PUBLIC_BOT_EXACT = ("/", "/demo.css", "/widget.css", "/widget.js", "/feedback", "/health", "/handoff/stream", "/handoff/messages")
+PUBLIC_BOT_EXACT = (
+    "/",
+    "/demo.css",
+    "/widget.css",
+    "/widget.js",
+    "/feedback",
+    "/health",
+    "/handoff/stream",
+    "/handoff/messages",
+)
 PUBLIC_BOT_PREFIXES = ("/portal",)
 
 
@@ -53,10 +62,20 @@ def nginx_config(
     if not rasa or not bot:
         raise ValueError("need at least one Rasa and one bot service address")
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(NGINX_TEMPLATE.parent), undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
+        loader=jinja2.FileSystemLoader(NGINX_TEMPLATE.parent),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
     )
     return environment.get_template(NGINX_TEMPLATE.name).render(
-        rasa=list(rasa), bot=list(bot), listen=listen, access_log=access_log, runtime_dir=runtime_dir, user=user,
-        temp_path_names=TEMP_PATH_NAMES, public_bot_pattern=public_bot_pattern(),
+        rasa=list(rasa),
+        bot=list(bot),
+        listen=listen,
+        access_log=access_log,
+        runtime_dir=runtime_dir,
+        user=user,
+        temp_path_names=TEMP_PATH_NAMES,
+        public_bot_pattern=public_bot_pattern(),
     )

@@ -19,10 +19,10 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
-import functools
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,9 +179,16 @@ class AccountStore:
         now = utcnow()
         try:
             with self.database.begin() as connection:
-                result = connection.execute(insert(users).values(
-                    name=name, role=role, password_hash=hash_password(password), disabled=False, created_at=now,
-                    must_change_password=must_change))
+                result = connection.execute(
+                    insert(users).values(
+                        name=name,
+                        role=role,
+                        password_hash=hash_password(password),
+                        disabled=False,
+                        created_at=now,
+                        must_change_password=must_change,
+                    )
+                )
         except IntegrityError:
             raise AccountError(f"用户 {name} 已存在。") from None
         return User(result.inserted_primary_key[0], name, role, False, now, None, must_change)
@@ -195,8 +202,11 @@ class AccountStore:
             raise AccountError("新密码不能与当前密码相同。")
         check_password_strength(new, user_row.name)
         with self.database.begin() as connection:
-            connection.execute(update(users).where(users.c.id == user_id).values(
-                password_hash=hash_password(new), must_change_password=False))
+            connection.execute(
+                update(users)
+                .where(users.c.id == user_id)
+                .values(password_hash=hash_password(new), must_change_password=False)
+            )
         return dataclasses.replace(_user(user_row), must_change_password=False)
 
     def set_password(self, user_id: int, password: str) -> User:
@@ -204,8 +214,11 @@ class AccountStore:
         user_row = self._row(user_id)
         check_password_strength(password, user_row.name)
         with self.database.begin() as connection:
-            connection.execute(update(users).where(users.c.id == user_id).values(
-                password_hash=hash_password(password), must_change_password=True))
+            connection.execute(
+                update(users)
+                .where(users.c.id == user_id)
+                .values(password_hash=hash_password(password), must_change_password=True)
+            )
             connection.execute(delete(sessions).where(sessions.c.user_id == user_id))
         return dataclasses.replace(_user(user_row), must_change_password=True)
 
@@ -269,5 +282,12 @@ def _b64(data: bytes) -> str:
 
 
 def _user(row) -> User:  # noqa: ANN001 - a SQLAlchemy row of users
-    return User(row.id, row.name, row.role, bool(row.disabled), row.created_at, row.last_login_at,
-                bool(row.must_change_password))
+    return User(
+        row.id,
+        row.name,
+        row.role,
+        bool(row.disabled),
+        row.created_at,
+        row.last_login_at,
+        bool(row.must_change_password),
+    )

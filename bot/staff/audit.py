@@ -73,14 +73,21 @@ class AuditLog:
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         with self.database.begin() as connection:
-            connection.execute(insert(audit_log).values(
-                at=utcnow(), actor=actor[:40], action=action, target=(target or None) and target[:100],
-                detail=mask_personal_data(detail) if detail else None))
+            connection.execute(
+                insert(audit_log).values(
+                    at=utcnow(),
+                    actor=actor[:40],
+                    action=action,
+                    target=(target or None) and target[:100],
+                    detail=mask_personal_data(detail) if detail else None,
+                )
+            )
 
     def recent(self, limit: int = 50, offset: int = 0) -> List[AuditEntry]:
         with self.database.begin() as connection:
             rows = connection.execute(
-                select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit).offset(offset)).all()
+                select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit).offset(offset)
+            ).all()
         return [AuditEntry(r.id, r.at, r.actor, r.action, r.target, r.detail) for r in rows]
 
     def count(self) -> int:

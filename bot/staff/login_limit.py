@@ -40,12 +40,20 @@ class LoginLimiter:
         failed = and_(login_attempts.c.success.is_(False), login_attempts.c.at >= since)
         waits = [0]
         with self.database.begin() as connection:
-            for column, value, limit in ((login_attempts.c.user_name, user_name[:40], self.limits.per_user),
-                                         (login_attempts.c.client, client[:64], self.limits.per_client)):
-                times = connection.execute(
-                    select(login_attempts.c.at).where(failed, column == value)
-                    .order_by(login_attempts.c.at.desc()).limit(limit)
-                ).scalars().all()
+            for column, value, limit in (
+                (login_attempts.c.user_name, user_name[:40], self.limits.per_user),
+                (login_attempts.c.client, client[:64], self.limits.per_client),
+            ):
+                times = (
+                    connection.execute(
+                        select(login_attempts.c.at)
+                        .where(failed, column == value)
+                        .order_by(login_attempts.c.at.desc())
+                        .limit(limit)
+                    )
+                    .scalars()
+                    .all()
+                )
                 if len(times) >= limit:
                     waits.append(int((times[-1] + WINDOW - now).total_seconds()) + 1)
         return max(waits)
@@ -53,12 +61,20 @@ class LoginLimiter:
     def record(self, user_name: str, client: str, success: bool) -> None:
         now = utcnow()
         with self.database.begin() as connection:
-            connection.execute(insert(login_attempts).values(at=now, user_name=user_name[:40], client=client[:64], success=success))
+            connection.execute(
+                insert(login_attempts).values(at=now, user_name=user_name[:40], client=client[:64], success=success)
+            )
             connection.execute(delete(login_attempts).where(login_attempts.c.at < now - KEEP))
 
     def failures(self, user_name: str) -> int:
         """Failed attempts for ``user_name`` within the window (for tests and the admin page)."""
         with self.database.begin() as connection:
-            return connection.execute(select(func.count()).select_from(login_attempts).where(
-                login_attempts.c.user_name == user_name, login_attempts.c.success.is_(False),
-                login_attempts.c.at >= utcnow() - WINDOW)).scalar_one()
+            return connection.execute(
+                select(func.count())
+                .select_from(login_attempts)
+                .where(
+                    login_attempts.c.user_name == user_name,
+                    login_attempts.c.success.is_(False),
+                    login_attempts.c.at >= utcnow() - WINDOW,
+                )
+            ).scalar_one()

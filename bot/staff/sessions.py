@@ -51,8 +51,15 @@ class SessionStore:
         now = utcnow()
         with self.database.begin() as connection:
             self._delete_expired(connection, now)
-            connection.execute(insert(sessions).values(
-                token_hash=session.token_hash, user_id=user.id, csrf_token=session.csrf_token, created_at=now, last_seen_at=now))
+            connection.execute(
+                insert(sessions).values(
+                    token_hash=session.token_hash,
+                    user_id=user.id,
+                    csrf_token=session.csrf_token,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
         return token, session
 
     def lookup(self, token: Optional[str]) -> Optional[Session]:
@@ -64,7 +71,8 @@ class SessionStore:
         with self.database.begin() as connection:
             row = connection.execute(
                 select(sessions.c.csrf_token, sessions.c.created_at, sessions.c.last_seen_at, users)
-                .join(users, users.c.id == sessions.c.user_id).where(sessions.c.token_hash == token_hash)
+                .join(users, users.c.id == sessions.c.user_id)
+                .where(sessions.c.token_hash == token_hash)
             ).first()
             if row is None:
                 return None
@@ -83,10 +91,14 @@ class SessionStore:
     def end_others(self, user_id: int, keep_token_hash: str) -> int:
         """End every session of ``user_id`` but the one in use (after a password change); how many ended."""
         with self.database.begin() as connection:
-            result = connection.execute(delete(sessions).where(
-                sessions.c.user_id == user_id, sessions.c.token_hash != keep_token_hash))
+            result = connection.execute(
+                delete(sessions).where(sessions.c.user_id == user_id, sessions.c.token_hash != keep_token_hash)
+            )
         return result.rowcount or 0
 
     def _delete_expired(self, connection, now: dt.datetime) -> None:  # noqa: ANN001
-        connection.execute(delete(sessions).where(or_(
-            sessions.c.last_seen_at < now - self.idle, sessions.c.created_at < now - MAX_AGE)))
+        connection.execute(
+            delete(sessions).where(
+                or_(sessions.c.last_seen_at < now - self.idle, sessions.c.created_at < now - MAX_AGE)
+            )
+        )

@@ -72,8 +72,9 @@ def _query(tracker_store_url: str, sql: str, **params: object) -> list:
                 raise TranscriptUnavailable("对话记录库中还没有对话记录表。")
             statement = text(sql)
             if any(isinstance(value, (list, tuple)) for value in params.values()):
-                statement = statement.bindparams(*(bindparam(k, expanding=True) for k, v in params.items()
-                                                   if isinstance(v, (list, tuple))))
+                statement = statement.bindparams(
+                    *(bindparam(k, expanding=True) for k, v in params.items() if isinstance(v, (list, tuple)))
+                )
             return connection.execute(statement, params).all()
     except SQLAlchemyError as exc:
         logger.warning("tracker store unreadable (%s)", type(exc).__name__)
@@ -82,8 +83,13 @@ def _query(tracker_store_url: str, sql: str, **params: object) -> list:
 
 def read_transcript(tracker_store_url: str, sender_id: str) -> List[Turn]:
     """The user/bot turns of one conversation, oldest first ([] when it has none)."""
-    rows = _query(tracker_store_url, "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
-                  "AND type_name IN ('user', 'bot') ORDER BY id DESC LIMIT :limit", sender=sender_id, limit=MAX_EVENTS)
+    rows = _query(
+        tracker_store_url,
+        "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
+        "AND type_name IN ('user', 'bot') ORDER BY id DESC LIMIT :limit",
+        sender=sender_id,
+        limit=MAX_EVENTS,
+    )
     return _turns(reversed(rows))
 
 
@@ -93,8 +99,11 @@ def read_slots(tracker_store_url: str, sender_ids: Sequence[str]) -> Dict[str, D
     found: Dict[str, Dict[str, object]] = {}
     senders = sorted({s for s in sender_ids if s})
     for start in range(0, len(senders), 500):
-        rows = _query(tracker_store_url, "SELECT sender_id, data FROM events WHERE sender_id IN :senders "
-                      "AND type_name = 'slot' ORDER BY id", senders=senders[start:start + 500])
+        rows = _query(
+            tracker_store_url,
+            "SELECT sender_id, data FROM events WHERE sender_id IN :senders AND type_name = 'slot' ORDER BY id",
+            senders=senders[start : start + 500],
+        )
         for sender, data in rows:
             try:
                 event = json.loads(data or "{}")

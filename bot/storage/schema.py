@@ -9,6 +9,7 @@ Timestamps are stored in UTC.
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -17,7 +18,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    JSON,
     MetaData,
     SmallInteger,
     String,

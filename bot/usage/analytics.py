@@ -19,9 +19,9 @@ from typing import Dict, List, Tuple
 
 from sqlalchemy import select
 
+from bot.lang.timefmt import CHINA
 from bot.storage.database import Database
 from bot.storage.schema import feedback, lead_submissions, turns
-from bot.lang.timefmt import CHINA
 from bot.usage.turns import MISS_KINDS
 
 MAX_RANGE_DAYS = 366
@@ -70,7 +70,11 @@ class Analytics:
 def utc_bounds(start: dt.date, end: dt.date) -> Tuple[dt.datetime, dt.datetime]:
     """Naive-UTC [from, to) covering China-time days ``start``..``end``."""
     low = dt.datetime.combine(start, dt.time(), CHINA).astimezone(dt.timezone.utc).replace(tzinfo=None)
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), CHINA).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    high = (
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), CHINA)
+        .astimezone(dt.timezone.utc)
+        .replace(tzinfo=None)
+    )
     return low, high
 
 
@@ -95,7 +99,9 @@ def analytics(database: Database, start: dt.date, end: dt.date, top: int = 10) -
     senders: set = set()
     with database.begin() as connection:
         for at, sender, kind, faq_id in connection.execute(
-            select(turns.c.at, turns.c.sender_id, turns.c.kind, turns.c.faq_id).where(turns.c.at >= low, turns.c.at < high)
+            select(turns.c.at, turns.c.sender_id, turns.c.kind, turns.c.faq_id).where(
+                turns.c.at >= low, turns.c.at < high
+            )
         ):
             figures = days[china_day(at)]
             figures.questions += 1
@@ -106,7 +112,9 @@ def analytics(database: Database, start: dt.date, end: dt.date, top: int = 10) -
                 figures.fallbacks += 1
             senders_by_day.setdefault(figures.day, set()).add(sender)
             senders.add(sender)
-        for at, vote in connection.execute(select(feedback.c.at, feedback.c.vote).where(feedback.c.at >= low, feedback.c.at < high)):
+        for at, vote in connection.execute(
+            select(feedback.c.at, feedback.c.vote).where(feedback.c.at >= low, feedback.c.at < high)
+        ):
             figures = days[china_day(at)]
             if vote > 0:
                 figures.up += 1
@@ -116,8 +124,9 @@ def analytics(database: Database, start: dt.date, end: dt.date, top: int = 10) -
         # it counts on the day of its first submission in the range.
         first_submission: Dict[str, dt.datetime] = {}
         for sender, at in connection.execute(
-            select(lead_submissions.c.sender_id, lead_submissions.c.submitted_at)
-            .where(lead_submissions.c.submitted_at >= low, lead_submissions.c.submitted_at < high)
+            select(lead_submissions.c.sender_id, lead_submissions.c.submitted_at).where(
+                lead_submissions.c.submitted_at >= low, lead_submissions.c.submitted_at < high
+            )
         ):
             if sender not in first_submission or at < first_submission[sender]:
                 first_submission[sender] = at
@@ -144,9 +153,30 @@ def to_csv(report: Analytics) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for day in report.days:
-        writer.writerow([day.day.isoformat(), day.questions, day.answered, day.fallbacks, day.conversations, day.up, day.down, day.leads])
-    writer.writerow(["合计", report.total("questions"), report.total("answered"), report.total("fallbacks"),
-                     report.conversations, report.total("up"), report.total("down"), report.total("leads")])
+        writer.writerow(
+            [
+                day.day.isoformat(),
+                day.questions,
+                day.answered,
+                day.fallbacks,
+                day.conversations,
+                day.up,
+                day.down,
+                day.leads,
+            ]
+        )
+    writer.writerow(
+        [
+            "合计",
+            report.total("questions"),
+            report.total("answered"),
+            report.total("fallbacks"),
+            report.conversations,
+            report.total("up"),
+            report.total("down"),
+            report.total("leads"),
+        ]
+    )
     writer.writerow([])
     writer.writerow(["未能回答比例", f"{report.fallback_rate:.3f}"])
     writer.writerow(["👍占比", f"{report.helpful_ratio:.3f}"])

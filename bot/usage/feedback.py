@@ -28,12 +28,12 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.edge.json_body import json_object
+from bot.edge.senders import SENDER_RULE, is_valid_sender
 from bot.errors import RequestRejected
 from bot.faq.validator import ID_PATTERN as FAQ_ID_PATTERN
-from bot.edge.json_body import json_object
 from bot.lang.timefmt import utcnow
 from bot.logging_setup import mask_personal_data
-from bot.edge.senders import SENDER_RULE, is_valid_sender
 from bot.storage.database import Database
 from bot.storage.schema import feedback
 
@@ -92,7 +92,9 @@ def parse_vote(body: bytes) -> Vote:
     if bot_text is not None and not isinstance(bot_text, str):
         raise RequestRejected(400, "bad_bot_text", "bot_text 必须是文字或省略。")
     if bot_text is not None and len(bot_text) > MAX_BOT_TEXT_CHARS:
-        raise RequestRejected(413, "bot_text_too_long", f"bot_text 太长（{len(bot_text)}字），最多{MAX_BOT_TEXT_CHARS}字。")
+        raise RequestRejected(
+            413, "bot_text_too_long", f"bot_text 太长（{len(bot_text)}字），最多{MAX_BOT_TEXT_CHARS}字。"
+        )
     return Vote(sender_id, message_id, vote, faq_id, storable_text(bot_text))
 
 
@@ -113,8 +115,12 @@ class FeedbackStore:
     def record(self, vote: Vote, now: Optional[dt.datetime] = None) -> None:
         """Store ``vote``, replacing an earlier vote on the same message (one atomic upsert)."""
         values = {
-            "at": now or utcnow(), "sender_id": vote.sender_id, "message_id": vote.message_id,
-            "faq_id": vote.faq_id, "vote": vote.vote, "bot_text": vote.bot_text,
+            "at": now or utcnow(),
+            "sender_id": vote.sender_id,
+            "message_id": vote.message_id,
+            "faq_id": vote.faq_id,
+            "vote": vote.vote,
+            "bot_text": vote.bot_text,
         }
         insert = postgresql_insert if self.database.engine.dialect.name == "postgresql" else sqlite_insert
         statement = insert(feedback).values(**values)

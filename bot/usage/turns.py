@@ -31,7 +31,9 @@ def record_turn(
         raise ValueError(f"unknown turn kind {kind!r}")
     with database.begin() as connection:
         connection.execute(
-            turns.insert().values(at=now or utcnow(), sender_id=sender_id[:128], kind=kind, faq_id=faq_id, confidence=confidence)
+            turns.insert().values(
+                at=now or utcnow(), sender_id=sender_id[:128], kind=kind, faq_id=faq_id, confidence=confidence
+            )
         )
 
 

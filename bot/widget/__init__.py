@@ -43,4 +43,6 @@ def _add_asset_route(blueprint: Blueprint, asset: StaticAsset) -> None:
     async def serve(request: Request) -> HTTPResponse:
         return asset.respond(request)
 
-    blueprint.add_route(serve, f"/{asset.path.name}", methods=["GET"], name=asset.path.stem + "_" + asset.path.suffix[1:])
+    blueprint.add_route(
+        serve, f"/{asset.path.name}", methods=["GET"], name=asset.path.stem + "_" + asset.path.suffix[1:]
+    )

@@ -56,8 +56,12 @@ class StaticAsset:
 
     def respond(self, request: Request) -> HTTPResponse:
         version = self.current()
-        headers: Dict[str, str] = {"ETag": version.etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding",
-                                   "X-Content-Type-Options": "nosniff"}
+        headers: Dict[str, str] = {
+            "ETag": version.etag,
+            "Cache-Control": CACHE_CONTROL,
+            "Vary": "Accept-Encoding",
+            "X-Content-Type-Options": "nosniff",
+        }
         if version.etag in (request.headers.get("If-None-Match") or ""):
             return response.empty(status=304, headers=headers)
         if "gzip" in (request.headers.get("Accept-Encoding") or "").lower():

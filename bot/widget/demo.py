@@ -32,11 +32,15 @@ def _environment() -> jinja2.Environment:
 
 
 def render_demo_page(settings: Settings) -> str:
-    return _environment().get_template("demo.html").render(
-        office=settings.contact_name,
-        policy_year=settings.policy_year,
-        chat_url=settings.browser_chat_url,
-        questions=DEMO_QUESTIONS,
+    return (
+        _environment()
+        .get_template("demo.html")
+        .render(
+            office=settings.contact_name,
+            policy_year=settings.policy_year,
+            chat_url=settings.browser_chat_url,
+            questions=DEMO_QUESTIONS,
+        )
     )
 
 
@@ -46,14 +50,16 @@ def _origin(url: str) -> str:
 
 
 def content_security_policy(settings: Settings) -> str:
-    return "; ".join((
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        f"connect-src 'self' {_origin(settings.browser_chat_url)}",
-        "img-src 'self' https: data:",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'self'",
-        "object-src 'none'",
-    ))
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"connect-src 'self' {_origin(settings.browser_chat_url)}",
+            "img-src 'self' https: data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'self'",
+            "object-src 'none'",
+        )
+    )

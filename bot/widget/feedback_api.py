@@ -24,11 +24,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.edge.cors import ORIGIN_NOT_ALLOWED, CorsPolicy
+from bot.edge.ratelimit import RateLimiter
 from bot.errors import RequestRejected
-from bot.usage.feedback import DOWN, FeedbackStore, Vote, parse_vote, storable_text
 from bot.review.recorder import queue_downvote
 from bot.review.voted_message import sent_message
-from bot.edge.ratelimit import RateLimiter
+from bot.usage.feedback import DOWN, FeedbackStore, Vote, parse_vote, storable_text
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,9 @@ def create_feedback_blueprint(settings: Settings) -> Blueprint:
             vote = await _verified(settings, request, parse_vote(request.body))
             await _record(request, vote)
         except RequestRejected as rejected:
-            return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers)
+            return response.json(
+                {"error": rejected.code, "message": rejected.message}, status=rejected.status, headers=headers
+            )
         logger.info("feedback %+d on %s (faq %s)", vote.vote, vote.message_id, vote.faq_id or "-")
         if vote.vote == DOWN:
             queue_downvote(settings, vote)
@@ -72,7 +74,8 @@ async def _verified(settings: Settings, request: Request, vote: Vote) -> Vote:
     """``vote`` with the text and FAQ id of the bot message it names, as Rasa stored them."""
     try:
         sent = await request.app.loop.run_in_executor(
-            None, sent_message, settings.tracker_store, vote.sender_id, vote.message_id)
+            None, sent_message, settings.tracker_store, vote.sender_id, vote.message_id
+        )
     except SQLAlchemyError as exc:
         logger.error("vote not checked, tracker store unavailable (%s)", type(exc).__name__)
         raise RequestRejected(503, "tracker_store_unavailable", "评价暂时无法核对，请稍后再试。") from None

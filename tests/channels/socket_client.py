@@ -19,7 +19,9 @@ MINE = object()
 
 
 class SocketChat:
-    def __init__(self, url: str, transports: Sequence[str] = ("polling", "websocket"), origin: Optional[str] = None) -> None:
+    def __init__(
+        self, url: str, transports: Sequence[str] = ("polling", "websocket"), origin: Optional[str] = None
+    ) -> None:
         self.url = url
         self.transports = list(transports)
         self.headers = {"Origin": origin} if origin else {}

@@ -28,5 +28,7 @@ def test_rejected(body, status: int, code: str) -> None:
 
 
 def test_accepted() -> None:
-    chat = parse_chat_request('{"sender": "web-123", "message": "学费补偿", "metadata": {"source": "widget"}}'.encode(), 100)
+    chat = parse_chat_request(
+        '{"sender": "web-123", "message": "学费补偿", "metadata": {"source": "widget"}}'.encode(), 100
+    )
     assert chat == {"sender": "web-123", "message": "学费补偿", "metadata": {"source": "widget"}}

@@ -44,13 +44,15 @@ def test_ten_questions_answered_in_its_own_session(socket_stack: SocketStack, tr
         assert chat.connect(f"s-ten-{transport}") == f"s-ten-{transport}"
         replies = [chat.say(question) for question, _ in QUESTIONS]
     answered = 0
-    for (question, fact), messages in zip(QUESTIONS, replies):
+    for (question, fact), messages in zip(QUESTIONS, replies, strict=True):
         assert fact in texts(messages), (question, messages)
         assert texts(messages) == texts(rest.say(f"r-ten-{transport}-{answered}", question))
         answered += 1
     assert answered == 10
     assert FOOTER in texts(replies[0])
-    stored = [t for t in read_transcript(socket_stack.settings.tracker_store, f"s-ten-{transport}") if t.speaker == "user"]
+    stored = [
+        t for t in read_transcript(socket_stack.settings.tracker_store, f"s-ten-{transport}") if t.speaker == "user"
+    ]
     assert [t.text for t in stored] == [q for q, _ in QUESTIONS]
 
 
@@ -83,7 +85,9 @@ def test_a_typed_button_title_or_number_is_the_buttons_payload(socket_stack: Soc
         greeting = chat.say("你好")
         titles = [r["title"] for r in greeting[-1]["quick_replies"]]
         second = chat.text("2")  # the second topic button by its number
-        assert second == texts(Chat(socket_stack.settings).say("r-typed", greeting[-1]["quick_replies"][1]["payload"])), (titles, second)
+        assert second == texts(
+            Chat(socket_stack.settings).say("r-typed", greeting[-1]["quick_replies"][1]["payload"])
+        ), (titles, second)
 
 
 def test_custom_data_arrives_as_event_data_and_the_turn_is_stored(socket_stack: SocketStack) -> None:
@@ -106,8 +110,9 @@ def test_custom_data_arrives_as_event_data_and_the_turn_is_stored(socket_stack: 
 def user_metadata(socket_stack: SocketStack, sender: str) -> List[Dict]:
     engine = create_engine(socket_stack.settings.tracker_store)
     with engine.connect() as connection:
-        rows = connection.execute(text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"),
-                                  {"s": sender}).all()
+        rows = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"), {"s": sender}
+        ).all()
     engine.dispose()
     return [json.loads(data).get("metadata") for (data,) in rows]
 
@@ -123,8 +128,10 @@ def test_a_second_client_never_receives_the_first_clients_messages(socket_stack:
         def talk(name: str, chat: SocketChat, questions: List[str]) -> None:
             results[name] = [chat.text(q) for q in questions]
 
-        threads = [threading.Thread(target=talk, args=("first", first, ["当过兵回来考研能加几分", "当兵报名在哪个网站"])),
-                   threading.Thread(target=talk, args=("second", second, ["今年男生当兵年龄要求", "你是真人还是机器人"]))]
+        threads = [
+            threading.Thread(target=talk, args=("first", first, ["当过兵回来考研能加几分", "当兵报名在哪个网站"])),
+            threading.Thread(target=talk, args=("second", second, ["今年男生当兵年龄要求", "你是真人还是机器人"])),
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -198,10 +205,23 @@ def test_polling_and_preflight_carry_the_cors_headers_of_the_allow_list(socket_s
     handshake = f"{socket_stack.url}/socket.io/?EIO=4&transport=polling"
     allowed = http("GET", handshake, headers={"Origin": socket_stack.page_origin})
     assert allowed.status == 200 and allowed.body.startswith(b"0{")
-    assert [v for k, v in allowed.headers.items() if k.lower() == "access-control-allow-origin"] == [socket_stack.page_origin]
+    assert [v for k, v in allowed.headers.items() if k.lower() == "access-control-allow-origin"] == [
+        socket_stack.page_origin
+    ]
     refused = http("GET", handshake, headers={"Origin": "http://evil.example"})
-    assert refused.status == 403 and "允许列表" in refused.json()["message"] and refused.header("Access-Control-Allow-Origin") is None
-    preflight = http("OPTIONS", handshake, headers={"Origin": socket_stack.page_origin, "Access-Control-Request-Method": "POST"})
+    assert (
+        refused.status == 403
+        and "允许列表" in refused.json()["message"]
+        and refused.header("Access-Control-Allow-Origin") is None
+    )
+    preflight = http(
+        "OPTIONS", handshake, headers={"Origin": socket_stack.page_origin, "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status == 204 and preflight.header("Access-Control-Allow-Origin") == socket_stack.page_origin
     assert preflight.header("Access-Control-Max-Age") == "600"
-    assert http("OPTIONS", handshake, headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}).status == 403
+    assert (
+        http(
+            "OPTIONS", handshake, headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}
+        ).status
+        == 403
+    )

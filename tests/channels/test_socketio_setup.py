@@ -24,14 +24,18 @@ from tests.test_config import PRODUCTION_ENV
 MODEL, ENDPOINTS = Path("m.tar.gz"), Path("e.yml")
 
 
-@pytest.mark.parametrize("env", [{"ENLIST_RASA_WORKERS": "2"}, PRODUCTION_ENV], ids=["two-workers", "production-default"])
+@pytest.mark.parametrize(
+    "env", [{"ENLIST_RASA_WORKERS": "2"}, PRODUCTION_ENV], ids=["two-workers", "production-default"]
+)
 def test_polling_with_several_workers_is_refused(env: dict) -> None:
     settings = Settings.from_env(env)
     assert settings.rasa_worker_count > 1 or os.cpu_count() == 1
     if settings.rasa_worker_count > 1:
         with pytest.raises(ConfigError, match="ENLIST_SOCKETIO_WEBSOCKET_ONLY=true"):
             rasa_command(settings, MODEL, ENDPOINTS)
-    assert "--model" in rasa_command(Settings.from_env({**env, "ENLIST_SOCKETIO_WEBSOCKET_ONLY": "true"}), MODEL, ENDPOINTS)
+    assert "--model" in rasa_command(
+        Settings.from_env({**env, "ENLIST_SOCKETIO_WEBSOCKET_ONLY": "true"}), MODEL, ENDPOINTS
+    )
 
 
 def test_one_worker_may_poll() -> None:
@@ -43,8 +47,14 @@ def test_one_worker_may_poll() -> None:
 @pytest.mark.parametrize("command", ["run", "serve-rasa"])
 def test_enlist_says_why_and_exits(tmp_path: Path, command: str) -> None:
     env = {**os.environ, **stack_environment(tmp_path), "ENLIST_RASA_WORKERS": "3", "ENLIST_ACTION_SECRET": "s" * 32}
-    done = subprocess.run([sys.executable, "-m", "bot.cli", command], cwd=PROJECT_HOME, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", command],
+        cwd=PROJECT_HOME,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "socket.io polling with 3 Rasa workers drops messages" in done.stderr
 
@@ -53,7 +63,9 @@ def test_enlist_says_why_and_exits(tmp_path: Path, command: str) -> None:
 def two_workers(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Settings]:
     from bot.runner import Stack
 
-    env = stack_environment(tmp_path_factory.mktemp("two-workers"), ENLIST_RASA_WORKERS="2", ENLIST_SOCKETIO_WEBSOCKET_ONLY="true")
+    env = stack_environment(
+        tmp_path_factory.mktemp("two-workers"), ENLIST_RASA_WORKERS="2", ENLIST_SOCKETIO_WEBSOCKET_ONLY="true"
+    )
     with environment(env):
         running = Stack(Settings.from_env(), trained_model, echo=False)
         try:

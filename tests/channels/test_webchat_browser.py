@@ -52,7 +52,9 @@ USER = ".rw-messages-container .rw-client"
 def test_rasa_webchat_on_another_origin(socket_stack: SocketStack) -> None:
     assert WEBCHAT_BUNDLE.exists(), "rasa-webchat is missing: run `make webchat`"
     shutil.copy(WEBCHAT_BUNDLE, socket_stack.page_dir / "rasa-webchat.js")
-    (socket_stack.page_dir / "index.html").write_text(PAGE % {"socket_url": json.dumps(socket_stack.url)}, encoding="utf-8")
+    (socket_stack.page_dir / "index.html").write_text(
+        PAGE % {"socket_url": json.dumps(socket_stack.url)}, encoding="utf-8"
+    )
     page_url = f"{socket_stack.page_origin}/index.html"
     blocked = []
 

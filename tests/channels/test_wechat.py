@@ -13,14 +13,23 @@ from typing import Iterator
 
 import pytest
 
-from bot.channels.wechat import NOT_TEXT_REPLY, NO_MORE_REPLY
-from tests.channels.wechat_server import ACCOUNT, SimulatedWeChat, aes_key, assert_replied, openid, user_texts, wechat_stack
+from bot.channels.wechat import NO_MORE_REPLY, NOT_TEXT_REPLY
+from tests.channels.wechat_server import (
+    ACCOUNT,
+    SimulatedWeChat,
+    aes_key,
+    assert_replied,
+    openid,
+    user_texts,
+    wechat_stack,
+)
 from tests.conftest import http
 
 #: The start of the out-of-scope reply, which names every topic (学费, 体检 …) itself.
 OUT_OF_SCOPE = "不在我的服务范围"
 
 pytestmark = pytest.mark.stack
+
 
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[SimulatedWeChat]:
@@ -31,12 +40,17 @@ def plain(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iter
 @pytest.fixture(scope="module")
 def safe(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[SimulatedWeChat]:
     key = aes_key()
-    with wechat_stack(tmp_path_factory.mktemp("wechat-safe"), trained_model,
-                      ENLIST_WECHAT_AES_KEY=key, ENLIST_WECHAT_APP_ID="wx1234567890abcdef") as settings:
+    with wechat_stack(
+        tmp_path_factory.mktemp("wechat-safe"),
+        trained_model,
+        ENLIST_WECHAT_AES_KEY=key,
+        ENLIST_WECHAT_APP_ID="wx1234567890abcdef",
+    ) as settings:
         yield SimulatedWeChat(settings, key)
 
 
 # Server verification ----------------------------------------------------------------------
+
 
 def test_server_verification_echoes_echostr_only_when_signed(plain: SimulatedWeChat) -> None:
     good = plain.verify(**plain.query(), echostr="7134598712345")
@@ -51,6 +65,7 @@ def test_server_verification_in_safe_mode(safe: SimulatedWeChat) -> None:
 
 
 # Plaintext mode -----------------------------------------------------------------------------
+
 
 def test_a_text_message_is_answered_by_a_passive_reply_within_5_seconds(plain: SimulatedWeChat) -> None:
     sender = openid()
@@ -158,9 +173,12 @@ def test_the_openid_is_never_logged(plain: SimulatedWeChat) -> None:
 
 # Safe mode ----------------------------------------------------------------------------------
 
+
 def test_safe_mode_decrypts_and_replies_encrypted_and_signed(safe: SimulatedWeChat) -> None:
     sender = openid()
-    content = assert_replied(safe.push(safe.text(sender, "女生可以当兵吗")), sender)  # SimulatedWeChat checks the signature
+    content = assert_replied(
+        safe.push(safe.text(sender, "女生可以当兵吗")), sender
+    )  # SimulatedWeChat checks the signature
     assert "女" in content and OUT_OF_SCOPE not in content
 
 
@@ -174,11 +192,16 @@ def test_safe_mode_retries_are_answered_alike(safe: SimulatedWeChat) -> None:
 
 def test_safe_mode_refuses_plaintext_and_forged_msg_signature(safe: SimulatedWeChat) -> None:
     sender = openid()
-    plaintext = http("POST", f"{safe.url}?{urllib.parse.urlencode(safe.query())}", safe.text(sender, "你好").encode("utf-8"))
+    plaintext = http(
+        "POST", f"{safe.url}?{urllib.parse.urlencode(safe.query())}", safe.text(sender, "你好").encode("utf-8")
+    )
     assert plaintext.status == 400 and plaintext.json()["error"] == "not_encrypted"
     query = safe.query(encrypt_type="aes", msg_signature="0" * 40)
-    forged = http("POST", f"{safe.url}?{urllib.parse.urlencode(query)}",
-                  f"<xml><ToUserName>{ACCOUNT}</ToUserName><Encrypt>QUJDRA==</Encrypt></xml>".encode("utf-8"))
+    forged = http(
+        "POST",
+        f"{safe.url}?{urllib.parse.urlencode(query)}",
+        f"<xml><ToUserName>{ACCOUNT}</ToUserName><Encrypt>QUJDRA==</Encrypt></xml>".encode(),
+    )
     assert forged.status == 403 and forged.json()["error"] == "bad_msg_signature"
     stale = safe.push(safe.text(sender, "你好"), safe.query(timestamp=int(time.time()) - 400))
     assert stale.http.status == 403

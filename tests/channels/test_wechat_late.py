@@ -20,8 +20,13 @@ pytestmark = pytest.mark.stack
 @pytest.fixture(scope="module")
 def slow(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[SimulatedWeChat]:
     # Debug logs on both processes: Rasa's print conversation ids (see test_openids_are_masked_in_debug_logs).
-    with wechat_stack(tmp_path_factory.mktemp("wechat-late"), trained_model, ENLIST_WECHAT_REPLY_SECONDS="0.01",
-                      LOG_LEVEL="DEBUG", ENLIST_LOG_LEVEL="DEBUG") as settings:
+    with wechat_stack(
+        tmp_path_factory.mktemp("wechat-late"),
+        trained_model,
+        ENLIST_WECHAT_REPLY_SECONDS="0.01",
+        LOG_LEVEL="DEBUG",
+        ENLIST_LOG_LEVEL="DEBUG",
+    ) as settings:
         yield SimulatedWeChat(settings)
 
 

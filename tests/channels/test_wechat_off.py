@@ -13,5 +13,9 @@ pytestmark = pytest.mark.stack
 
 def test_the_channel_is_off_without_its_token(stack: Settings) -> None:
     for method in ("GET", "POST"):
-        reply = http(method, f"{stack.rasa_url}/webhooks/wechat/webhook?signature=x&timestamp=1&nonce=1&echostr=1", b"<xml/>" if method == "POST" else None)
+        reply = http(
+            method,
+            f"{stack.rasa_url}/webhooks/wechat/webhook?signature=x&timestamp=1&nonce=1&echostr=1",
+            b"<xml/>" if method == "POST" else None,
+        )
         assert reply.status == 404, (method, reply.status)

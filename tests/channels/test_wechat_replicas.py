@@ -14,8 +14,8 @@ import pytest
 
 from bot.channels.wechat import LATE_REPLY, NO_MORE_REPLY
 from bot.config import Settings
-from bot.runner import ManagedProcess, Stack, rasa_command, write_run_files
 from bot.models.training import subprocess_env
+from bot.runner import ManagedProcess, Stack, rasa_command, write_run_files
 from tests.channels.wechat_server import TOKEN, SimulatedWeChat, assert_replied, openid, user_texts
 from tests.conftest import environment, free_port, stack_environment
 
@@ -25,7 +25,9 @@ REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
 @pytest.fixture(scope="module")
-def replicas(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Tuple[SimulatedWeChat, SimulatedWeChat]]:
+def replicas(
+    tmp_path_factory: pytest.TempPathFactory, trained_model: Path
+) -> Iterator[Tuple[SimulatedWeChat, SimulatedWeChat]]:
     with socket.create_connection(("127.0.0.1", 6379), timeout=2):
         pass  # the Redis server of the machine (tests/rasa_ext/test_lock_store.py uses it too)
     var_dir = tmp_path_factory.mktemp("wechat-replicas")
@@ -35,8 +37,12 @@ def replicas(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> I
         impatient = {**env, "ENLIST_RASA_PORT": str(free_port()), "ENLIST_WECHAT_REPLY_SECONDS": "0.01"}
         settings_b = Settings.from_env(impatient)
         rasa_b = ManagedProcess(
-            "rasa-b", rasa_command(settings_b, trained_model, write_run_files(stack.settings)),
-            {**subprocess_env(settings_b), **impatient, "SANIC_WORKERS": "1"}, settings_b.home, var_dir / "log" / "rasa-b.log", echo=False,
+            "rasa-b",
+            rasa_command(settings_b, trained_model, write_run_files(stack.settings)),
+            {**subprocess_env(settings_b), **impatient, "SANIC_WORKERS": "1"},
+            settings_b.home,
+            var_dir / "log" / "rasa-b.log",
+            echo=False,
         )
         try:
             stack.start()

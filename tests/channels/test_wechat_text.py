@@ -10,13 +10,19 @@ from bot.logging_setup import mask_personal_data
 
 def test_markdown_becomes_plain_text_with_wechat_links() -> None:
     text = "## 报名\n**先登记。**\n- 登录[全国征兵网](https://www.gfbzb.gov.cn)，*按时*填写\n1. 体检\n\n\n\n`政审`"
-    assert markdown_to_wechat(text) == ('报名\n先登记。\n• 登录<a href="https://www.gfbzb.gov.cn">全国征兵网</a>，按时填写\n'
-                                        "1. 体检\n\n政审")
+    assert markdown_to_wechat(text) == (
+        '报名\n先登记。\n• 登录<a href="https://www.gfbzb.gov.cn">全国征兵网</a>，按时填写\n1. 体检\n\n政审'
+    )
 
 
 def test_buttons_are_numbered_in_their_order_after_the_text() -> None:
-    messages = [{"text": "请选择话题：", "buttons": [{"title": "学费补偿", "payload": "/a"}, {"title": "考研加分", "payload": "/b"}]},
-                {"recipient_id": "x", "custom": {"enlist_message": {}}}]
+    messages = [
+        {
+            "text": "请选择话题：",
+            "buttons": [{"title": "学费补偿", "payload": "/a"}, {"title": "考研加分", "payload": "/b"}],
+        },
+        {"recipient_id": "x", "custom": {"enlist_message": {}}},
+    ]
     assert render_messages(messages) == "请选择话题：\n\n回复数字：\n1 学费补偿\n2 考研加分"
 
 

@@ -83,7 +83,13 @@ class SimulatedWeChat:
             query.update(encrypt_type="aes", msg_signature=sealed["MsgSignature"])
             body = xmltodict.unparse({"xml": {"ToUserName": ACCOUNT, "Encrypt": sealed["Encrypt"]}}).encode("utf-8")
         started = time.monotonic()
-        reply = http("POST", f"{self.url}?{urllib.parse.urlencode(query)}", body, {"Content-Type": "text/xml"}, timeout=WECHAT_TIMEOUT)
+        reply = http(
+            "POST",
+            f"{self.url}?{urllib.parse.urlencode(query)}",
+            body,
+            {"Content-Type": "text/xml"},
+            timeout=WECHAT_TIMEOUT,
+        )
         seconds = time.monotonic() - started
         return Reply(reply, seconds, self._open(reply))
 
@@ -109,7 +115,15 @@ class SimulatedWeChat:
 
     @staticmethod
     def location(sender: str) -> str:
-        return _xml(sender, "location", Location_X="37.5", Location_Y="111.1", Scale="15", Label="离石区", MsgId=str(next(_msg_ids)))
+        return _xml(
+            sender,
+            "location",
+            Location_X="37.5",
+            Location_Y="111.1",
+            Scale="15",
+            Label="离石区",
+            MsgId=str(next(_msg_ids)),
+        )
 
     @staticmethod
     def voice(sender: str, recognition: str = "") -> str:
@@ -123,7 +137,13 @@ class SimulatedWeChat:
 
 
 def _xml(sender: str, kind: str, **fields: str) -> str:
-    message = {"ToUserName": ACCOUNT, "FromUserName": sender, "CreateTime": str(int(time.time())), "MsgType": kind, **fields}
+    message = {
+        "ToUserName": ACCOUNT,
+        "FromUserName": sender,
+        "CreateTime": str(int(time.time())),
+        "MsgType": kind,
+        **fields,
+    }
     return xmltodict.unparse({"xml": message}, full_document=False)
 
 

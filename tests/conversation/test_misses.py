@@ -11,9 +11,22 @@ from bot.config import Settings
 from bot.conversation.buttons import HUMAN_BUTTON, SIGN_UP_BUTTON
 from bot.conversation.events import PreviousTurn, previous_turn
 from bot.conversation.metadata import MISS_MARK
-from bot.conversation.misses import (CAN_ASK, DEFAULT_TOPICS, DID_YOU_MEAN, ESCALATION_IN_FORM, NOT_UNDERSTOOD, SENSITIVE_SOURCES,
-                                     SENSITIVE_TOPICS, SORRY_MISSED, is_close_call, is_correction, miss_reply, not_understood_reply,
-                                     rephrase_of_answer, sensitive_reply)
+from bot.conversation.misses import (
+    CAN_ASK,
+    DEFAULT_TOPICS,
+    DID_YOU_MEAN,
+    ESCALATION_IN_FORM,
+    NOT_UNDERSTOOD,
+    SENSITIVE_SOURCES,
+    SENSITIVE_TOPICS,
+    SORRY_MISSED,
+    is_close_call,
+    is_correction,
+    miss_reply,
+    not_understood_reply,
+    rephrase_of_answer,
+    sensitive_reply,
+)
 from bot.conversation.replies import ASKED_TOO, Reply, answer_reply
 from bot.faq.catalog import CatalogSnapshot
 from bot.faq.compiler import button_payload
@@ -27,8 +40,17 @@ AFTER_ANSWER = PreviousTurn(user=None, missed=False, faq_id="a_topic")
 
 
 def entry(entry_id: str, tags: tuple = (), buttons: tuple = ()) -> FaqEntry:
-    return FaqEntry(id=entry_id, title=f"标题{entry_id}", questions=(f"问题{entry_id}",), answer=f"回答{entry_id}",
-                    sources=("《征兵工作条例》",), policy_year=2023, reviewed=dt.date(2023, 1, 1), buttons=buttons, tags=tags)
+    return FaqEntry(
+        id=entry_id,
+        title=f"标题{entry_id}",
+        questions=(f"问题{entry_id}",),
+        answer=f"回答{entry_id}",
+        sources=("《征兵工作条例》",),
+        policy_year=2023,
+        reviewed=dt.date(2023, 1, 1),
+        buttons=buttons,
+        tags=tags,
+    )
 
 
 IDS = ("a_topic", "b_topic", "c_topic", "d_topic", *DEFAULT_TOPICS, *SENSITIVE_TOPICS)
@@ -74,8 +96,11 @@ def test_inside_a_form_the_escalation_offers_no_buttons() -> None:
 def test_the_miss_mark_round_trips_through_the_events() -> None:
     """A suggestion sent now makes the next unanswerable message escalate."""
     sent = miss_reply(SNAPSHOT, SETTINGS, FIRST, False, ["a_topic"])
-    events: List[Dict[str, Any]] = [{"event": "user", "text": "啊啊"}, {"event": "bot", "text": sent.text, "data": {"custom": sent.metadata}},
-                                    {"event": "user", "text": "嗯嗯"}]
+    events: List[Dict[str, Any]] = [
+        {"event": "user", "text": "啊啊"},
+        {"event": "bot", "text": sent.text, "data": {"custom": sent.metadata}},
+        {"event": "user", "text": "嗯嗯"},
+    ]
     again = miss_reply(SNAPSHOT, SETTINGS, previous_turn(events), False, ["a_topic"])
     assert again.buttons == [SIGN_UP_BUTTON, HUMAN_BUTTON]
 
@@ -85,11 +110,23 @@ def test_not_understood_offers_the_other_guesses_or_escalates_after_a_miss() -> 
     assert reply.text == SORRY_MISSED + DID_YOU_MEAN and payloads(reply) == [button_payload("c_topic")]
     nothing_else = not_understood_reply(SNAPSHOT, SETTINGS, AFTER_ANSWER, False, ["a_topic"])
     assert nothing_else.text == SORRY_MISSED + CAN_ASK
-    assert not_understood_reply(SNAPSHOT, SETTINGS, AFTER_MISS, False, ["c_topic"]).buttons == [SIGN_UP_BUTTON, HUMAN_BUTTON]
+    assert not_understood_reply(SNAPSHOT, SETTINGS, AFTER_MISS, False, ["c_topic"]).buttons == [
+        SIGN_UP_BUTTON,
+        HUMAN_BUTTON,
+    ]
 
 
-@pytest.mark.parametrize("text, correction", [("不对", True), (" 错了吧", True), ("不是这个意思", True),
-                                              ("不用了", False), ("没有", False), ("我觉得不对", False)])
+@pytest.mark.parametrize(
+    "text, correction",
+    [
+        ("不对", True),
+        (" 错了吧", True),
+        ("不是这个意思", True),
+        ("不用了", False),
+        ("没有", False),
+        ("我觉得不对", False),
+    ],
+)
 def test_a_correction_is_a_denial_right_after_an_answer(text: str, correction: bool) -> None:
     assert is_correction(AFTER_ANSWER, text) is correction
     assert not is_correction(FIRST, text)  # no answer before: nothing to correct
@@ -97,7 +134,9 @@ def test_a_correction_is_a_denial_right_after_an_answer(text: str, correction: b
 
 def test_the_sensitive_answer_cites_its_sources_and_offers_the_related_topics() -> None:
     reply = sensitive_reply(SNAPSHOT, SETTINGS)
-    assert reply.text.startswith("**这个忙我不能帮。**") and reply.text.endswith("依据：" + "；".join(SENSITIVE_SOURCES))
+    assert reply.text.startswith("**这个忙我不能帮。**") and reply.text.endswith(
+        "依据：" + "；".join(SENSITIVE_SOURCES)
+    )
     assert "0358-1234567" in reply.text
     assert payloads(reply) == [button_payload(i) for i in SENSITIVE_TOPICS]
     assert not is_marked_miss(reply)
@@ -107,7 +146,10 @@ def conversation(first: str, first_faq: Optional[str], now: str, in_form: bool =
     events: List[Dict[str, Any]] = [{"event": "user", "text": first, "parse_data": {"intent": {"name": "faq"}}}]
     if in_form:
         events.append({"event": "active_loop", "name": "lead_form"})
-    events += [{"event": "bot", "text": "…", "data": {"custom": message_metadata(first_faq)}}, {"event": "user", "text": now}]
+    events += [
+        {"event": "bot", "text": "…", "data": {"custom": message_metadata(first_faq)}},
+        {"event": "user", "text": now},
+    ]
     return events
 
 
@@ -115,22 +157,29 @@ def test_an_answer_asked_again_in_other_words_is_a_rephrase() -> None:
     events = conversation("学费补偿能补多少", "a_topic", "当兵学费补偿最多补多少钱")
     found = rephrase_of_answer(events, previous_turn(events), "当兵学费补偿最多补多少钱")
     assert found is not None
-    assert (found.asked.text, found.answered_faq, found.follow_up) == ("学费补偿能补多少", "a_topic", "当兵学费补偿最多补多少钱")
+    assert (found.asked.text, found.answered_faq, found.follow_up) == (
+        "学费补偿能补多少",
+        "a_topic",
+        "当兵学费补偿最多补多少钱",
+    )
 
 
-@pytest.mark.parametrize("first, faq, now, in_form", [
-    ("学费补偿能补多少", None, "当兵学费补偿最多补多少钱", False),  # no answer before: a miss, not a rephrase
-    ("学费补偿能补多少", "a_topic", "学费补偿能补多少", False),  # the same words: a repeat
-    ("学费补偿能补多少", "a_topic", "体检查什么", False),  # another question
-    ("学费补偿能补多少", "a_topic", "当兵学费补偿最多补多少钱", True),  # a form answer is never reviewed
-])
+@pytest.mark.parametrize(
+    "first, faq, now, in_form",
+    [
+        ("学费补偿能补多少", None, "当兵学费补偿最多补多少钱", False),  # no answer before: a miss, not a rephrase
+        ("学费补偿能补多少", "a_topic", "学费补偿能补多少", False),  # the same words: a repeat
+        ("学费补偿能补多少", "a_topic", "体检查什么", False),  # another question
+        ("学费补偿能补多少", "a_topic", "当兵学费补偿最多补多少钱", True),  # a form answer is never reviewed
+    ],
+)
 def test_what_is_not_a_rephrase(first: str, faq: Optional[str], now: str, in_form: bool) -> None:
     events = conversation(first, faq, now, in_form)
     assert rephrase_of_answer(events, previous_turn(events), now) is None
 
 
 def ranked(*scores: float, entities: tuple = ()) -> Dict[str, Any]:
-    ranking = [{"intent_response_key": f"faq/{i}", "confidence": c} for i, c in zip(IDS, scores)]
+    ranking = [{"intent_response_key": f"faq/{i}", "confidence": c} for i, c in zip(IDS, scores, strict=False)]
     return {"intent": {"name": "faq"}, "entities": list(entities), "response_selector": {"faq": {"ranking": ranking}}}
 
 
@@ -138,7 +187,9 @@ def test_a_close_call_is_two_best_entries_within_the_margin() -> None:
     assert is_close_call(ranked(0.5, 0.45), 0.1)
     assert not is_close_call(ranked(0.5, 0.39), 0.1)
     assert not is_close_call(ranked(0.5), 0.1)  # one entry: no second guess
-    assert not is_close_call(ranked(0.5, 0.5, entities=({"entity": "faq_id", "value": "a_topic"},)), 0.1)  # a tapped topic
+    assert not is_close_call(
+        ranked(0.5, 0.5, entities=({"entity": "faq_id", "value": "a_topic"},)), 0.1
+    )  # a tapped topic
 
 
 def test_an_answer_on_a_sign_up_topic_ends_with_the_sign_up_button_outside_a_form_only() -> None:
@@ -153,11 +204,17 @@ def test_an_answer_on_a_sign_up_topic_ends_with_the_sign_up_button_outside_a_for
 
 
 def test_the_other_questions_of_a_message_come_first_once_each() -> None:
-    reply = answer_reply(ENTRIES["signup_topic"], SNAPSHOT, SETTINGS, dt.date(2023, 1, 10), ["signup_topic", "b_topic", "c_topic"], False)
+    reply = answer_reply(
+        ENTRIES["signup_topic"], SNAPSHOT, SETTINGS, dt.date(2023, 1, 10), ["signup_topic", "b_topic", "c_topic"], False
+    )
     assert reply.text.endswith(ASKED_TOO)
     assert payloads(reply) == [button_payload("b_topic"), button_payload("c_topic"), SIGN_UP_BUTTON["payload"]]
 
 
 def test_a_reply_is_sent_with_its_metadata_only_when_it_has_some() -> None:
-    assert Reply("好", [HUMAN_BUTTON], {"k": 1}).utterance() == {"text": "好", "buttons": [HUMAN_BUTTON], "json_message": {"k": 1}}
+    assert Reply("好", [HUMAN_BUTTON], {"k": 1}).utterance() == {
+        "text": "好",
+        "buttons": [HUMAN_BUTTON],
+        "json_message": {"k": 1},
+    }
     assert Reply("好").utterance() == {"text": "好", "buttons": []}

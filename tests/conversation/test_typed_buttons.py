@@ -10,8 +10,13 @@ from bot.conversation.typed_buttons import Button, buttons_of, match, meant_text
 
 SUMMARY = [Button("确认提交", "/affirm"), Button("修改信息", "/lead_change"), Button("取消登记", "/stop_form")]
 CONSENT = [Button("同意并继续", "/affirm"), Button("不同意", "/deny")]
-EDUCATION = [Button("研究生", "研究生"), Button("本科", "本科"), Button("专科（大专、高职）", "专科"),
-             Button("高中（含中专、职高）", "高中"), Button("初中", "初中")]
+EDUCATION = [
+    Button("研究生", "研究生"),
+    Button("本科", "本科"),
+    Button("专科（大专、高职）", "专科"),
+    Button("高中（含中专、职高）", "高中"),
+    Button("初中", "初中"),
+]
 YEARS = [Button("1年", "1年"), Button("2年", "2年"), Button("3年", "3年"), Button("4年", "4年")]
 
 
@@ -25,8 +30,16 @@ def test_a_title_in_any_form_is_its_payload(typed: str) -> None:
     assert payload(typed, SUMMARY) == "/affirm"
 
 
-@pytest.mark.parametrize("typed,expected", [("同意并继续", "/affirm"), ("同意並繼續", "/affirm"), ("同意", "/affirm"),
-                                            ("不同意", "/deny"), ("不同意。", "/deny")])
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("同意并继续", "/affirm"),
+        ("同意並繼續", "/affirm"),
+        ("同意", "/affirm"),
+        ("不同意", "/deny"),
+        ("不同意。", "/deny"),
+    ],
+)
 def test_consent_titles(typed: str, expected: str) -> None:
     assert payload(typed, CONSENT) == expected
 
@@ -37,7 +50,7 @@ def test_numbers_count_from_one(typed: str) -> None:
 
 
 def test_full_width_latin_and_case() -> None:
-    menu = [Button("BMI怎么算", "/faq{\"faq_id\":\"bmi\"}"), Button("其他", "/other")]
+    menu = [Button("BMI怎么算", '/faq{"faq_id":"bmi"}'), Button("其他", "/other")]
     assert payload("ｂｍｉ怎么算", menu) == menu[0].payload
 
 
@@ -91,8 +104,19 @@ def test_the_latest_menu_wins_a_title_offered_twice() -> None:
     assert payload("确认", [Button("确认", "/new")], [Button("确认", "/old")]) == "/new"
 
 
-@pytest.mark.parametrize("key,expected", [("1", (1, False)), ("十二", (12, False)), ("第3个", (3, True)),
-                                          ("两", (2, False)), ("0", None), ("03", None), ("第", None), ("1.5", None)])
+@pytest.mark.parametrize(
+    "key,expected",
+    [
+        ("1", (1, False)),
+        ("十二", (12, False)),
+        ("第3个", (3, True)),
+        ("两", (2, False)),
+        ("0", None),
+        ("03", None),
+        ("第", None),
+        ("1.5", None),
+    ],
+)
 def test_number_of(key: str, expected) -> None:
     assert number_of(key) == expected
 
@@ -118,7 +142,9 @@ def test_only_the_latest_bot_turn_counts() -> None:
     note = BotUttered("好的，学校这一项跳过。")
     ask = BotUttered("您的身份是？", data={"buttons": [{"title": "在校生", "payload": "在校生"}]})
     assert latest_menus([old, UserUttered("修改"), note, ask, ActionExecuted("action_listen")]) == [
-        [Button("在校生", "在校生")], []]
+        [Button("在校生", "在校生")],
+        [],
+    ]
     assert latest_menus([old, UserUttered("学校"), BotUttered("请问学校？")]) == [[]]
     assert latest_menus([old, Restarted()]) == []
     assert latest_menus([]) == [] and latest_menus(None) == []

@@ -20,11 +20,18 @@ S = P.physical
 
 
 def person(gender: str, age: int, education: str, status=None, grade=None, graduated=None) -> Profile:
-    return Profile(gender=gender, birth_year=2023 - age, education_level=education, student_status=status,
-                   grade=grade, graduation_year=graduated)
+    return Profile(
+        gender=gender,
+        birth_year=2023 - age,
+        education_level=education,
+        student_status=status,
+        grade=grade,
+        graduation_year=graduated,
+    )
 
 
 # --- age ------------------------------------------------------------------------------
+
 
 def test_24_year_old_undergraduate_with_no_grade_is_conditional_at_the_final_year_limit() -> None:
     """24 is the 毕业班 limit itself: still conditional (``age <= max_age``), 25 is over."""
@@ -65,6 +72,7 @@ def test_age_is_counted_in_the_given_year() -> None:
 
 # --- tuition ---------------------------------------------------------------------------
 
+
 def test_lowest_cap_counts_the_row_ending_on_that_day() -> None:
     """2023-08-31 is the last day of the 12000 row (``end >= on``)."""
     assert money.lowest_cap_from(dt.date(2023, 8, 31), "本科", P) == 12000
@@ -80,14 +88,23 @@ def test_2020_is_the_first_two_round_year() -> None:
 
 
 def test_estimate_fields_and_a_zero_year_loan() -> None:
-    est = money.estimate(P, "本科", "往届毕业生", 2023, "下半年", tuition_per_year=5000.5, years_paid=0, loan_amount=3000)
+    est = money.estimate(
+        P, "本科", "往届毕业生", 2023, "下半年", tuition_per_year=5000.5, years_paid=0, loan_amount=3000
+    )
     assert (est.loan_per_year, est.total, est.years_paid, est.approval) == (0.0, 0.0, 0, dt.date(2023, 9, 1))
-    assert (est.education_level, est.student_status, est.enlist_year, est.enlist_half) == ("本科", "往届毕业生", 2023, "下半年")
+    assert (est.education_level, est.student_status, est.enlist_year, est.enlist_half) == (
+        "本科",
+        "往届毕业生",
+        2023,
+        "下半年",
+    )
     assert (est.tuition_per_year, est.loan_amount, est.programme_years) == (5000.5, 3000, 4)
     assert money.yuan(5000.5) == "5000.50" and money.yuan(5000.0) == "5000"
     for bad in ({"loan_amount": -1}, {"years_paid": -1}):
         with pytest.raises(ValueError):
-            money.estimate(P, "本科", "应届毕业生", 2023, "下半年", **{"tuition_per_year": 5000, "years_paid": 4, **bad})
+            money.estimate(
+                P, "本科", "应届毕业生", 2023, "下半年", **{"tuition_per_year": 5000, "years_paid": 4, **bad}
+            )
 
 
 def test_enrolled_student_who_paid_every_year_has_no_reduction_left() -> None:
@@ -99,20 +116,34 @@ def test_enrolled_student_who_paid_every_year_has_no_reduction_left() -> None:
 
 # --- body ------------------------------------------------------------------------------
 
+
 def test_height_texts() -> None:
     assert check_height(160, "男", S).text == "身高160cm：达到男性160cm以上的要求"
     assert check_height(157.5, "女", S).text == "身高157.5cm：低于女性158cm的要求（条件兵另有标准）"
 
 
-@pytest.mark.parametrize("weight, gender, level, text", [
-    (69.96, "男", Level.FAIL, "BMI = 69.96 ÷ 2² ≈ 17.5：低于男性下限17.5，离界限很近，以体检实测为准"),
-    (70.02, "男", Level.PASS, "BMI = 70.02 ÷ 2² ≈ 17.5：在男性合格范围17.5≤BMI<30内，离界限很近，以体检实测为准"),
-    (100, "男", Level.PASS, "BMI = 100 ÷ 2² ≈ 25.0：在男性合格范围17.5≤BMI<30内"),
-    (108, "男", Level.PASS, "BMI = 108 ÷ 2² ≈ 27.0：在男性合格范围17.5≤BMI<30内（身体条件兵要求BMI<27）"),
-    (112, "男", Level.CHECK, "BMI = 112 ÷ 2² ≈ 28.0：在男性合格范围17.5≤BMI<30内；但BMI≥28须加查糖化血红蛋白（<6.5%为合格）"),
-    (120, "男", Level.FAIL, "BMI = 120 ÷ 2² ≈ 30.0：达到或超过男性上限30（要求小于30），离界限很近，以体检实测为准"),
-    (92, "女", Level.PASS, "BMI = 92 ÷ 2² ≈ 23.0：在女性合格范围17≤BMI<24内"),
-])
+@pytest.mark.parametrize(
+    "weight, gender, level, text",
+    [
+        (69.96, "男", Level.FAIL, "BMI = 69.96 ÷ 2² ≈ 17.5：低于男性下限17.5，离界限很近，以体检实测为准"),
+        (70.02, "男", Level.PASS, "BMI = 70.02 ÷ 2² ≈ 17.5：在男性合格范围17.5≤BMI<30内，离界限很近，以体检实测为准"),
+        (100, "男", Level.PASS, "BMI = 100 ÷ 2² ≈ 25.0：在男性合格范围17.5≤BMI<30内"),
+        (108, "男", Level.PASS, "BMI = 108 ÷ 2² ≈ 27.0：在男性合格范围17.5≤BMI<30内（身体条件兵要求BMI<27）"),
+        (
+            112,
+            "男",
+            Level.CHECK,
+            "BMI = 112 ÷ 2² ≈ 28.0：在男性合格范围17.5≤BMI<30内；但BMI≥28须加查糖化血红蛋白（<6.5%为合格）",
+        ),
+        (
+            120,
+            "男",
+            Level.FAIL,
+            "BMI = 120 ÷ 2² ≈ 30.0：达到或超过男性上限30（要求小于30），离界限很近，以体检实测为准",
+        ),
+        (92, "女", Level.PASS, "BMI = 92 ÷ 2² ≈ 23.0：在女性合格范围17≤BMI<24内"),
+    ],
+)
 def test_bmi_texts_in_full(weight: float, gender: str, level: Level, text: str) -> None:
     result = check_bmi(200, weight, gender, S)
     assert (result.level, result.text) == (level, text)
@@ -134,15 +165,38 @@ def test_bmi_needs_positive_numbers() -> None:
             bmi(height, weight)
 
 
-@pytest.mark.parametrize("values, degree, level, text", [
-    ([4.8], None, Level.PASS, "裸眼视力4.8（按两眼都是此值）：两眼都达到4.8，符合裸眼视力要求"),
-    ([5.0, 4.4], None, Level.FAIL, "裸眼视力5.0、4.4：有一眼低于4.5，按标准不合格"),
-    ([4.4, 5.0], None, Level.FAIL, "裸眼视力4.4、5.0：有一眼低于4.5，按标准不合格"),
-    ([4.6], 601, Level.FAIL, "裸眼视力4.6（按两眼都是此值）、近视601度：裸眼低于4.8需查矫正视力，矫正度数超过600度不合格"),
-    ([4.6], 600, Level.CHECK, "裸眼视力4.6（按两眼都是此值）：有一眼低于4.8，需查矫正视力，任何一眼矫正视力须达到4.8且矫正度数不超过600度（您说的600度未超过600度）"),
-    ([4.6, 4.7], None, Level.CHECK, "裸眼视力4.6、4.7：有一眼低于4.8，需查矫正视力，任何一眼矫正视力须达到4.8且矫正度数不超过600度"),
-    ([5.0, 4.7], None, Level.CHECK, "裸眼视力5.0、4.7：有一眼低于4.8，需查矫正视力，任何一眼矫正视力须达到4.8且矫正度数不超过600度"),
-])
+@pytest.mark.parametrize(
+    "values, degree, level, text",
+    [
+        ([4.8], None, Level.PASS, "裸眼视力4.8（按两眼都是此值）：两眼都达到4.8，符合裸眼视力要求"),
+        ([5.0, 4.4], None, Level.FAIL, "裸眼视力5.0、4.4：有一眼低于4.5，按标准不合格"),
+        ([4.4, 5.0], None, Level.FAIL, "裸眼视力4.4、5.0：有一眼低于4.5，按标准不合格"),
+        (
+            [4.6],
+            601,
+            Level.FAIL,
+            "裸眼视力4.6（按两眼都是此值）、近视601度：裸眼低于4.8需查矫正视力，矫正度数超过600度不合格",
+        ),
+        (
+            [4.6],
+            600,
+            Level.CHECK,
+            "裸眼视力4.6（按两眼都是此值）：有一眼低于4.8，需查矫正视力，任何一眼矫正视力须达到4.8且矫正度数不超过600度（您说的600度未超过600度）",
+        ),
+        (
+            [4.6, 4.7],
+            None,
+            Level.CHECK,
+            "裸眼视力4.6、4.7：有一眼低于4.8，需查矫正视力，任何一眼矫正视力须达到4.8且矫正度数不超过600度",
+        ),
+        (
+            [5.0, 4.7],
+            None,
+            Level.CHECK,
+            "裸眼视力5.0、4.7：有一眼低于4.8，需查矫正视力，任何一眼矫正视力须达到4.8且矫正度数不超过600度",
+        ),
+    ],
+)
 def test_vision_texts_in_full(values, degree, level: Level, text: str) -> None:
     result = check_vision(values, degree, S)
     assert (result.level, result.text) == (level, text)
@@ -170,19 +224,42 @@ def test_body_checks_only_what_was_given() -> None:
 FINAL_YEAR = "您是符合毕业条件的毕业班学生（本科大四、专科大三）"
 
 
-@pytest.mark.parametrize("profile, outcome, rule, conditional, condition", [
-    (person("男", 16, "本科", "在校生"), Outcome.TOO_YOUNG, "age.m.general", "age.m.final_year", FINAL_YEAR),
-    (person("男", 17, "本科", "在校生"), Outcome.SEVENTEEN, "age.m.general", "age.m.final_year", FINAL_YEAR),
-    (person("女", 16, "本科", "往届毕业生"), Outcome.TOO_YOUNG, None, "age.f.last_year_graduate", "您是2022年毕业的"),
-    (person("女", 17, "本科", "往届毕业生"), Outcome.SEVENTEEN, None, "age.f.last_year_graduate", "您是2022年毕业的"),
-    (person("女", 23, "本科", "往届毕业生"), Outcome.NOT_TARGET, None, "age.f.last_year_graduate", "您是2022年毕业的"),
-    (person("女", 30, "本科", "往届毕业生", graduated=2021), Outcome.NOT_TARGET, None, None, ""),
-    (person("男", 25, "本科", "在校生"), Outcome.OVER, "age.m.general", "age.m.final_year", FINAL_YEAR),
-    (person("男", 16, "高中", "在校生"), Outcome.TOO_YOUNG, "age.m.general", None, ""),
-    (person("男", 17, "高中", "在校生"), Outcome.SEVENTEEN, "age.m.general", None, ""),
-    (person("男", 23, "高中", "非学生"), Outcome.OVER, "age.m.general", None, ""),
-])
-def test_every_verdict_carries_the_conditional_limit_and_its_condition(profile, outcome, rule, conditional, condition) -> None:
+@pytest.mark.parametrize(
+    "profile, outcome, rule, conditional, condition",
+    [
+        (person("男", 16, "本科", "在校生"), Outcome.TOO_YOUNG, "age.m.general", "age.m.final_year", FINAL_YEAR),
+        (person("男", 17, "本科", "在校生"), Outcome.SEVENTEEN, "age.m.general", "age.m.final_year", FINAL_YEAR),
+        (
+            person("女", 16, "本科", "往届毕业生"),
+            Outcome.TOO_YOUNG,
+            None,
+            "age.f.last_year_graduate",
+            "您是2022年毕业的",
+        ),
+        (
+            person("女", 17, "本科", "往届毕业生"),
+            Outcome.SEVENTEEN,
+            None,
+            "age.f.last_year_graduate",
+            "您是2022年毕业的",
+        ),
+        (
+            person("女", 23, "本科", "往届毕业生"),
+            Outcome.NOT_TARGET,
+            None,
+            "age.f.last_year_graduate",
+            "您是2022年毕业的",
+        ),
+        (person("女", 30, "本科", "往届毕业生", graduated=2021), Outcome.NOT_TARGET, None, None, ""),
+        (person("男", 25, "本科", "在校生"), Outcome.OVER, "age.m.general", "age.m.final_year", FINAL_YEAR),
+        (person("男", 16, "高中", "在校生"), Outcome.TOO_YOUNG, "age.m.general", None, ""),
+        (person("男", 17, "高中", "在校生"), Outcome.SEVENTEEN, "age.m.general", None, ""),
+        (person("男", 23, "高中", "非学生"), Outcome.OVER, "age.m.general", None, ""),
+    ],
+)
+def test_every_verdict_carries_the_conditional_limit_and_its_condition(
+    profile, outcome, rule, conditional, condition
+) -> None:
     verdict = check_age(profile, P)
     assert verdict.outcome is outcome and verdict.age == 2023 - profile.birth_year
     assert (verdict.rule.id if verdict.rule else None) == rule

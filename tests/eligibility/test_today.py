@@ -9,13 +9,12 @@ import pytest
 from bot import clock
 from bot.config import Settings
 from bot.eligibility import benefit as money
-from bot.eligibility.policy import Profile
-from bot.eligibility.policy import policy_for
-
-P, _ = policy_for(2023)
+from bot.eligibility.policy import Profile, policy_for
 from bot.eligibility.render import render_benefit, render_eligibility, render_location
 from bot.errors import ConfigError
 from tests.eligibility.test_answers import both
+
+P, _ = policy_for(2023)
 
 IN_2023 = dt.date(2023, 6, 1)
 LATER = dt.date(2026, 12, 2)
@@ -55,7 +54,10 @@ def test_a_window_without_known_dates_is_ended_once_its_year_is_over() -> None:
     woman = Profile(gender="女", birth_year=1998, education_level="研究生", student_status="在校生")
     assert "女兵下半年网上报名起止时间：未找到公开来源" in render_eligibility(woman, P, 2023, IN_2023).details
     later = render_eligibility(woman, P, 2023, LATER).details
-    assert "起止时间未找到公开来源，已结束" in later and "女兵上半年网上报名：2023年1月1日—2023年2月10日18时，已结束" in later
+    assert (
+        "起止时间未找到公开来源，已结束" in later
+        and "女兵上半年网上报名：2023年1月1日—2023年2月10日18时，已结束" in later
+    )
 
 
 def test_benefit_and_location_answers_carry_the_line_too() -> None:
@@ -63,4 +65,7 @@ def test_benefit_and_location_answers_carry_the_line_too() -> None:
     graduate = Profile(education_level="本科", student_status="应届毕业生")
     assert render_benefit(est, graduate, P, 2023, LATER).text.count(PAST_LINE) == 1
     assert PAST_LINE not in render_benefit(est, graduate, P, 2023, IN_2023).text
-    assert render_location(Profile(student_status="在校生", education_level="本科"), P, 2023, LATER).text.count(PAST_LINE) == 1
+    assert (
+        render_location(Profile(student_status="在校生", education_level="本科"), P, 2023, LATER).text.count(PAST_LINE)
+        == 1
+    )

@@ -34,8 +34,13 @@ def snapshot(faq: Path) -> dict:
 
 
 def test_entries_come_with_hits_votes_and_staleness(faq: Path) -> None:
-    rows = list_entries(faq, {"age_limits": 7, "tuition_compensation": 3}, {"age_limits": {"up": 3, "down": 1}, None: {"up": 0, "down": 9}},
-                        max_age_days=365, today=TODAY)
+    rows = list_entries(
+        faq,
+        {"age_limits": 7, "tuition_compensation": 3},
+        {"age_limits": {"up": 3, "down": 1}, None: {"up": 0, "down": 9}},
+        max_age_days=365,
+        today=TODAY,
+    )
     assert [r.entry.id for r in rows[:2]] == ["age_limits", "tuition_compensation"]
     first = rows[0]
     assert (first.hits, first.up, first.down, first.helpful_ratio) == (7, 3, 1, 0.75)
@@ -48,7 +53,14 @@ def test_entries_come_with_hits_votes_and_staleness(faq: Path) -> None:
 def test_an_answer_edit_and_new_phrasings_are_saved_with_date_and_editor(faq: Path) -> None:
     before = snapshot(faq)
     answer = "**新的答案。**\n- 第一点\n- 第二点\n\n详情请联系：\n{contact}"
-    entry = update_entry(faq, "tuition_compensation", "王编辑", answer=answer, new_questions=["当兵学费到底能退多少钱", "当兵学费到底能退多少钱！"], today=TODAY)
+    entry = update_entry(
+        faq,
+        "tuition_compensation",
+        "王编辑",
+        answer=answer,
+        new_questions=["当兵学费到底能退多少钱", "当兵学费到底能退多少钱！"],
+        today=TODAY,
+    )
     assert entry.answer == answer.strip()
     assert "当兵学费到底能退多少钱" in entry.questions and entry.questions.count("当兵学费到底能退多少钱！") == 0
     assert (entry.reviewed, entry.reviewed_by) == (TODAY, "王编辑")
@@ -56,7 +68,9 @@ def test_an_answer_edit_and_new_phrasings_are_saved_with_date_and_editor(faq: Pa
     changed = [name for name in before if before[name] != after[name]]
     assert len(changed) == 1
     old, new = before[changed[0]], after[changed[0]]
-    assert [l for l in old.splitlines() if l.lstrip().startswith("#")] == [l for l in new.splitlines() if l.lstrip().startswith("#")]
+    assert [line for line in old.splitlines() if line.lstrip().startswith("#")] == [
+        line for line in new.splitlines() if line.lstrip().startswith("#")
+    ]
     again = {e.id: e for e in validate_dir(faq, today=TODAY).entries}["tuition_compensation"]
     assert again == entry
     # Other entries of the file are unchanged.
@@ -64,16 +78,19 @@ def test_an_answer_edit_and_new_phrasings_are_saved_with_date_and_editor(faq: Pa
     assert all(e.reviewed_by is None for e in others_before.values())
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"entry_id": "no_such_entry", "answer": "x"}, "不存在"),
-    ({"entry_id": "age_limits", "editor": "", "answer": "新答案"}, "姓名"),
-    ({"entry_id": "age_limits", "editor": "<script>x</script>", "answer": "新答案"}, "姓名"),
-    ({"entry_id": "age_limits"}, "没有需要保存的修改"),
-    ({"entry_id": "age_limits", "answer": "<b>加粗</b>"}, "HTML"),
-    ({"entry_id": "age_limits", "answer": "联系 {phone}"}, "占位符"),
-    ({"entry_id": "age_limits", "answer": "长" * 5000}, "太长"),
-    ({"entry_id": "age_limits", "new_questions": ["含有[方括号]的问法"]}, "不能使用的符号"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"entry_id": "no_such_entry", "answer": "x"}, "不存在"),
+        ({"entry_id": "age_limits", "editor": "", "answer": "新答案"}, "姓名"),
+        ({"entry_id": "age_limits", "editor": "<script>x</script>", "answer": "新答案"}, "姓名"),
+        ({"entry_id": "age_limits"}, "没有需要保存的修改"),
+        ({"entry_id": "age_limits", "answer": "<b>加粗</b>"}, "HTML"),
+        ({"entry_id": "age_limits", "answer": "联系 {phone}"}, "占位符"),
+        ({"entry_id": "age_limits", "answer": "长" * 5000}, "太长"),
+        ({"entry_id": "age_limits", "new_questions": ["含有[方括号]的问法"]}, "不能使用的符号"),
+    ],
+)
 def test_bad_edits_are_refused_in_chinese_and_nothing_is_written(faq: Path, kwargs: dict, message: str) -> None:
     before = snapshot(faq)
     args = {"editor": "王编辑", **kwargs}
@@ -85,7 +102,9 @@ def test_bad_edits_are_refused_in_chinese_and_nothing_is_written(faq: Path, kwar
 def test_a_phrasing_of_another_entry_is_refused(faq: Path) -> None:
     entries = {e.id: e for e in validate_dir(faq).entries}
     with pytest.raises(ReviewError, match="没有通过检查"):
-        update_entry(faq, "age_limits", "王编辑", new_questions=[entries["tuition_compensation"].questions[0]], today=TODAY)
+        update_entry(
+            faq, "age_limits", "王编辑", new_questions=[entries["tuition_compensation"].questions[0]], today=TODAY
+        )
 
 
 def test_concurrent_saves_to_one_file_wait_for_each_other_and_both_land(faq: Path) -> None:

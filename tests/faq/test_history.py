@@ -25,12 +25,24 @@ def fields(faq_dir: Path, entry_id: str) -> dict:  # noqa: F811
 def test_a_save_is_recorded_with_before_and_after_and_reverted(faq: Path, database: Database) -> None:  # noqa: F811
     history = FaqHistory(database)
     before_text = snapshot(faq)
-    committed = save_entry(faq, "vision", "王编辑", {"title": "视力标准", "tags": ["条件"]}, add=["眼睛近视八百度能当兵吗"],
-                           history=history, today=TODAY)
+    committed = save_entry(
+        faq,
+        "vision",
+        "王编辑",
+        {"title": "视力标准", "tags": ["条件"]},
+        add=["眼睛近视八百度能当兵吗"],
+        history=history,
+        today=TODAY,
+    )
     change = history.get(committed.change_id)
     assert (change.actor, change.action, change.summary) == ("王编辑", "save", "修改“视力要求”")
     part = change.entries[0]
-    assert (part.entry_id, part.file, part.before["title"], part.after["title"]) == ("vision", "eligibility.yml", "视力要求", "视力标准")
+    assert (part.entry_id, part.file, part.before["title"], part.after["title"]) == (
+        "vision",
+        "eligibility.yml",
+        "视力要求",
+        "视力标准",
+    )
     assert part.after["reviewed"] == TODAY.isoformat() and part.after["reviewed_by"] == "王编辑"
     labels = [row.label for row in diff_rows(part.before, part.after)]
     assert labels == ["标题", "问法", "审核日期", "标签", "审核人"]
@@ -89,5 +101,3 @@ def test_migration_0007_goes_down_and_up(database: Database) -> None:
         assert "faq_changes" not in inspect(connection).get_table_names()
         command.upgrade(config, "head")
         assert {"faq_changes", "faq_change_entries"} <= set(inspect(connection).get_table_names())
-
-

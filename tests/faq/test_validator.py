@@ -6,7 +6,6 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -18,10 +17,28 @@ from bot.faq.validator import ValidationResult, validate_dir
 
 TODAY = dt.date(2026, 11, 28)
 
-QUESTIONS_A = ["学费补偿是什么", "当兵能补学费吗", "入伍后学费能退吗", "参军学废补偿", "服兵役交过的学费国家给不给",
-               "我大二去当兵学费怎么算", "应征入伍学费返还政策", "大学生参军补偿学费吗", "学费能拿回来吗"]
-QUESTIONS_B = ["考研加几分", "退役考研加分政策", "当过兵考研有优惠吗", "参军回来考研究生加分吗", "服兵役后考研初试加分",
-               "入伍退伍考研能加10分吗", "考研加分几年有效", "退伍大学生考研照顾", "当兵对考研有啥帮助"]
+QUESTIONS_A = [
+    "学费补偿是什么",
+    "当兵能补学费吗",
+    "入伍后学费能退吗",
+    "参军学废补偿",
+    "服兵役交过的学费国家给不给",
+    "我大二去当兵学费怎么算",
+    "应征入伍学费返还政策",
+    "大学生参军补偿学费吗",
+    "学费能拿回来吗",
+]
+QUESTIONS_B = [
+    "考研加几分",
+    "退役考研加分政策",
+    "当过兵考研有优惠吗",
+    "参军回来考研究生加分吗",
+    "服兵役后考研初试加分",
+    "入伍退伍考研能加10分吗",
+    "考研加分几年有效",
+    "退伍大学生考研照顾",
+    "当兵对考研有啥帮助",
+]
 
 
 def entry(entry_id: str = "tuition_compensation", questions: Optional[List[str]] = None, **fields) -> Dict:
@@ -219,7 +236,9 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     for directory in (good, bad):  # the policy table is checked too (tests/eligibility/test_policy_file.py)
         shutil.copytree(Path(__file__).resolve().parents[2] / "faq" / "policy", directory / "policy")
     run = lambda d: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "bot.cli", "faq", "validate"], capture_output=True, text=True,
+        [sys.executable, "-m", "bot.cli", "faq", "validate"],
+        capture_output=True,
+        text=True,
         env={"ENLIST_FAQ_DIR": str(d), "PATH": "/usr/bin:/bin"},
     )
     ok, failed = run(good), run(bad)

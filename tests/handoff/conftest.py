@@ -17,7 +17,9 @@ LATENCIES: List[Tuple[str, str, float]] = []
 
 
 @pytest.fixture(scope="package", params=BACKENDS)
-def setup(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Tuple[Any, Database]]:
+def setup(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, trained_model: Path
+) -> Iterator[Tuple[Any, Database]]:
     """(the running Stack, our Database) on SQLite, then on PostgreSQL."""
     with handoff_stack(request.param, tmp_path_factory.mktemp(f"handoff-{request.param}"), trained_model) as running:
         yield running

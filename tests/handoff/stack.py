@@ -34,7 +34,11 @@ def handoff_stack(backend: str, tmp_path: Path, model: Path, **overrides: str) -
         accounts = AccountStore(database)
         for name, role in STAFF:
             accounts.create(name, role, PASSWORD)
-        settings = {"ENLIST_DATABASE_URL": database.url, "ENLIST_STAFFED_HOURS": ALWAYS, "ENLIST_HANDOFF_WAIT_SECONDS": WAIT_SECONDS}
+        settings = {
+            "ENLIST_DATABASE_URL": database.url,
+            "ENLIST_STAFFED_HOURS": ALWAYS,
+            "ENLIST_HANDOFF_WAIT_SECONDS": WAIT_SECONDS,
+        }
         if backend == "postgresql":
             settings["ENLIST_TRACKER_STORE_URL"] = database.url
         settings.update(overrides)
@@ -57,7 +61,9 @@ def latest(database: Database, sender: str) -> Handoff:
 
         from bot.storage.schema import handoffs
 
-        row_id = connection.execute(select(handoffs.c.id).where(handoffs.c.sender_id == sender).order_by(handoffs.c.id.desc())).scalar()
+        row_id = connection.execute(
+            select(handoffs.c.id).where(handoffs.c.sender_id == sender).order_by(handoffs.c.id.desc())
+        ).scalar()
     return HandoffStore(database).get(row_id)
 
 

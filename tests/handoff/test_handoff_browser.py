@@ -94,7 +94,9 @@ def test_student_and_recruiter_in_two_browsers(setup: Tuple[Any, Database], view
 
             student.locator(".enlist-input").fill("好的，谢谢老师")
             student.locator(".enlist-input").press("Enter")
-            expect(recruiter.locator("#handoff-transcript .turn.user").last).to_contain_text("好的，谢谢老师", timeout=8_000)
+            expect(recruiter.locator("#handoff-transcript .turn.user").last).to_contain_text(
+                "好的，谢谢老师", timeout=8_000
+            )
             assert student.evaluate(NO_HORIZONTAL_SCROLL), "the widget page scrolls sideways"
             shot(student, "student", viewport)
             assert recruiter.evaluate(NO_HORIZONTAL_SCROLL), "the conversation page scrolls sideways"
@@ -128,8 +130,12 @@ def test_widget_without_event_source_polls_for_the_replies(setup: Tuple[Any, Dat
             handoff = active(database, student.evaluate("() => window.EnlistChat.senderId()"))
             client = logged_in(running.settings, "recruiter2", PASSWORD)
             assert client.submit(f"/handoff/{handoff.id}/take", {}, page=f"/handoff/{handoff.id}").status_code == 303
-            assert client.submit(f"/handoff/{handoff.id}/reply", {"text": "您好，请问有什么可以帮您"},
-                                 page=f"/handoff/{handoff.id}").status_code == 303
+            assert (
+                client.submit(
+                    f"/handoff/{handoff.id}/reply", {"text": "您好，请问有什么可以帮您"}, page=f"/handoff/{handoff.id}"
+                ).status_code
+                == 303
+            )
             expect(student.locator(".enlist-staff").last).to_contain_text("您好，请问有什么可以帮您", timeout=6_000)
             assert polls, "the widget did not poll"
             assert client.submit(f"/handoff/{handoff.id}/release", {}, page=f"/handoff/{handoff.id}").status_code == 303

@@ -74,7 +74,9 @@ def test_ask_queue_take_reply_release(setup: Tuple[Any, Database], sender: str) 
         assert "我还想问体检的事" in client.get(f"/handoff/{waiting.id}?part=transcript").text
 
         sent_at = time.monotonic()
-        reply = client.submit(f"/handoff/{waiting.id}/reply", {"text": "<b>您好</b>，学籍可以保留"}, page=f"/handoff/{waiting.id}")
+        reply = client.submit(
+            f"/handoff/{waiting.id}/reply", {"text": "<b>您好</b>，学籍可以保留"}, page=f"/handoff/{waiting.id}"
+        )
         assert reply.status_code == 303
         pushed = stream.wait_for(2)[1]
         LATENCIES.append((backend_of(setup), "SSE", stream.arrived[1] - sent_at))
@@ -158,7 +160,10 @@ def test_nobody_takes_it_in_time_then_a_lead_with_the_question(setup: Tuple[Any,
     assert notice["buttons"] == [{"title": "留下问题和联系方式", "payload": "/sign_up"}]
     assert latest(database, sender).status == "expired"
     # The same notice is in the transcript, so a socket.io client and the portal see it too.
-    assert any(e["type"] == "bot" and "没能接入" in e.get("text", "") for e in tracker_events(running.settings.tracker_store, sender))
+    assert any(
+        e["type"] == "bot" and "没能接入" in e.get("text", "")
+        for e in tracker_events(running.settings.tracker_store, sender)
+    )
     reference = leave_a_lead(chat, sender, "13800138111")
     lead = LeadStore(database).find_by_phone("13800138111")
     notes = [n.text for n in LeadStore(database).notes(lead.id)]
@@ -189,8 +194,11 @@ def test_the_rasa_hand_off_route_needs_the_shared_secret(setup: Tuple[Any, Datab
         refused = http("POST", url, body, {"Content-Type": "application/json", **headers})
         assert refused.status == 401 and "密钥" in refused.json()["message"]
     assert event_types(setup, sender) == [], "a refused request appended nothing"
-    bad = http("POST", url, b'{"sender": "x", "events": [{"type": "restart"}]}',
-               {"Content-Type": "application/json", SECRET_HEADER: settings.action_secret})
+    bad = http(
+        "POST",
+        url,
+        b'{"sender": "x", "events": [{"type": "restart"}]}',
+        {"Content-Type": "application/json", SECRET_HEADER: settings.action_secret},
+    )
     assert bad.status == 400 and bad.json()["error"] == "bad_event"
     assert "/internal" not in nginx_config(["10.0.0.1:5005"], ["10.0.0.3:5055"])
-

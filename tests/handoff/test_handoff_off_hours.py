@@ -20,8 +20,9 @@ pytestmark = pytest.mark.stack
 
 @pytest.fixture(scope="module")
 def off_hours(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Tuple[Any, Database]]:
-    with handoff_stack("sqlite", tmp_path_factory.mktemp("handoff-off"), trained_model,
-                       ENLIST_STAFFED_HOURS="off") as running:
+    with handoff_stack(
+        "sqlite", tmp_path_factory.mktemp("handoff-off"), trained_model, ENLIST_STAFFED_HOURS="off"
+    ) as running:
         yield running
 
 
@@ -38,7 +39,9 @@ def test_off_hours_request_becomes_a_lead_with_the_question(off_hours: Tuple[Any
     leave_a_lead(chat, sender, "13800138222")
     store = LeadStore(database)
     lead = store.find_by_phone("13800138222")
-    assert "学生转人工时的问题（当时无人接入）：退役以后还能回原来的学校读研吗" in [n.text for n in store.notes(lead.id)]
+    assert "学生转人工时的问题（当时无人接入）：退役以后还能回原来的学校读研吗" in [
+        n.text for n in store.notes(lead.id)
+    ]
     assert latest(database, sender).lead_id == lead.id
 
 

@@ -49,8 +49,14 @@ def test_socketio_client_gets_the_recruiters_replies(setup: Tuple[Any, Database]
         assert silent(chat)
 
         sent_at = time.monotonic()
-        assert client.submit(f"/handoff/{handoff.id}/reply", {"text": "体检在区人武部通知的体检站进行"},
-                             page=f"/handoff/{handoff.id}").status_code == 303
+        assert (
+            client.submit(
+                f"/handoff/{handoff.id}/reply",
+                {"text": "体检在区人武部通知的体检站进行"},
+                page=f"/handoff/{handoff.id}",
+            ).status_code
+            == 303
+        )
         reply = chat.received.get(timeout=10)
         LATENCIES.append((backend_of(setup), "socket.io", time.monotonic() - sent_at))
         print(f"\npush latency ({LATENCIES[-1][0]}, {LATENCIES[-1][1]}): {LATENCIES[-1][2]:.3f} s")
@@ -84,7 +90,12 @@ def test_restarts_while_held_keep_the_conversation_held(setup: Tuple[Any, Databa
     assert chat.say(sender, "你好，有人吗") == [], "still paused after the Rasa restart"
     with StreamReader(running.settings, sender) as stream:
         before = len(stream.wait_for(1))  # the "已接入" notice
-        assert client.submit(f"/handoff/{handoff.id}/reply", {"text": "在的，请讲"}, page=f"/handoff/{handoff.id}").status_code == 303
+        assert (
+            client.submit(
+                f"/handoff/{handoff.id}/reply", {"text": "在的，请讲"}, page=f"/handoff/{handoff.id}"
+            ).status_code
+            == 303
+        )
         assert stream.wait_for(before + 1)[-1]["text"] == "在的，请讲"
         assert client.submit(f"/handoff/{handoff.id}/release", {}, page=f"/handoff/{handoff.id}").status_code == 303
         assert stream.wait_for(before + 2)[-1]["state"] == "ended"

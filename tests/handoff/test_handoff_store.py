@@ -66,7 +66,13 @@ def test_pushed_messages_are_read_in_order_after_an_id(database: Database) -> No
     ids = [store.push(handoff, "staff", f"第{i}条", "recruiter1").id for i in range(3)]
     assert [m.text for m in store.messages_after("w-push", ids[0])] == ["第1条", "第2条"]
     assert store.messages_after("w-other", 0) == []
-    assert store.messages_after("w-push", 0)[0].as_json() == {"id": ids[0], "kind": "staff", "text": "第0条", "state": None, "buttons": []}
+    assert store.messages_after("w-push", 0)[0].as_json() == {
+        "id": ids[0],
+        "kind": "staff",
+        "text": "第0条",
+        "state": None,
+        "buttons": [],
+    }
 
 
 def test_erasing_a_lead_forgets_its_hand_off_texts(database: Database, tmp_path) -> None:  # noqa: ANN001

@@ -9,8 +9,8 @@ import pytest
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.lang.hours import parse_staffed_hours
 from bot.handoff.wording import duration
+from bot.lang.hours import parse_staffed_hours
 
 UTC = dt.timezone.utc
 
@@ -43,8 +43,18 @@ def test_several_shifts_wrapping_days_midnight_and_off() -> None:
     assert parse_staffed_hours("mon-sun 00:00-24:00").is_staffed(china(2026, 12, 6, 3, 0))
 
 
-@pytest.mark.parametrize("raw", ["weekdays", "mon-fri 8:30", "mon-fri 17:30-08:30", "mon-fri 08:60-09:00",
-                                 "xyz 08:00-09:00", "mon-fri 08:00-25:00", ";"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "weekdays",
+        "mon-fri 8:30",
+        "mon-fri 17:30-08:30",
+        "mon-fri 08:60-09:00",
+        "xyz 08:00-09:00",
+        "mon-fri 08:00-25:00",
+        ";",
+    ],
+)
 def test_malformed_hours_fail_loudly_naming_the_variable(raw: str) -> None:
     with pytest.raises(ConfigError, match="ENLIST_STAFFED_HOURS"):
         Settings.from_env({"ENLIST_STAFFED_HOURS": raw})

@@ -10,11 +10,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from bot.lang.timefmt import utcnow
 from bot.leads.deletion_requests import DONE, MAX_OPEN_PER_CONVERSATION, DeletionRequestStore, UnknownRequest
 from bot.leads.erasure import erase_leads, purge_expired, withdraw_conversation
 from bot.leads.export import leads_csv
 from bot.leads.records import WITHDRAWN, LeadFilter
-from bot.lang.timefmt import utcnow
 from bot.leads.store import ErasedLead, LeadStore
 from bot.storage.database import Database
 from bot.storage.schema import deletion_requests, lead_notes, lead_submissions, leads
@@ -26,8 +26,11 @@ PHONE, OTHER = "13912340001", "13912340002"
 def _everything(database: Database) -> str:
     """Every stored value of the lead tables, as one text to search."""
     with database.begin() as connection:
-        rows = [tuple(r) for table in (leads, lead_submissions, lead_notes, deletion_requests)
-                for r in connection.execute(select(table))]
+        rows = [
+            tuple(r)
+            for table in (leads, lead_submissions, lead_notes, deletion_requests)
+            for r in connection.execute(select(table))
+        ]
     return repr(rows)
 
 
@@ -46,7 +49,11 @@ def test_erasing_keeps_an_anonymous_record(database: Database, tmp_path) -> None
     assert lead.erased and lead.status == WITHDRAWN and lead.status_label == "已撤回"
     assert (lead.phone, lead.name, lead.school, lead.hukou_place, lead.main_concern, lead.sender_id) == (None,) * 6
     assert store.submissions(gone.lead_id) == [] and store.notes(gone.lead_id) == []
-    assert PHONE not in _everything(database) and "李雷" not in _everything(database) and "韩梅梅" not in _everything(database)
+    assert (
+        PHONE not in _everything(database)
+        and "李雷" not in _everything(database)
+        and "韩梅梅" not in _everything(database)
+    )
     assert store.count() == 2 and store.counts_by_status()[WITHDRAWN] == 1  # counts stay honest
     assert store.search(LeadFilter(text=PHONE)).total == 0
     csv_text = leads_csv(store.iter_all(LeadFilter())).decode("utf-8-sig")
@@ -100,7 +107,10 @@ def test_deletion_requests_are_unverified_until_handled(database: Database) -> N
     lead = add_lead(store, "李雷", PHONE)
     assert requests.record("conv-x", PHONE) and requests.record("conv-x", "13700000000")
     pending = requests.open_requests()
-    assert [(r.phone, r.lead_id, r.sender_id) for r in pending] == [(PHONE, lead.lead_id, "conv-x"), ("13700000000", None, "conv-x")]
+    assert [(r.phone, r.lead_id, r.sender_id) for r in pending] == [
+        (PHONE, lead.lead_id, "conv-x"),
+        ("13700000000", None, "conv-x"),
+    ]
     assert requests.count_open() == 2
     for _ in range(MAX_OPEN_PER_CONVERSATION - 2):
         assert requests.record("conv-x", "13700000001")

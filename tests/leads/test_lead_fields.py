@@ -8,27 +8,53 @@ from pathlib import Path
 import pytest
 
 from actions.leads import prefill_values
-from bot.leads.fields import (
-    check_concern, check_education, check_enlist_place, check_hukou, check_name, check_phone, check_school,
-    check_student_status, display_phone, find_phone, looks_like_question, normalize_phone,
-)
-from bot.leads.records import LeadSubmission
 from bot.lang.timefmt import utcnow
+from bot.leads.fields import (
+    check_concern,
+    check_education,
+    check_enlist_place,
+    check_hukou,
+    check_name,
+    check_phone,
+    check_school,
+    check_student_status,
+    display_phone,
+    find_phone,
+    looks_like_question,
+    normalize_phone,
+)
 from bot.leads.outbox import Outbox
+from bot.leads.records import LeadSubmission
 from bot.leads.service import submit_lead
 
 
-@pytest.mark.parametrize("typed", ["13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000",
-                                   "0086-13800138000", "１３８００１３８０００", "(138)0013.8000"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "13800138000",
+        "138 0013 8000",
+        "138-0013-8000",
+        "+86 138 0013 8000",
+        "0086-13800138000",
+        "１３８００１３８０００",
+        "(138)0013.8000",
+    ],
+)
 def test_phone_formats_are_tolerated(typed: str) -> None:
     assert normalize_phone(typed) == "13800138000"
     assert check_phone(typed).value == "13800138000"
 
 
-@pytest.mark.parametrize("typed, problem", [
-    ("12345", "5位"), ("138001380001", "12位"), ("12800138000", "不是大陆手机号"), ("没有手机", "请输入11位手机号码"),
-    ("0358-1234567", "11位"),
-])
+@pytest.mark.parametrize(
+    "typed, problem",
+    [
+        ("12345", "5位"),
+        ("138001380001", "12位"),
+        ("12800138000", "不是大陆手机号"),
+        ("没有手机", "请输入11位手机号码"),
+        ("0358-1234567", "11位"),
+    ],
+)
 def test_wrong_phone_numbers_are_explained(typed: str, problem: str) -> None:
     checked = check_phone(typed)
     assert not checked.ok and problem in checked.problem
@@ -40,16 +66,25 @@ def test_phone_inside_a_sentence() -> None:
     assert display_phone("13912345678") == "139 1234 5678"
 
 
-@pytest.mark.parametrize("typed, value", [("李雷", "李雷"), ("我叫 王小明", "王小明"), ("买买提·艾力", "买买提·艾力"),
-                                          ("Anna Li", "Anna Li")])
+@pytest.mark.parametrize(
+    "typed, value",
+    [("李雷", "李雷"), ("我叫 王小明", "王小明"), ("买买提·艾力", "买买提·艾力"), ("Anna Li", "Anna Li")],
+)
 def test_good_names(typed: str, value: str) -> None:
     assert check_name(typed).value == value
 
 
-@pytest.mark.parametrize("typed, problem", [
-    ("李", "2–20个字"), ("李雷123", "数字"), ("<script>alert(1)</script>", "特殊符号"), ("www.example.com", "网址"),
-    ("李雷😀", "只能包含汉字"), ("一" * 21, "2–20个字"),
-])
+@pytest.mark.parametrize(
+    "typed, problem",
+    [
+        ("李", "2–20个字"),
+        ("李雷123", "数字"),
+        ("<script>alert(1)</script>", "特殊符号"),
+        ("www.example.com", "网址"),
+        ("李雷😀", "只能包含汉字"),
+        ("一" * 21, "2–20个字"),
+    ],
+)
 def test_bad_names(typed: str, problem: str) -> None:
     checked = check_name(typed)
     assert not checked.ok and problem in checked.problem
@@ -67,12 +102,20 @@ def test_places_and_concerns() -> None:
     assert not check_concern("x" * 201).ok
 
 
-@pytest.mark.parametrize("check, typed, value", [
-    (check_student_status, "在校生", "在校生"), (check_student_status, "我大三", "在校生"),
-    (check_student_status, "今年毕业", "应届毕业生"), (check_student_status, "已经毕业两年了", "往届毕业生"),
-    (check_education, "大专", "专科"), (check_education, "硕士", "研究生"), (check_education, "本科", "本科"),
-    (check_enlist_place, "回老家", "户籍所在地"), (check_enlist_place, "还没想好", "未定"),
-])
+@pytest.mark.parametrize(
+    "check, typed, value",
+    [
+        (check_student_status, "在校生", "在校生"),
+        (check_student_status, "我大三", "在校生"),
+        (check_student_status, "今年毕业", "应届毕业生"),
+        (check_student_status, "已经毕业两年了", "往届毕业生"),
+        (check_education, "大专", "专科"),
+        (check_education, "硕士", "研究生"),
+        (check_education, "本科", "本科"),
+        (check_enlist_place, "回老家", "户籍所在地"),
+        (check_enlist_place, "还没想好", "未定"),
+    ],
+)
 def test_choices_from_words(check, typed: str, value: str) -> None:
     assert check(typed).value == value
 
@@ -85,16 +128,31 @@ def test_questions_are_recognised() -> None:
 
 def test_prefill_from_earlier_messages() -> None:
     found = prefill_values(["你好", "我叫赵子龙，手机13698765432，我在山西大学读大三", "户口在离石区"])
-    assert found == {"lead_name": "赵子龙", "lead_phone": "13698765432", "school": "山西大学",
-                     "hukou_place": "离石区", "student_status": "在校生"}
+    assert found == {
+        "lead_name": "赵子龙",
+        "lead_phone": "13698765432",
+        "school": "山西大学",
+        "hukou_place": "离石区",
+        "student_status": "在校生",
+    }
     assert prefill_values(["大学生参军有什么好处"]) == {}
 
 
 def submission(reference: str = "ZB-TEST22") -> LeadSubmission:
     return LeadSubmission(
-        name="李雷", phone="13800138000", school="吕院", student_status="在校生", education_level="本科",
-        hukou_place="离石", enlist_place="未定", main_concern="无", consent_version="2023-1", consent_at=utcnow(),
-        sender_id="s", source_channel="rest", reference=reference,
+        name="李雷",
+        phone="13800138000",
+        school="吕院",
+        student_status="在校生",
+        education_level="本科",
+        hukou_place="离石",
+        enlist_place="未定",
+        main_concern="无",
+        consent_version="2023-1",
+        consent_at=utcnow(),
+        sender_id="s",
+        source_channel="rest",
+        reference=reference,
     )
 
 

@@ -31,22 +31,46 @@ def seed_analytics(db: Database) -> None:
     lead from someone without turns (a conversation that converted). Day 2: 2 questions by c (1 answered age_limits, 1 out
     of scope), 1 👎, c leaves a lead (converted)."""
     for sender, kind, faq_id, at in [
-        ("a", "answer", "tuition_compensation", DAY1), ("a", "answer", "tuition_compensation", DAY1),
-        ("b", "suggest", None, DAY1), ("c", "answer", "age_limits", DAY2), ("c", "out_of_scope", None, DAY2),
+        ("a", "answer", "tuition_compensation", DAY1),
+        ("a", "answer", "tuition_compensation", DAY1),
+        ("b", "suggest", None, DAY1),
+        ("c", "answer", "age_limits", DAY2),
+        ("c", "out_of_scope", None, DAY2),
     ]:
         record_turn(db, sender, kind, faq_id, 0.9 if faq_id else None, now=at)
     with db.begin() as connection:
         for index, (vote, at) in enumerate([(1, DAY1), (1, DAY1), (-1, DAY2)]):
-            connection.execute(feedback.insert().values(at=at, sender_id="a", message_id=f"m{index}",
-                                                        faq_id="tuition_compensation", vote=vote))
+            connection.execute(
+                feedback.insert().values(
+                    at=at, sender_id="a", message_id=f"m{index}", faq_id="tuition_compensation", vote=vote
+                )
+            )
         for reference, sender, at in [("R1", "other", DAY1), ("R2", "c", DAY2)]:
-            lead_id = connection.execute(leads.insert().values(
-                reference=reference, phone=f"1380000000{reference[-1]}", name="测试", consent_version="1", consent_at=at,
-                sender_id=sender, source_channel="rest", status="new", created_at=at, updated_at=at,
-            )).inserted_primary_key[0]
-            connection.execute(lead_submissions.insert().values(
-                lead_id=lead_id, reference=reference, sender_id=sender, source_channel="rest", submitted_at=at,
-                stored_at=at, via_outbox=False))
+            lead_id = connection.execute(
+                leads.insert().values(
+                    reference=reference,
+                    phone=f"1380000000{reference[-1]}",
+                    name="测试",
+                    consent_version="1",
+                    consent_at=at,
+                    sender_id=sender,
+                    source_channel="rest",
+                    status="new",
+                    created_at=at,
+                    updated_at=at,
+                )
+            ).inserted_primary_key[0]
+            connection.execute(
+                lead_submissions.insert().values(
+                    lead_id=lead_id,
+                    reference=reference,
+                    sender_id=sender,
+                    source_channel="rest",
+                    submitted_at=at,
+                    stored_at=at,
+                    via_outbox=False,
+                )
+            )
 
 
 def seed_queue(store: ReviewStore) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from bot.config import Settings
-from bot.leads.records import CONSENT_VERSION, LeadSubmission, SaveResult
 from bot.lang.timefmt import utcnow
+from bot.leads.records import CONSENT_VERSION, LeadSubmission, SaveResult
 from bot.leads.store import LeadStore
-from bot.storage.database import Database
 from bot.staff.accounts import AccountStore
+from bot.storage.database import Database
 from bot.storage.schema import leads
 from tests.conftest import bot_service
 from tests.databases import migrated_database
@@ -20,15 +20,34 @@ from tests.databases import migrated_database
 XSS_NAME = "<script>alert(1)</script>"
 
 
-def add_lead(store: LeadStore, name: str, phone: str, school: str = "吕梁学院", student_status: str = "在校生",
-             enlist_place: str = "学校所在地", concern: str = "学费补偿", sender: Optional[str] = None,
-             created_at: Optional[dt.datetime] = None) -> SaveResult:
+def add_lead(
+    store: LeadStore,
+    name: str,
+    phone: str,
+    school: str = "吕梁学院",
+    student_status: str = "在校生",
+    enlist_place: str = "学校所在地",
+    concern: str = "学费补偿",
+    sender: Optional[str] = None,
+    created_at: Optional[dt.datetime] = None,
+) -> SaveResult:
     """Save one consented lead; ``created_at`` backdates it (as if it came in that day)."""
-    result = store.save(LeadSubmission(
-        name=name, phone=phone, school=school, student_status=student_status, education_level="本科",
-        hukou_place="山西省吕梁市离石区", enlist_place=enlist_place, main_concern=concern,
-        consent_version=CONSENT_VERSION, consent_at=utcnow(), sender_id=sender or f"seed-{phone}", source_channel="rest",
-    ))
+    result = store.save(
+        LeadSubmission(
+            name=name,
+            phone=phone,
+            school=school,
+            student_status=student_status,
+            education_level="本科",
+            hukou_place="山西省吕梁市离石区",
+            enlist_place=enlist_place,
+            main_concern=concern,
+            consent_version=CONSENT_VERSION,
+            consent_at=utcnow(),
+            sender_id=sender or f"seed-{phone}",
+            source_channel="rest",
+        )
+    )
     if created_at is not None:
         backdate(store.database, result.lead_id, created_at)
     return result
@@ -40,13 +59,23 @@ def backdate(database: Database, lead_id: int, created_at: dt.datetime) -> None:
 
 
 #: The staff of the lead-workflow tests (tests/portal/test_lead_workflow_*.py).
-STAFF = (("recruiter1", "recruiter"), ("recruiter2", "recruiter"), ("editor1", "editor"), ("admin1", "admin"),
-         ("gone", "recruiter"))
+STAFF = (
+    ("recruiter1", "recruiter"),
+    ("recruiter2", "recruiter"),
+    ("editor1", "editor"),
+    ("admin1", "admin"),
+    ("gone", "recruiter"),
+)
 STAFF_PASSWORD = "Zhaomu-2023!"
 #: name, phone, school: the first two are one student who typed two numbers.
-WORKFLOW_LEADS = (("王芳", "13900000001", "吕梁学院"), ("王芳", "13900000002", "吕梁学院"),
-                  ("李雷", "13900000003", "山西大学"), ("张伟", "13900000004", "太原理工大学"),
-                  ("赵敏", "13900000005", "中北大学"), (XSS_NAME, "13900000006", "吕梁学院"))
+WORKFLOW_LEADS = (
+    ("王芳", "13900000001", "吕梁学院"),
+    ("王芳", "13900000002", "吕梁学院"),
+    ("李雷", "13900000003", "山西大学"),
+    ("张伟", "13900000004", "太原理工大学"),
+    ("赵敏", "13900000005", "中北大学"),
+    (XSS_NAME, "13900000006", "吕梁学院"),
+)
 
 
 @contextlib.contextmanager

@@ -88,4 +88,8 @@ def test_an_admin_adds_and_disables_accounts_and_the_new_user_sets_a_password(se
     assert accounts.verify(newcomer, NEW_PASSWORD) is not None and accounts.verify(leaver, STAFF_PASSWORD) is None
     actions = {(e.action, e.target) for e in AuditLog(database).recent(100)}
     database.dispose()
-    assert {("user_add", f"user:{newcomer}"), ("user_disable", f"user:{leaver}"), ("password_change", f"user:{newcomer}")} <= actions
+    assert {
+        ("user_add", f"user:{newcomer}"),
+        ("user_disable", f"user:{leaver}"),
+        ("password_change", f"user:{newcomer}"),
+    } <= actions

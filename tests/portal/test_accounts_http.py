@@ -60,13 +60,19 @@ def account(database: Database, name: str) -> Optional[User]:
 
 
 def change(client: PortalClient, current: str, new: str, again: Optional[str] = None):  # noqa: ANN201
-    return client.submit("/account/password", {"current": current, "new": new, "again": new if again is None else again},
-                         page="/account/password")
+    return client.submit(
+        "/account/password",
+        {"current": current, "new": new, "again": new if again is None else again},
+        page="/account/password",
+    )
 
 
 # --- own password ---------------------------------------------------------------------------------
 
-def test_a_staff_member_changes_their_password_and_their_other_sessions_end(service: Settings, database: Database) -> None:
+
+def test_a_staff_member_changes_their_password_and_their_other_sessions_end(
+    service: Settings, database: Database
+) -> None:
     user = new_account(database)
     here, elsewhere = client_of(service, user.name, STAFF_PASSWORD), client_of(service, user.name, STAFF_PASSWORD)
     page = here.get("/account/password")
@@ -98,19 +104,23 @@ def test_a_wrong_current_password_is_refused_audited_and_rate_limited(service: S
     assert AccountStore(database).verify(user.name, STAFF_PASSWORD) is not None
 
 
-@pytest.mark.parametrize("new, again, message", [
-    ("short1!", None, "密码太短"),
-    ("1234567890", None, "太常见"),
-    ("password123", None, "太常见"),
-    ("abcdefghijk1", None, "太容易被猜到"),
-    ("{name}-2026-abc!", None, "不能包含用户名"),
-    (STAFF_PASSWORD, None, "不能与当前密码相同"),
-    (NEW_PASSWORD, NEW_PASSWORD + "x", "两次输入的新密码不一致"),
-    ("", None, "请填写当前密码和新密码"),
-    ("长" * 257, None, "密码太长"),
-])
-def test_weak_or_mistyped_new_passwords_are_refused_in_chinese(service: Settings, database: Database, new: str,
-                                                               again: Optional[str], message: str) -> None:
+@pytest.mark.parametrize(
+    "new, again, message",
+    [
+        ("short1!", None, "密码太短"),
+        ("1234567890", None, "太常见"),
+        ("password123", None, "太常见"),
+        ("abcdefghijk1", None, "太容易被猜到"),
+        ("{name}-2026-abc!", None, "不能包含用户名"),
+        (STAFF_PASSWORD, None, "不能与当前密码相同"),
+        (NEW_PASSWORD, NEW_PASSWORD + "x", "两次输入的新密码不一致"),
+        ("", None, "请填写当前密码和新密码"),
+        ("长" * 257, None, "密码太长"),
+    ],
+)
+def test_weak_or_mistyped_new_passwords_are_refused_in_chinese(
+    service: Settings, database: Database, new: str, again: Optional[str], message: str
+) -> None:
     user = new_account(database)
     client = client_of(service, user.name, STAFF_PASSWORD)
     reply = change(client, STAFF_PASSWORD, new.format(name=user.name), again)
@@ -132,7 +142,10 @@ def test_a_password_change_without_the_csrf_token_is_refused(service: Settings, 
 
 # --- the admin's accounts page ---------------------------------------------------------------------
 
-def test_an_admin_adds_an_account_whose_temporary_password_must_be_changed(service: Settings, database: Database) -> None:
+
+def test_an_admin_adds_an_account_whose_temporary_password_must_be_changed(
+    service: Settings, database: Database
+) -> None:
     admin = client_of(service, "admin1", STAFF_PASSWORD)
     page = admin.get("/admin/users")
     assert page.status_code == 200 and "添加账号" in page.text and "recruiter1" in page.text and "已停用" in page.text
@@ -161,21 +174,26 @@ def test_an_admin_adds_an_account_whose_temporary_password_must_be_changed(servi
 def test_an_admin_sets_a_typed_password_for_a_new_account(service: Settings, database: Database) -> None:
     admin = client_of(service, "admin1", STAFF_PASSWORD)
     name = f"typed{next(_names):03d}"
-    reply = admin.submit("/admin/users", {"name": name, "role": "recruiter", "password": NEW_PASSWORD}, page="/admin/users")
+    reply = admin.submit(
+        "/admin/users", {"name": name, "role": "recruiter", "password": NEW_PASSWORD}, page="/admin/users"
+    )
     assert reply.status_code == 200 and "已使用您输入的密码" in reply.text and NEW_PASSWORD not in reply.text
     assert audit_of(database, "user_add", f"user:{name}")[0].detail == "role=recruiter; 管理员设置的密码"
     first = client_of(service, name, NEW_PASSWORD).get("/leads")
     assert first.status_code == 303 and first.headers["Location"] == "/portal/account/password"
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"name": "recruiter1", "role": "recruiter"}, "已存在"),
-    ({"name": "<script>", "role": "admin"}, "用户名需为2到40个字符"),
-    ({"name": "", "role": "admin"}, "用户名需为2到40个字符"),
-    ({"name": "okname", "role": "root"}, "未知角色"),
-    ({"name": "okname", "role": "recruiter", "password": "abc"}, "密码太短"),
-    ({"name": "okname", "role": "recruiter", "password": "okname-2026-zhaomu"}, "不能包含用户名"),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"name": "recruiter1", "role": "recruiter"}, "已存在"),
+        ({"name": "<script>", "role": "admin"}, "用户名需为2到40个字符"),
+        ({"name": "", "role": "admin"}, "用户名需为2到40个字符"),
+        ({"name": "okname", "role": "root"}, "未知角色"),
+        ({"name": "okname", "role": "recruiter", "password": "abc"}, "密码太短"),
+        ({"name": "okname", "role": "recruiter", "password": "okname-2026-zhaomu"}, "不能包含用户名"),
+    ],
+)
 def test_bad_new_accounts_are_refused_in_chinese(service: Settings, database: Database, form, message: str) -> None:
     admin = client_of(service, "admin1", STAFF_PASSWORD)
     before = len(AccountStore(database).list())
@@ -242,8 +260,11 @@ def test_other_roles_get_403_in_chinese_and_change_nothing(service: Settings, da
     assert page.status_code == 403 and "没有访问此页面的权限" in page.text
     assert "账号管理" not in client.get("/account/password").text  # not in the navigation either
     token = client.csrf_token("/account/password")
-    for path, data in (("/admin/users", {"name": "sneaky", "role": "admin"}), (f"/admin/users/{user.id}/disable", {}),
-                       (f"/admin/users/{user.id}/reset", {"password": NEW_PASSWORD})):
+    for path, data in (
+        ("/admin/users", {"name": "sneaky", "role": "admin"}),
+        (f"/admin/users/{user.id}/disable", {}),
+        (f"/admin/users/{user.id}/reset", {"password": NEW_PASSWORD}),
+    ):
         reply = client.post(path, {"csrf_token": token, **data})
         assert reply.status_code == 403 and "没有访问此页面的权限" in reply.text
     assert account(database, "sneaky") is None and not account(database, user.name).disabled
@@ -253,8 +274,11 @@ def test_other_roles_get_403_in_chinese_and_change_nothing(service: Settings, da
 def test_admin_forms_without_the_csrf_token_are_refused(service: Settings, database: Database) -> None:
     user = new_account(database)
     admin = client_of(service, "admin1", STAFF_PASSWORD)
-    for path, data in (("/admin/users", {"name": "nocsrf", "role": "admin"}), (f"/admin/users/{user.id}/disable", {}),
-                       (f"/admin/users/{user.id}/reset", {"password": NEW_PASSWORD})):
+    for path, data in (
+        ("/admin/users", {"name": "nocsrf", "role": "admin"}),
+        (f"/admin/users/{user.id}/disable", {}),
+        (f"/admin/users/{user.id}/reset", {"password": NEW_PASSWORD}),
+    ):
         for extra in ({}, {"csrf_token": "forged"}):
             reply = admin.post(path, {**data, **extra})
             assert reply.status_code == 403 and "表单已过期或来源不明" in reply.text

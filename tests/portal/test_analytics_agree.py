@@ -18,8 +18,8 @@ from typing import Iterator, Tuple
 import pytest
 
 from bot.config import Settings
-from bot.staff.accounts import AccountStore
 from bot.review.store import ReviewStore
+from bot.staff.accounts import AccountStore
 from bot.storage.database import Database
 from tests.conftest import PROJECT_HOME, bot_service
 from tests.databases import BACKENDS, migrated_database
@@ -41,7 +41,9 @@ def seed_queue(store: ReviewStore) -> None:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Settings, Database]]:
+def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Tuple[Settings, Database]]:
     root = tmp_path_factory.mktemp(f"analytics-{request.param}")
     with migrated_database(request.param, root) as database:
         AccountStore(database).create("editor1", "editor", PASSWORD)
@@ -67,7 +69,13 @@ def test_page_json_csv_and_cli_agree(service: Tuple[Settings, Database]) -> None
     total_row = next(row for row in rows if row and row[0] == "合计")
 
     # The seed: 5 questions, 2 missed, 4 conversations (one signed up without asking), 2 leads.
-    assert (totals["questions"], totals["fallbacks"], totals["conversations"], totals["leads"], totals["converted"]) == (5, 2, 4, 2, 2)
+    assert (
+        totals["questions"],
+        totals["fallbacks"],
+        totals["conversations"],
+        totals["leads"],
+        totals["converted"],
+    ) == (5, 2, 4, 2, 2)
     assert summary(page, "total-questions") == "5" == total_row[1]
     assert summary(page, "total-answered") == "3" == total_row[2]
     assert summary(page, "total-conversations") == "4" == total_row[4]
@@ -76,17 +84,30 @@ def test_page_json_csv_and_cli_agree(service: Tuple[Settings, Database]) -> None
     assert ["会话→报名线索转化率", "0.500", "2/4"] in rows
     assert "未能回答比例 40.0%" in summary(page, "fallback-rate") and "2 次" in summary(page, "fallback-rate")
     # The per-day table adds up to the totals.
-    day_rows = re.findall(r"<tr><td>(2026-11-0[23])</td><td>(\d+)</td><td>(\d+)</td><td>(.*?)</td>.*?<td>(\d+)</td></tr>", page, re.S)
+    day_rows = re.findall(
+        r"<tr><td>(2026-11-0[23])</td><td>(\d+)</td><td>(\d+)</td><td>(.*?)</td>.*?<td>(\d+)</td></tr>", page, re.S
+    )
     assert len(day_rows) == 2
     assert sum(int(r[1]) for r in day_rows) == 5 and sum(int(r[4]) for r in day_rows) == 2
     assert "新线索" not in page  # the lead status name is not reused for a different count
 
-    env = {**os.environ, "ENLIST_DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
-           "ENLIST_VAR_DIR": str(settings.var_dir)}
-    cli = subprocess.run([sys.executable, "-m", "bot.cli", "analytics", "--from", "2026-11-02", "--to", "2026-11-03"],
-                         cwd=PROJECT_HOME, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "ENLIST_DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
+        "ENLIST_VAR_DIR": str(settings.var_dir),
+    }
+    cli = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "analytics", "--from", "2026-11-02", "--to", "2026-11-03"],
+        cwd=PROJECT_HOME,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert cli.returncode == 0, cli.stderr[-2000:]
-    assert "4 段会话，5 个问题" in cli.stdout and "报名线索 2 条（提交了报名表的会话），转化率 50.0%（2/4）" in cli.stdout, cli.stdout
+    assert (
+        "4 段会话，5 个问题" in cli.stdout and "报名线索 2 条（提交了报名表的会话），转化率 50.0%（2/4）" in cli.stdout
+    ), cli.stdout
 
 
 def test_each_missed_figure_links_to_its_queue_items(service: Tuple[Settings, Database]) -> None:
@@ -108,7 +129,10 @@ def test_each_missed_figure_links_to_its_queue_items(service: Tuple[Settings, Da
     assert "食堂几点开饭" in day2 and "咕噜咕噜怎么报名" not in day2 and "2026-11-03 01:30" in day2
     reasons = client.get("/review?kind=low_margin").text
     assert "当兵学费怎么算" in reasons and "两个条目得分接近" in reasons
-    for query, message in [("kind=nope", "原因筛选无效"), ("from=2026-13-01", "日期格式不对"),
-                           ("from=2026-11-03&to=2026-11-02", "结束日期不能早于开始日期")]:
+    for query, message in [
+        ("kind=nope", "原因筛选无效"),
+        ("from=2026-13-01", "日期格式不对"),
+        ("from=2026-11-03&to=2026-11-02", "结束日期不能早于开始日期"),
+    ]:
         reply = client.get(f"/review?{query}")
         assert reply.status_code == 400 and message in reply.text, query

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from pathlib import Path
 from typing import Iterator, List
 
 import pytest
@@ -18,8 +17,8 @@ import yaml
 from playwright.sync_api import expect, sync_playwright
 
 from bot.config import Settings
-from bot.staff.accounts import AccountStore
 from bot.review.store import ReviewStore
+from bot.staff.accounts import AccountStore
 from bot.storage.database import Database
 from bot.usage.turns import record_turn
 from tests.browser import CHROMIUM, VIEWPORTS, context_options, launch_chromium
@@ -60,8 +59,13 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         for day in range(12):  # two weeks with some shape for the charts and the screenshot
             at = dt.datetime(2026, 10, 21, 3, 0) + dt.timedelta(days=day)
             for n in range(3 + (day * 7) % 9):
-                record_turn(database, f"d{day}-{n % 4}", "answer" if n % 5 else "suggest",
-                            ("tuition_compensation", "age_limits", "dates_2023", "significance")[n % 4] if n % 5 else None, now=at)
+                record_turn(
+                    database,
+                    f"d{day}-{n % 4}",
+                    "answer" if n % 5 else "suggest",
+                    ("tuition_compensation", "age_limits", "dates_2023", "significance")[n % 4] if n % 5 else None,
+                    now=at,
+                )
         database.dispose()
         yield settings
 
@@ -80,8 +84,14 @@ def test_an_editor_works_the_queue_the_faq_and_the_analytics(service: Settings, 
         try:
             page = browser.new_context(**context_options(viewport)).new_page()
             page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.on("console", lambda message: errors.append(f"{message.text} @ {message.location.get('url', '')}")
-                    if message.type == "error" else None)
+            page.on(
+                "console",
+                lambda message: (
+                    errors.append(f"{message.text} @ {message.location.get('url', '')}")
+                    if message.type == "error"
+                    else None
+                ),
+            )
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(f"{service.bot_url}/portal")
             page.get_by_label("用户名").fill("editor1")
@@ -92,7 +102,9 @@ def test_an_editor_works_the_queue_the_faq_and_the_analytics(service: Settings, 
             expect(page.get_by_role("heading", name="待处理问题", exact=True)).to_be_visible(timeout=WAIT_MS)
             expect(page.get_by_role("heading", name=XSS_QUESTION, exact=True)).to_be_visible()
             assert page.locator(".group img").count() == 0
-            group = page.locator("section.group").filter(has=page.get_by_role("heading", name=group_text(viewport), exact=True))
+            group = page.locator("section.group").filter(
+                has=page.get_by_role("heading", name=group_text(viewport), exact=True)
+            )
             target = group.get_by_label("加为哪个FAQ的问法")
             expect(target).to_have_value("")  # nothing preselected: the editor chooses (issue 16 §2)
             expect(group.locator(".guesses")).to_contain_text("学费补偿")  # the bot's guess is shown, by title

@@ -21,9 +21,9 @@ import yaml
 
 from bot.config import Settings
 from bot.models.control import ModelControl
+from bot.review.store import ReviewStore
 from bot.staff.accounts import AccountStore
 from bot.staff.audit import AuditLog
-from bot.review.store import ReviewStore
 from bot.storage.database import Database
 from tests.conftest import PROJECT_HOME, bot_service
 from tests.portal.client import PortalClient
@@ -77,15 +77,25 @@ def group_form(page: str, text_fragment: str) -> Dict[str, str]:
     """The hidden fields of the decide form of the group whose heading contains the text."""
     sections = page.split('<section class="card group"')[1:]
     section = next(s for s in sections if text_fragment in s.split("</h2>")[0])
-    return {"items": re.search(r'name="items" value="([^"]+)"', section).group(1),
-            "state": re.search(r'name="state" value="([^"]+)"', section).group(1),
-            "selected": (re.search(r'<option value="([^"]+)" selected>', section) or [None, ""])[1]}
+    return {
+        "items": re.search(r'name="items" value="([^"]+)"', section).group(1),
+        "state": re.search(r'name="state" value="([^"]+)"', section).group(1),
+        "selected": (re.search(r'<option value="([^"]+)" selected>', section) or [None, ""])[1],
+    }
 
 
 # --- roles, navigation, CSRF ------------------------------------------------------------------
 
-EDITOR_GETS = ["/review", "/faq", "/faq/tuition_compensation", "/model", "/model/status.json", "/analytics",
-               "/analytics.json", "/analytics.csv"]
+EDITOR_GETS = [
+    "/review",
+    "/faq",
+    "/faq/tuition_compensation",
+    "/model",
+    "/model/status.json",
+    "/analytics",
+    "/analytics.json",
+    "/analytics.csv",
+]
 EDITOR_POSTS = ["/review/decide", "/review/apply", "/faq/tuition_compensation", "/model/reload", "/model/rollback"]
 
 
@@ -114,7 +124,7 @@ def test_editors_and_admins_see_the_pages_in_the_navigation(service: Settings, n
     assert page.status_code == 200
     for label in ("待处理问题", "FAQ编辑", "更新模型", "数据统计"):
         assert f">{label}</a>" in page.text
-    assert ('>线索</a>' in page.text) == (name == "admin1")
+    assert (">线索</a>" in page.text) == (name == "admin1")
     recruiter_page = logged_in(service, "recruiter1").get("/leads").text
     assert ">待处理问题</a>" not in recruiter_page and ">数据统计</a>" not in recruiter_page
 
@@ -135,6 +145,7 @@ def test_editor_forms_without_the_csrf_token_are_refused(service: Settings, path
 
 # --- review queue ---------------------------------------------------------------------------
 
+
 def test_queue_groups_similar_questions_most_frequent_first_and_escapes_text(service: Settings) -> None:
     page = logged_in(service).get("/review").text
     headings = re.findall(r'<h2 class="group-text">(.*?)</h2>', page)
@@ -152,7 +163,9 @@ def test_decisions_change_state_and_are_audited(service: Settings, database: Dat
     client = logged_in(service)
     page = client.get("/review").text
     form = group_form(page, "食堂几点开饭")
-    reply = client.submit("/review/decide", {"items": form["items"], "state": "open", "decision": "ignored"}, page="/review")
+    reply = client.submit(
+        "/review/decide", {"items": form["items"], "state": "open", "decision": "ignored"}, page="/review"
+    )
     assert reply.status_code == 303 and reply.headers["Location"] == "/portal/review?state=open&done=decided"
     item = items_by_text(database)["食堂几点开饭"][0]
     assert item.state == "ignored" and item.decided_by == "editor1"
@@ -162,7 +175,9 @@ def test_decisions_change_state_and_are_audited(service: Settings, database: Dat
     form = group_form(client.get("/review?state=ignored").text, "食堂几点开饭")
     client.submit("/review/decide", {"items": form["items"], "state": "ignored", "decision": "open"}, page="/review")
     assert items_by_text(database)["食堂几点开饭"][0].state == "open"
-    client.submit("/review/decide", {"items": form["items"], "state": "open", "decision": "new_faq_needed"}, page="/review")
+    client.submit(
+        "/review/decide", {"items": form["items"], "state": "open", "decision": "new_faq_needed"}, page="/review"
+    )
     assert items_by_text(database)["食堂几点开饭"][0].state == "new_faq_needed"
     audit = [(e.actor, e.action, e.detail) for e in AuditLog(database).recent(10)]
     assert ("editor1", "review_decide", "忽略 1条") in audit and ("editor1", "review_decide", "需要新FAQ 1条") in audit
@@ -185,13 +200,20 @@ def test_bad_decisions_are_refused_in_chinese_and_change_nothing(service: Settin
     assert items_by_text(database)["入伍体检要空腹吗" + "？" * 130][0].state == "open"
 
 
-def test_accepted_phrasings_are_written_to_the_faq_copy_and_marked_applied(service: Settings, database: Database) -> None:
+def test_accepted_phrasings_are_written_to_the_faq_copy_and_marked_applied(
+    service: Settings, database: Database
+) -> None:
     client = logged_in(service)
     form = group_form(client.get("/review").text, "当兵了学费能退多少钱")
-    unchosen = client.submit("/review/decide", {"items": form["items"], "state": "open", "decision": "accepted"}, page="/review")
+    unchosen = client.submit(
+        "/review/decide", {"items": form["items"], "state": "open", "decision": "accepted"}, page="/review"
+    )
     assert unchosen.status_code == 400 and "“加为问法”需要选择一个FAQ条目" in unchosen.text
-    reply = client.submit("/review/decide", {"items": form["items"], "state": "open", "decision": "accepted",
-                                             "faq_id": "tuition_compensation"}, page="/review")
+    reply = client.submit(
+        "/review/decide",
+        {"items": form["items"], "state": "open", "decision": "accepted", "faq_id": "tuition_compensation"},
+        page="/review",
+    )
     assert reply.status_code == 303
     accepted = client.get("/review?state=accepted").text
     assert "当兵了学费能退多少钱" in accepted and "预览将要加入的问法" in accepted
@@ -211,18 +233,24 @@ def test_apply_writes_nothing_when_the_result_does_not_validate(service: Setting
     client = logged_in(service)
     long_question = "入伍体检要空腹吗" + "？" * 130  # longer than a phrasing may be
     form = group_form(client.get("/review").text, "入伍体检要空腹吗")
-    client.submit("/review/decide", {"items": form["items"], "state": "open", "decision": "accepted", "faq_id": "age_limits"},
-                  page="/review")
+    client.submit(
+        "/review/decide",
+        {"items": form["items"], "state": "open", "decision": "accepted", "faq_id": "age_limits"},
+        page="/review",
+    )
     before = faq_digest(service.faq_dir)
     reply = client.submit("/review/apply", {}, page="/review")
     assert reply.status_code == 400
     assert "未写入任何文件" in reply.text and "太长" in reply.text
     assert faq_digest(service.faq_dir) == before
     assert items_by_text(database)[long_question][0].state == "accepted"  # still waiting, nothing lost
-    client.submit("/review/decide", {"items": form["items"], "state": "accepted", "decision": "ignored"}, page="/review")
+    client.submit(
+        "/review/decide", {"items": form["items"], "state": "accepted", "decision": "ignored"}, page="/review"
+    )
 
 
 # --- FAQ editor -----------------------------------------------------------------------------
+
 
 def test_faq_list_shows_usage_and_sorts_and_filters(service: Settings) -> None:
     client = logged_in(service)
@@ -230,11 +258,15 @@ def test_faq_list_shows_usage_and_sorts_and_filters(service: Settings) -> None:
     rows = re.findall(r'<td data-label="标题"><a href="/portal/faq/([a-z0-9_]+)">', page)
     assert rows[0] == "tuition_compensation" and len(rows) > 20  # most asked first (2 hits)
     first = page.split('<td data-label="标题">')[1].split("</tr>")[0]
-    assert '>学费补偿</a> <small>tuition_compensation</small>' in first  # shown by its title, the id as a detail
+    assert ">学费补偿</a> <small>tuition_compensation</small>" in first  # shown by its title, the id as a detail
     assert '<td data-label="提问次数">2</td>' in first and "2 / 1" in first and "67%" in first
-    titles = re.findall(r'<td data-label="标题"><a href="/portal/faq/[a-z0-9_]+">([^<]+)</a>', client.get("/faq?sort=title").text)
+    titles = re.findall(
+        r'<td data-label="标题"><a href="/portal/faq/[a-z0-9_]+">([^<]+)</a>', client.get("/faq?sort=title").text
+    )
     assert titles == sorted(titles)
-    assert re.findall(r'<td data-label="标题"><a href="/portal/faq/([a-z0-9_]+)"', client.get("/faq?q=学费补偿").text) == ["tuition_compensation"]
+    assert re.findall(
+        r'<td data-label="标题"><a href="/portal/faq/([a-z0-9_]+)"', client.get("/faq?q=学费补偿").text
+    ) == ["tuition_compensation"]
     assert client.get("/faq?sort=evil").status_code == 400
 
 
@@ -251,8 +283,11 @@ def test_an_answer_edit_is_saved_with_editor_and_date_and_audited(service: Setti
     assert "（本条已由门户测试补充。）" not in (service.faq_dir / "eligibility.yml").read_text(encoding="utf-8")
     reply = client.submit("/faq/age_limits", {**form, "confirm": "yes"}, page="/faq")
     assert reply.status_code == 303 and reply.headers["Location"] == "/portal/faq/age_limits?saved=1"
-    entry = next(e for e in yaml.safe_load((service.faq_dir / "eligibility.yml").read_text(encoding="utf-8"))
-                 if e["id"] == "age_limits")
+    entry = next(
+        e
+        for e in yaml.safe_load((service.faq_dir / "eligibility.yml").read_text(encoding="utf-8"))
+        if e["id"] == "age_limits"
+    )
     assert entry["answer"].strip().endswith("（本条已由门户测试补充。）")
     assert "多大年龄可以报名参军" in entry["questions"]
     assert entry["reviewed_by"] == "editor1" and str(entry["reviewed"]) == dt.date.today().isoformat()
@@ -261,13 +296,18 @@ def test_an_answer_edit_is_saved_with_editor_and_date_and_audited(service: Setti
     assert any(e.action == "faq_save" and e.target == "faq:age_limits" for e in AuditLog(database).recent(5))
 
 
-@pytest.mark.parametrize("answer, message", [
-    ("<script>alert(1)</script>学费", "答案中不能包含HTML标签"),
-    ("学费" * 800, "答案太长"),
-    ("请拨打{phone}咨询", "占位符"),
-    ("   ", "答案不能为空"),
-])
-def test_an_invalid_answer_is_refused_in_chinese_and_nothing_is_written(service: Settings, answer: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        ("<script>alert(1)</script>学费", "答案中不能包含HTML标签"),
+        ("学费" * 800, "答案太长"),
+        ("请拨打{phone}咨询", "占位符"),
+        ("   ", "答案不能为空"),
+    ],
+)
+def test_an_invalid_answer_is_refused_in_chinese_and_nothing_is_written(
+    service: Settings, answer: str, message: str
+) -> None:
     client = logged_in(service)
     before = faq_digest(service.faq_dir)
     reply = client.submit("/faq/tuition_compensation", {"answer": answer, "questions": "新问法一条"}, page="/faq")
@@ -286,19 +326,32 @@ def test_unknown_entries_and_bad_ids_answer_404(service: Settings) -> None:
 
 # --- reload and rollback --------------------------------------------------------------------
 
+
 def test_a_second_reload_is_refused_while_another_worker_holds_the_lock(service: Settings, database: Database) -> None:
     """The test process plays the worker that runs a reload: it holds var/reload.lock and
     has written the status file; the service must refuse to start and show that status."""
     client = logged_in(service)
     status_path = service.var_dir / "reload-status.json"
     with ModelControl(service).exclusive():
-        status_path.write_text(json.dumps({"state": "running", "started_by": "另一位编辑", "steps": ["第2步：训练新模型（在当前模型基础上更新，约2分钟）…"]}),
-                               encoding="utf-8")
+        status_path.write_text(
+            json.dumps(
+                {
+                    "state": "running",
+                    "started_by": "另一位编辑",
+                    "steps": ["第2步：训练新模型（在当前模型基础上更新，约2分钟）…"],
+                }
+            ),
+            encoding="utf-8",
+        )
         reply = client.submit("/model/reload", {}, page="/model")
         assert reply.status_code == 409 and "另一个模型更新或回滚正在进行" in reply.text
         assert client.get("/model/status.json").json()["status"]["state"] == "running"
         page = client.get("/model").text
-        assert "正在更新" in page and "第2步：训练新模型（在当前模型基础上更新，约2分钟）…" in page and 'http-equiv="refresh"' in page
+        assert (
+            "正在更新" in page
+            and "第2步：训练新模型（在当前模型基础上更新，约2分钟）…" in page
+            and 'http-equiv="refresh"' in page
+        )
         reply = client.submit("/model/rollback", {"confirm": "yes"}, page="/model")
         assert reply.status_code == 409 and "另一个模型更新或回滚正在进行" in reply.text
     # The holder is gone without finishing (a crashed worker): shown as interrupted, not running.
@@ -308,7 +361,9 @@ def test_a_second_reload_is_refused_while_another_worker_holds_the_lock(service:
     status_path.unlink()
 
 
-def test_rollback_needs_confirmation_and_says_when_there_is_no_previous_model(service: Settings, database: Database) -> None:
+def test_rollback_needs_confirmation_and_says_when_there_is_no_previous_model(
+    service: Settings, database: Database
+) -> None:
     client = logged_in(service)
     reply = client.submit("/model/rollback", {}, page="/model")
     assert reply.status_code == 400 and "请先勾选" in reply.text
@@ -319,6 +374,7 @@ def test_rollback_needs_confirmation_and_says_when_there_is_no_previous_model(se
 
 # --- analytics ------------------------------------------------------------------------------
 
+
 def test_analytics_json_has_the_seeded_figures(service: Settings) -> None:
     data = logged_in(service).get("/analytics.json?from=2026-11-02&to=2026-11-03").json()
     assert data["days"] == ["2026-11-02", "2026-11-03"]
@@ -326,18 +382,24 @@ def test_analytics_json_has_the_seeded_figures(service: Settings) -> None:
     assert data["fallback_rate"] == [0.3333, 0.5]
     assert data["leads"] == [1, 1] and data["up"] == [2, 0] and data["down"] == [0, 1]
     assert data["timestamps"][1] - data["timestamps"][0] == 86400
-    assert data["top_faqs"] == [{"id": "tuition_compensation", "title": "学费补偿", "count": 2},
-                                {"id": "age_limits", "title": data["top_faqs"][1]["title"], "count": 1}]
+    assert data["top_faqs"] == [
+        {"id": "tuition_compensation", "title": "学费补偿", "count": 2},
+        {"id": "age_limits", "title": data["top_faqs"][1]["title"], "count": 1},
+    ]
     totals = data["totals"]
     # One definition of a lead: "other" signed up without a question and counts as a conversation too
-    assert (totals["questions"], totals["conversations"], totals["converted"]) == (5, 4, 2) == (5, 4, sum(data["leads"]))
+    assert (
+        (totals["questions"], totals["conversations"], totals["converted"]) == (5, 4, 2) == (5, 4, sum(data["leads"]))
+    )
     assert totals["fallback_rate"] == 0.4 and totals["helpful_ratio"] == 0.6667 and totals["conversion"] == 0.5
 
 
 def test_analytics_page_and_csv_show_the_same_numbers(service: Settings, database: Database) -> None:
     client = logged_in(service)
     page = client.get("/analytics?from=2026-11-02&to=2026-11-03").text
-    assert '<dd id="total-questions">5</dd>' in page and "40.0%" in page and "转化率 50.0%（报名线索 2 ÷ 会话 4）" in page
+    assert (
+        '<dd id="total-questions">5</dd>' in page and "40.0%" in page and "转化率 50.0%（报名线索 2 ÷ 会话 4）" in page
+    )
     assert 'data-src="/portal/analytics.json?from=2026-11-02&amp;to=2026-11-03"' in page
     assert '<script src="/portal/static/vendor/uPlot.iife.min.js"' in page and "<script>" not in page
     reply = client.get("/analytics.csv?from=2026-11-02&to=2026-11-03")
@@ -346,24 +408,33 @@ def test_analytics_page_and_csv_show_the_same_numbers(service: Settings, databas
     rows = list(csv.reader(io.StringIO(reply.content.decode("utf-8-sig"))))
     assert rows[1] == ["2026-11-02", "3", "2", "1", "3", "2", "0", "1"]
     assert rows[3][:2] == ["合计", "5"]
-    assert any(e.action == "analytics_export" and e.detail == "2026-11-02 至 2026-11-03" for e in AuditLog(database).recent(5))
+    assert any(
+        e.action == "analytics_export" and e.detail == "2026-11-02 至 2026-11-03" for e in AuditLog(database).recent(5)
+    )
 
 
 def test_analytics_defaults_to_the_last_30_days_and_refuses_bad_ranges(service: Settings) -> None:
     client = logged_in(service)
     data = client.get("/analytics.json").json()
     assert len(data["days"]) == 30
-    for query, message in [("from=2026-13-01", "日期格式不对"), ("from=2026-11-03&to=2026-11-01", "结束日期不能早于开始日期"),
-                           ("from=2020-01-01&to=2026-01-01", "日期范围最多"), ("to=%00", "日期格式不对")]:
+    for query, message in [
+        ("from=2026-13-01", "日期格式不对"),
+        ("from=2026-11-03&to=2026-11-01", "结束日期不能早于开始日期"),
+        ("from=2020-01-01&to=2026-01-01", "日期范围最多"),
+        ("to=%00", "日期格式不对"),
+    ]:
         reply = client.get(f"/analytics?{query}")
         assert reply.status_code == 400 and message in reply.text, query
 
 
 # --- the vendored chart library -------------------------------------------------------------
 
+
 def test_vendored_files_match_vendored_md_and_are_served(service: Settings) -> None:
-    listed = dict((name, digest) for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+)$",
-                                                                 (VENDOR / "VENDORED.md").read_text(), re.M))
+    listed = dict(
+        (name, digest)
+        for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+)$", (VENDOR / "VENDORED.md").read_text(), re.M)
+    )
     assert set(listed) == {"uPlot.iife.min.js", "uPlot.min.css", "uPlot.LICENSE"}
     for name, digest in listed.items():
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
@@ -372,4 +443,7 @@ def test_vendored_files_match_vendored_md_and_are_served(service: Settings) -> N
     assert script.status_code == 200 and script.headers["Content-Type"].startswith("application/javascript")
     assert script.content == (VENDOR / "uPlot.iife.min.js").read_bytes()
     assert client.get("/static/analytics.js").status_code == 200
-    assert client.get("/static/../web.py").status_code == 404 and client.get("/static/vendor/VENDORED.md").status_code == 404
+    assert (
+        client.get("/static/../web.py").status_code == 404
+        and client.get("/static/vendor/VENDORED.md").status_code == 404
+    )

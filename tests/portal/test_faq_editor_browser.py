@@ -18,10 +18,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from bot.config import Settings
 from bot.models.registry import remember
-from bot.staff.accounts import AccountStore
-from bot.review.store import ReviewStore
-from bot.storage.database import Database
 from bot.models.training import fingerprint
+from bot.review.store import ReviewStore
+from bot.staff.accounts import AccountStore
+from bot.storage.database import Database
 from tests.browser import CHROMIUM, VIEWPORTS, launch_chromium, portal_login, watched_page
 from tests.conftest import PROJECT_HOME, bot_service
 from tests.portal.editor_seed import TUITION_GUESSES
@@ -81,17 +81,29 @@ def test_an_editor_creates_edits_reverts_moves_and_updates_the_model(service: Se
             portal_login(page, service.bot_url, "editor1", PASSWORD)
 
             # 1. A new entry from a queue group: the group's question is carried over.
-            group = page.locator("section.group").filter(has=page.get_by_role("heading", name=GROUP[viewport], exact=True))
+            group = page.locator("section.group").filter(
+                has=page.get_by_role("heading", name=GROUP[viewport], exact=True)
+            )
             expect(group.get_by_label("加为哪个FAQ的问法")).to_have_value("")
             group.get_by_role("link", name="新建条目").click()
             expect(page.get_by_role("heading", name="新建FAQ条目")).to_be_visible(timeout=WAIT_MS)
             questions = page.get_by_label("添加问法（每行一条）")
             expect(questions).to_have_value(GROUP[viewport])
-            questions.fill("\n".join([GROUP[viewport]] + [f"{q}（{'手机端' if viewport == 'phone' else '电脑端'}）" for q in NEW_QUESTIONS[1:] + ["新兵连能用手机吗"]]))
+            questions.fill(
+                "\n".join(
+                    [GROUP[viewport]]
+                    + [
+                        f"{q}（{'手机端' if viewport == 'phone' else '电脑端'}）"
+                        for q in NEW_QUESTIONS[1:] + ["新兵连能用手机吗"]
+                    ]
+                )
+            )
             page.get_by_label("编号").fill(NEW_ID[viewport])
             page.get_by_label("放在哪个话题里").select_option("basics.yml")
             page.get_by_label("标题").fill("服役期间用手机" if viewport == "phone" else "部队手机规定")
-            page.get_by_label("答案", exact=False).fill("**新兵连期间手机统一保管**，下连后按规定时间使用。\n- 以所在部队规定为准。")
+            page.get_by_label("答案", exact=False).fill(
+                "**新兵连期间手机统一保管**，下连后按规定时间使用。\n- 以所在部队规定为准。"
+            )
             page.get_by_label("来源", exact=False).fill("《内务条令》第一百三十条")
             page.get_by_role("button", name="预览新条目").click()
             expect(page.get_by_role("button", name="确认保存")).to_be_visible(timeout=WAIT_MS)

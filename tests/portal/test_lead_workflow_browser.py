@@ -9,7 +9,6 @@ from typing import Iterator
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-
 from sqlalchemy import delete, update
 
 from bot.config import Settings
@@ -101,6 +100,10 @@ def test_a_recruiter_assigns_schedules_and_bulk_changes_leads(service: Settings,
             page.screenshot(path=str(SCREENSHOTS / f"portal-inbox-{viewport}.png"))
         finally:
             browser.close()
-    assigned = [e for e in AuditLog(database).recent(100) if e.action == "lead_assign" and e.target in (f"lead:{li}", f"lead:{zhang}")]
+    assigned = [
+        e
+        for e in AuditLog(database).recent(100)
+        if e.action == "lead_assign" and e.target in (f"lead:{li}", f"lead:{zhang}")
+    ]
     database.dispose()
     assert len(assigned) >= 2

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 
 from bot.config import Settings
-from bot.leads.records import CONSENT_VERSION, LeadSubmission
 from bot.lang.timefmt import utcnow
+from bot.leads.records import CONSENT_VERSION, LeadSubmission
 from bot.leads.store import LeadStore
 from bot.leads.workflow import LeadWorkflow
 from bot.staff.audit import AuditLog
@@ -77,9 +76,15 @@ def test_assign_to_me_and_to_a_colleague_is_audited(service: Settings, database:
 
 def test_follow_up_day_today_view_and_overdue_marker(service: Settings, database: Database) -> None:
     client = logged_in(service)
-    days = {"13900000004": TODAY - dt.timedelta(days=2), "13900000005": TODAY, "13900000001": TODAY + dt.timedelta(days=3)}
+    days = {
+        "13900000004": TODAY - dt.timedelta(days=2),
+        "13900000005": TODAY,
+        "13900000001": TODAY + dt.timedelta(days=3),
+    }
     for phone, day in days.items():
-        assert client.submit(f"/leads/{lead_id(database, phone)}/follow-up", {"day": day.isoformat()}).status_code == 303
+        assert (
+            client.submit(f"/leads/{lead_id(database, phone)}/follow-up", {"day": day.isoformat()}).status_code == 303
+        )
     overdue = lead_id(database, "13900000004")
     assert LeadStore(database).get(overdue).follow_up_on == TODAY - dt.timedelta(days=2)
     assert audit_of(database, "follow_up", f"lead:{overdue}") == ["无 → 2023-01-08"]
@@ -100,9 +105,11 @@ def test_status_history_shows_who_when_and_from_to(service: Settings, database: 
         assert client.submit(f"/leads/{target}/status", {"status": status}).status_code == 303
     history = LeadWorkflow(database).history(target)
     assert [(c.actor, c.from_status, c.to_status) for c in history] == [
-        ("recruiter1", "new", "contacted"), ("recruiter1", "contacted", "registered")]
+        ("recruiter1", "new", "contacted"),
+        ("recruiter1", "contacted", "registered"),
+    ]
     page = client.get(f"/leads/{target}").text
-    section = page[page.index("状态记录"):]
+    section = page[page.index("状态记录") :]
     assert re.search(r"新线索 → <span[^>]*>已联系</span> · recruiter1 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}", section)
     assert re.search(r"已联系 → <span[^>]*>已报名</span> · recruiter1", section)
 
@@ -121,10 +128,17 @@ def test_columns_sort_both_ways(service: Settings) -> None:
     assert client.get("/leads", params={"sort": "phone; DROP TABLE leads"}).status_code == 400
 
 
-def test_bulk_status_and_owner_change_each_lead_with_its_own_audit_record(service: Settings, database: Database) -> None:
+def test_bulk_status_and_owner_change_each_lead_with_its_own_audit_record(
+    service: Settings, database: Database
+) -> None:
     client = logged_in(service)
     targets = [lead_id(database, phone) for phone in ("13900000001", "13900000002", "13900000006")]
-    data = {"ids": [str(i) for i in targets], "status": "contacted", "owner": "recruiter2", "back": "/portal/leads?sort=name"}
+    data = {
+        "ids": [str(i) for i in targets],
+        "status": "contacted",
+        "owner": "recruiter2",
+        "back": "/portal/leads?sort=name",
+    }
     assert client.post("/leads/bulk", data).status_code == 403  # no CSRF token
     assert {LeadStore(database).get(i).status for i in targets} == {"new"}
     reply = client.submit("/leads/bulk", data)
@@ -138,8 +152,13 @@ def test_bulk_status_and_owner_change_each_lead_with_its_own_audit_record(servic
     assert "已批量修改 3 条线索" in client.get("/leads?saved=bulk&changed=3").text
     assert client.submit("/leads/bulk", {"ids": [str(targets[0])], "owner": "-"}).status_code == 303
     assert LeadStore(database).get(targets[0]).owner is None
-    for bad in ({"status": "contacted"}, {"ids": "x", "status": "contacted"}, {"ids": str(targets[0])},
-                {"ids": str(targets[0]), "status": "withdrawn"}, {"ids": str(targets[0]), "owner": "gone"}):
+    for bad in (
+        {"status": "contacted"},
+        {"ids": "x", "status": "contacted"},
+        {"ids": str(targets[0])},
+        {"ids": str(targets[0]), "status": "withdrawn"},
+        {"ids": str(targets[0]), "owner": "gone"},
+    ):
         assert client.submit("/leads/bulk", bad).status_code == 400, bad
     assert logged_in(service, "editor1").get("/leads").status_code == 403
 
@@ -164,10 +183,22 @@ def test_duplicate_hint_and_a_merge_that_keeps_both_records(service: Settings, d
     listed = client.get("/leads").text
     assert "13900000002" not in listed and "可能重复" not in listed  # hidden, and no pair left
     # A new sign-up with the merged number lands on the lead kept.
-    again = store.save(LeadSubmission(
-        name="王芳", phone="13900000002", school="吕梁学院", student_status="在校生", education_level="本科",
-        hukou_place=None, enlist_place=None, main_concern=None, consent_version=CONSENT_VERSION, consent_at=utcnow(),
-        sender_id="again", source_channel="rest"))
+    again = store.save(
+        LeadSubmission(
+            name="王芳",
+            phone="13900000002",
+            school="吕梁学院",
+            student_status="在校生",
+            education_level="本科",
+            hukou_place=None,
+            enlist_place=None,
+            main_concern=None,
+            consent_version=CONSENT_VERSION,
+            consent_at=utcnow(),
+            sender_id="again",
+            source_channel="rest",
+        )
+    )
     assert again.lead_id == kept and len(store.submissions(kept)) == 3
     assert client.submit(f"/leads/{kept}/merge", {"duplicate": str(duplicate)}).status_code == 404  # already merged
     assert client.submit(f"/leads/{kept}/merge", {"duplicate": str(kept)}).status_code == 400

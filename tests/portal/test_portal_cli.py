@@ -24,8 +24,14 @@ from tests.portal.leads_seed import add_lead
 
 def enlist(var_dir: Path, *argv: str, stdin: str = "") -> subprocess.CompletedProcess:
     env: Dict[str, str] = {**os.environ, "ENLIST_HOME": str(PROJECT_HOME), "ENLIST_VAR_DIR": str(var_dir)}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *argv], input=stdin.encode("utf-8"), capture_output=True,
-                          env=env, cwd=PROJECT_HOME, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *argv],
+        input=stdin.encode("utf-8"),
+        capture_output=True,
+        env=env,
+        cwd=PROJECT_HOME,
+        timeout=120,
+    )
 
 
 @pytest.fixture()
@@ -37,7 +43,9 @@ def database(tmp_path: Path):  # noqa: ANN201
 
 
 def test_user_add_list_disable(tmp_path: Path, database: Database) -> None:
-    added = enlist(tmp_path, "user", "add", "zhangwei", "--role", "recruiter", "--password-stdin", stdin="Zhaomu-2023!\n")
+    added = enlist(
+        tmp_path, "user", "add", "zhangwei", "--role", "recruiter", "--password-stdin", stdin="Zhaomu-2023!\n"
+    )
     assert added.returncode == 0, added.stderr
     assert added.stdout.decode().strip() == "已添加用户 zhangwei，角色：招募人员（recruiter）"
     assert AccountStore(database).verify("zhangwei", "Zhaomu-2023!") is not None
@@ -62,14 +70,18 @@ def test_user_add_list_disable(tmp_path: Path, database: Database) -> None:
     assert missing.returncode == 1 and "没有用户" in missing.stderr.decode()
 
 
-@pytest.mark.parametrize("argv, stdin, message", [
-    (("weakling", "--role", "recruiter"), "short\n", "密码太短"),
-    (("weakling", "--role", "recruiter"), "1234567890\n", "太常见"),
-    (("weakling", "--role", "recruiter"), "\n", "密码太短"),
-    (("<script>", "--role", "admin"), "Zhaomu-2023!\n", "用户名"),
-])
-def test_user_add_refuses_weak_passwords_and_bad_names_in_chinese(tmp_path: Path, database: Database, argv, stdin: str,
-                                                                  message: str) -> None:
+@pytest.mark.parametrize(
+    "argv, stdin, message",
+    [
+        (("weakling", "--role", "recruiter"), "short\n", "密码太短"),
+        (("weakling", "--role", "recruiter"), "1234567890\n", "太常见"),
+        (("weakling", "--role", "recruiter"), "\n", "密码太短"),
+        (("<script>", "--role", "admin"), "Zhaomu-2023!\n", "用户名"),
+    ],
+)
+def test_user_add_refuses_weak_passwords_and_bad_names_in_chinese(
+    tmp_path: Path, database: Database, argv, stdin: str, message: str
+) -> None:
     result = enlist(tmp_path, "user", "add", *argv, "--password-stdin", stdin=stdin)
     assert result.returncode == 1 and message in result.stderr.decode() and "Traceback" not in result.stderr.decode()
     assert AccountStore(database).list() == []

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import delete, update
 
 from bot.config import Settings
-from bot.leads.records import CONSENT_VERSION
 from bot.lang.timefmt import utcnow
+from bot.leads.records import CONSENT_VERSION
 from bot.leads.store import LeadStore
 from bot.staff.accounts import AccountStore
 from bot.staff.audit import AuditLog
@@ -38,15 +38,28 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         database = Database(settings.database)
         database.migrate()
         accounts = AccountStore(database)
-        for name, role in (("recruiter1", "recruiter"), ("editor1", "editor"), ("admin1", "admin"), ("gone", "recruiter")):
+        for name, role in (
+            ("recruiter1", "recruiter"),
+            ("editor1", "editor"),
+            ("admin1", "admin"),
+            ("gone", "recruiter"),
+        ):
             accounts.create(name, role, PASSWORD)
         accounts.disable("gone")
         store = LeadStore(database)
         now = utcnow()
         for i in range(23):
-            add_lead(store, f"学生{i:02d}", f"1390000{i:04d}", school="吕梁学院" if i % 2 else "山西大学",
-                     student_status="往届毕业生" if i % 4 == 0 else "在校生", created_at=now - dt.timedelta(days=i))
-        add_lead(store, XSS_NAME, STUDENT_PHONE, school="<img src=x onerror=alert(2)>", concern="=HYPERLINK(\"http://evil\")")
+            add_lead(
+                store,
+                f"学生{i:02d}",
+                f"1390000{i:04d}",
+                school="吕梁学院" if i % 2 else "山西大学",
+                student_status="往届毕业生" if i % 4 == 0 else "在校生",
+                created_at=now - dt.timedelta(days=i),
+            )
+        add_lead(
+            store, XSS_NAME, STUDENT_PHONE, school="<img src=x onerror=alert(2)>", concern='=HYPERLINK("http://evil")'
+        )
         database.dispose()
         yield settings
 
@@ -78,6 +91,7 @@ def lead_id_of(database: Database, phone: str) -> int:
 
 
 # --- login, logout, sessions ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", ["", "/leads", "/leads/1", "/admin/audit", "/leads?status=new"])
 def test_every_page_without_a_session_redirects_to_login(service: Settings, path: str) -> None:
@@ -142,14 +156,18 @@ def test_login_form_without_its_csrf_token_is_refused(service: Settings) -> None
     client.get("/login")
     reply = client.post("/login", {"name": "recruiter1", "password": PASSWORD})
     assert reply.status_code == 403 and "刷新页面" in reply.text
-    assert client.post("/login", {"csrf_token": "forged", "name": "recruiter1", "password": PASSWORD}).status_code == 403
+    assert (
+        client.post("/login", {"csrf_token": "forged", "name": "recruiter1", "password": PASSWORD}).status_code == 403
+    )
 
 
 def test_an_idle_session_is_sent_back_to_login(service: Settings, database: Database) -> None:
     client = logged_in(service)
     assert client.get("/leads").status_code == 200
     with database.begin() as connection:
-        connection.execute(update(sessions).values(last_seen_at=utcnow() - dt.timedelta(minutes=service.session_idle_minutes + 1)))
+        connection.execute(
+            update(sessions).values(last_seen_at=utcnow() - dt.timedelta(minutes=service.session_idle_minutes + 1))
+        )
     reply = client.get("/leads")
     assert reply.status_code == 303 and "expired=1" in reply.headers["Location"]
     assert "登录已超时" in client.http.get(f"{service.bot_url}{reply.headers['Location']}", timeout=30).text
@@ -157,7 +175,10 @@ def test_an_idle_session_is_sent_back_to_login(service: Settings, database: Data
 
 # --- CSRF and roles ---------------------------------------------------------------------------
 
-def test_forms_without_the_session_csrf_token_are_refused_and_change_nothing(service: Settings, database: Database) -> None:
+
+def test_forms_without_the_session_csrf_token_are_refused_and_change_nothing(
+    service: Settings, database: Database
+) -> None:
     client = logged_in(service)
     lead_id = lead_id_of(database, "13900000001")
     for token in (None, "", "forged-token"):
@@ -165,12 +186,19 @@ def test_forms_without_the_session_csrf_token_are_refused_and_change_nothing(ser
         reply = client.post(f"/leads/{lead_id}/status", data)
         assert reply.status_code == 403 and "表单已过期或来源不明" in reply.text
     other = logged_in(service, "admin1")
-    assert client.post(f"/leads/{lead_id}/status", {"csrf_token": other.csrf_token(), "status": "enlisted"}).status_code == 403
+    assert (
+        client.post(f"/leads/{lead_id}/status", {"csrf_token": other.csrf_token(), "status": "enlisted"}).status_code
+        == 403
+    )
     assert LeadStore(database).get(lead_id).status == "new"
 
 
 def test_roles_decide_which_pages_open(service: Settings) -> None:
-    recruiter, editor, admin = logged_in(service, "recruiter1"), logged_in(service, "editor1"), logged_in(service, "admin1")
+    recruiter, editor, admin = (
+        logged_in(service, "recruiter1"),
+        logged_in(service, "editor1"),
+        logged_in(service, "admin1"),
+    )
     assert recruiter.get("/admin/audit").status_code == 403
     assert "没有访问此页面的权限" in recruiter.get("/admin/audit").text
     assert "审计日志" not in recruiter.get("/leads").text  # not offered in the navigation either
@@ -187,17 +215,23 @@ def test_roles_decide_which_pages_open(service: Settings) -> None:
 
 # --- lead list --------------------------------------------------------------------------------
 
+
 def test_list_is_newest_first_with_counts_filters_and_pages(service: Settings) -> None:
     client = logged_in(service)
     first = client.get("/leads").text
-    assert "共 24 条，第 1/2 页" in first and first.index("&lt;script&gt;") < first.index("学生00") < first.index("学生01")
+    assert "共 24 条，第 1/2 页" in first and first.index("&lt;script&gt;") < first.index("学生00") < first.index(
+        "学生01"
+    )
     assert "新线索 <b>" in first and 'rel="next"' in first
     second = client.get("/leads", params={"page": "2"}).text
     assert "学生22" in second and "学生00" not in second
     lvliang = client.get("/leads", params={"school": "吕梁", "student_status": "在校生"}).text
     assert "共 11 条" in lvliang and "学生01" in lvliang and "学生00" not in lvliang
     # The filter survives in every status link and the pager.
-    assert "/portal/leads?status=contacted&amp;school=%E5%90%95%E6%A2%81&amp;student_status=%E5%9C%A8%E6%A0%A1%E7%94%9F" in lvliang
+    assert (
+        "/portal/leads?status=contacted&amp;school=%E5%90%95%E6%A2%81&amp;student_status=%E5%9C%A8%E6%A0%A1%E7%94%9F"
+        in lvliang
+    )
     found = client.get("/leads", params={"q": "13900000007"}).text
     assert "共 1 条" in found and "学生07" in found
     dated = client.get("/leads", params={"from": (utcnow() - dt.timedelta(days=2)).date().isoformat()}).text
@@ -205,7 +239,9 @@ def test_list_is_newest_first_with_counts_filters_and_pages(service: Settings) -
 
 
 @pytest.mark.parametrize("field", ["q", "school"])
-@pytest.mark.parametrize("value", ["' OR '1'='1", "'; DROP TABLE leads;--", "%", "_", "学生%' UNION SELECT * FROM users--"])
+@pytest.mark.parametrize(
+    "value", ["' OR '1'='1", "'; DROP TABLE leads;--", "%", "_", "学生%' UNION SELECT * FROM users--"]
+)
 def test_sql_injection_strings_in_text_filters_are_only_text(service: Settings, field: str, value: str) -> None:
     client = logged_in(service)
     reply = client.get("/leads", params={field: value})
@@ -213,21 +249,25 @@ def test_sql_injection_strings_in_text_filters_are_only_text(service: Settings, 
     assert "共 24 条" in client.get("/leads").text
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"status": "' OR 1=1--"}, "状态"),
-    ({"student_status": "x' OR 'a'='a"}, "身份"),
-    ({"enlist_place": "1; DROP TABLE leads"}, "拟应征地"),
-    ({"from": "2023-01-01' OR 1=1"}, "日期格式"),
-    ({"to": "yesterday"}, "日期格式"),
-    ({"page": "2 OR 1=1"}, "页码"),
-    ({"q": "x" * 500}, "太长"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"status": "' OR 1=1--"}, "状态"),
+        ({"student_status": "x' OR 'a'='a"}, "身份"),
+        ({"enlist_place": "1; DROP TABLE leads"}, "拟应征地"),
+        ({"from": "2023-01-01' OR 1=1"}, "日期格式"),
+        ({"to": "yesterday"}, "日期格式"),
+        ({"page": "2 OR 1=1"}, "页码"),
+        ({"q": "x" * 500}, "太长"),
+    ],
+)
 def test_malformed_filters_get_400_in_chinese(service: Settings, params, message: str) -> None:
     reply = logged_in(service).get("/leads", params=params)
     assert reply.status_code == 400 and message in reply.text
 
 
 # --- lead detail, status, notes -----------------------------------------------------------------
+
 
 def test_student_input_is_escaped_everywhere(service: Settings, database: Database) -> None:
     client = logged_in(service)
@@ -247,8 +287,20 @@ def test_detail_shows_every_field_and_the_consent_record(service: Settings, data
     lead = LeadStore(database).find_by_phone("13900000003")
     page = client.get(f"/leads/{lead.id}")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    for text in (lead.reference, "学生03", "13900000003", "吕梁学院", "在校生", "本科", "山西省吕梁市离石区", "学校所在地",
-                 "学费补偿", f"同意书版本 <b>{CONSENT_VERSION}</b>", "对话记录", f"seed-13900000003"):
+    for text in (
+        lead.reference,
+        "学生03",
+        "13900000003",
+        "吕梁学院",
+        "在校生",
+        "本科",
+        "山西省吕梁市离石区",
+        "学校所在地",
+        "学费补偿",
+        f"同意书版本 <b>{CONSENT_VERSION}</b>",
+        "对话记录",
+        "seed-13900000003",
+    ):
         assert text in page.text, text
     assert "对话记录库不存在" in page.text  # no Rasa ran for this service: said plainly
 
@@ -271,15 +323,19 @@ def test_status_change_and_note_are_saved_shown_and_audited(service: Settings, d
     assert "已联系 <b>1</b>" in client.get("/leads").text
 
 
-@pytest.mark.parametrize("path, data, status, message", [
-    ("/status", {"status": "vip"}, 400, "状态取值无效"),
-    ("/status", {"status": ""}, 400, "缺少必填项"),
-    ("/notes", {"text": "   "}, 400, "缺少必填项"),
-    ("/notes", {"text": "长" * 2001}, 400, "输入太长"),
-    ("/notes", {"text": "a\x00b"}, 400, "无法识别"),
-])
-def test_bad_form_input_gets_400_in_chinese_and_changes_nothing(service: Settings, database: Database, path: str, data,
-                                                                 status: int, message: str) -> None:
+@pytest.mark.parametrize(
+    "path, data, status, message",
+    [
+        ("/status", {"status": "vip"}, 400, "状态取值无效"),
+        ("/status", {"status": ""}, 400, "缺少必填项"),
+        ("/notes", {"text": "   "}, 400, "缺少必填项"),
+        ("/notes", {"text": "长" * 2001}, 400, "输入太长"),
+        ("/notes", {"text": "a\x00b"}, 400, "无法识别"),
+    ],
+)
+def test_bad_form_input_gets_400_in_chinese_and_changes_nothing(
+    service: Settings, database: Database, path: str, data, status: int, message: str
+) -> None:
     client = logged_in(service)
     lead_id = lead_id_of(database, "13900000009")
     reply = client.submit(f"/leads/{lead_id}{path}", data)
@@ -290,8 +346,11 @@ def test_bad_form_input_gets_400_in_chinese_and_changes_nothing(service: Setting
 def test_binary_and_malformed_bodies_are_refused(service: Settings, database: Database) -> None:
     client = logged_in(service)
     lead_id = lead_id_of(database, "13900000009")
-    for body, content_type in ((b"\xff\xfe\x00\x01", "application/x-www-form-urlencoded"), (b"{\"status\": 1", "application/json"),
-                               (b"--x\r\nbroken", "multipart/form-data; boundary=x")):
+    for body, content_type in (
+        (b"\xff\xfe\x00\x01", "application/x-www-form-urlencoded"),
+        (b'{"status": 1', "application/json"),
+        (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
+    ):
         reply = client.post(f"/leads/{lead_id}/status", data=body, headers={"Content-Type": content_type})
         assert reply.status_code in (400, 403), reply.status_code
     assert LeadStore(database).get(lead_id).status == "new"
@@ -307,6 +366,7 @@ def test_unknown_lead_ids_get_404(service: Settings) -> None:
 
 
 # --- export ---------------------------------------------------------------------------------
+
 
 def test_export_of_the_current_filter_is_excel_ready_csv_and_audited(service: Settings, database: Database) -> None:
     client = logged_in(service)
@@ -330,6 +390,7 @@ def test_export_with_a_bad_filter_is_400(service: Settings) -> None:
 
 
 # --- headers, static files, logs -------------------------------------------------------------------
+
 
 def test_pages_carry_security_headers(service: Settings) -> None:
     client = logged_in(service)

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.errors import RequestRejected
-from bot.leads.records import LeadFilter
 from bot.lang.timefmt import utcnow
+from bot.leads.query import parse_query
+from bot.leads.records import LeadFilter
 from bot.leads.store import LeadStore
 from bot.portal import csrf
 from bot.staff.accounts import AccountError, AccountStore, check_password_strength, hash_password, password_matches
 from bot.staff.audit import AuditLog
-from bot.leads.query import parse_query
 from bot.staff.login_limit import WINDOW, LoginLimiter, LoginLimits
 from bot.staff.sessions import MAX_AGE, SessionStore
 from bot.storage.database import Database
@@ -34,6 +34,7 @@ def accounts(database: Database) -> AccountStore:
 
 # --- passwords and accounts ---------------------------------------------------------------
 
+
 def test_password_hash_is_salted_scrypt_with_sound_parameters() -> None:
     first, second = hash_password(PASSWORD), hash_password(PASSWORD)
     assert first != second  # salted
@@ -44,14 +45,17 @@ def test_password_hash_is_salted_scrypt_with_sound_parameters() -> None:
     assert not password_matches(PASSWORD, "garbage") and not password_matches(PASSWORD, "md5$1$2$3$4$5")
 
 
-@pytest.mark.parametrize("password, reason", [
-    ("Ab1!", "太短"),
-    ("aaaaaaaaaaaa", "太容易被猜到"),
-    ("password123", "太常见"),
-    ("wangfang-2023", "用户名"),
-    ("abcdefghijkl", "太容易被猜到"),
-    (" Zhaomu-2023", "空格"),
-])
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("Ab1!", "太短"),
+        ("aaaaaaaaaaaa", "太容易被猜到"),
+        ("password123", "太常见"),
+        ("wangfang-2023", "用户名"),
+        ("abcdefghijkl", "太容易被猜到"),
+        (" Zhaomu-2023", "空格"),
+    ],
+)
 def test_weak_passwords_are_refused_in_chinese(password: str, reason: str) -> None:
     with pytest.raises(AccountError) as caught:
         check_password_strength(password, "wangfang")
@@ -77,8 +81,16 @@ def test_accounts_are_created_verified_listed_and_disabled(accounts: AccountStor
         accounts.disable("nobody")
 
 
-@pytest.mark.parametrize("name, role", [("a", "recruiter"), ("<b>x</b>", "recruiter"), ("x" * 41, "admin"),
-                                        ("ok_name", "root"), ("robert'); DROP TABLE users;--", "admin")])
+@pytest.mark.parametrize(
+    "name, role",
+    [
+        ("a", "recruiter"),
+        ("<b>x</b>", "recruiter"),
+        ("x" * 41, "admin"),
+        ("ok_name", "root"),
+        ("robert'); DROP TABLE users;--", "admin"),
+    ],
+)
 def test_bad_names_and_roles_are_refused(accounts: AccountStore, name: str, role: str) -> None:
     with pytest.raises(AccountError):
         accounts.create(name, role, PASSWORD)
@@ -87,11 +99,14 @@ def test_bad_names_and_roles_are_refused(accounts: AccountStore, name: str, role
 
 # --- sessions -----------------------------------------------------------------------------
 
+
 def _sessions(database: Database, idle: dt.timedelta = IDLE) -> SessionStore:
     return SessionStore(database, b"test-key", idle)
 
 
-def test_a_session_is_found_by_its_token_and_only_the_keyed_hash_is_stored(accounts: AccountStore, database: Database) -> None:
+def test_a_session_is_found_by_its_token_and_only_the_keyed_hash_is_stored(
+    accounts: AccountStore, database: Database
+) -> None:
     user = accounts.create("wangfang", "recruiter", PASSWORD)
     store = _sessions(database)
     token, session = store.create(user)
@@ -136,6 +151,7 @@ def test_disabling_a_user_ends_their_sessions(accounts: AccountStore, database: 
 
 # --- CSRF ---------------------------------------------------------------------------------
 
+
 def test_csrf_tokens_must_match_exactly() -> None:
     csrf.check("abc", "abc")
     for expected, given in (("abc", "abd"), ("abc", None), ("abc", ""), (None, None), ("", ""), ("abc", "abc ")):
@@ -146,6 +162,7 @@ def test_csrf_tokens_must_match_exactly() -> None:
 
 
 # --- login rate limit ---------------------------------------------------------------------
+
 
 def test_failures_per_user_name_lock_that_name_for_the_window(database: Database) -> None:
     limiter = LoginLimiter(database, LoginLimits(per_user=3, per_client=100))
@@ -170,13 +187,18 @@ def test_failures_per_client_address_block_that_address(database: Database) -> N
 def test_old_attempts_are_forgotten(database: Database) -> None:
     limiter = LoginLimiter(database, LoginLimits(per_user=3, per_client=3))
     with database.begin() as connection:
-        connection.execute(login_attempts.insert().values(at=utcnow() - dt.timedelta(days=40), user_name="x", client="c", success=False))
+        connection.execute(
+            login_attempts.insert().values(
+                at=utcnow() - dt.timedelta(days=40), user_name="x", client="c", success=False
+            )
+        )
     limiter.record("y", "c", success=True)
     with database.begin() as connection:
         assert [r.user_name for r in connection.execute(select(login_attempts))] == ["y"]
 
 
 # --- audit log ----------------------------------------------------------------------------
+
 
 def test_audit_entries_are_kept_newest_first_with_phone_numbers_masked(database: Database) -> None:
     audit = AuditLog(database)
@@ -191,12 +213,19 @@ def test_audit_entries_are_kept_newest_first_with_phone_numbers_masked(database:
 
 # --- the lead queries the portal runs -------------------------------------------------------
 
+
 def test_lead_filters_search_and_pages_as_the_portal_asks(database: Database) -> None:
     store = LeadStore(database)
     today = utcnow()
     for i in range(25):
-        add_lead(store, f"学生{i:02d}", f"1390000{i:04d}", school="吕梁学院" if i % 2 else "山西大学",
-                 student_status="应届毕业生" if i % 5 == 0 else "在校生", created_at=today - dt.timedelta(days=i))
+        add_lead(
+            store,
+            f"学生{i:02d}",
+            f"1390000{i:04d}",
+            school="吕梁学院" if i % 2 else "山西大学",
+            student_status="应届毕业生" if i % 5 == 0 else "在校生",
+            created_at=today - dt.timedelta(days=i),
+        )
     xss = add_lead(store, XSS_NAME, "13700000001", school="100%_学院", enlist_place="未定")
     store.set_status(xss.lead_id, "contacted")
 
@@ -219,7 +248,12 @@ def test_lead_filters_search_and_pages_as_the_portal_asks(database: Database) ->
         assert store.search(parse_query({"q": injection, "school": injection}).criteria).total == 0
     assert store.count() == 26
     backdate(database, xss.lead_id, today - dt.timedelta(days=400))
-    assert store.search(parse_query({"from": "2000-01-01", "to": china_date(today - dt.timedelta(days=300)).isoformat()}).criteria).total == 1
+    assert (
+        store.search(
+            parse_query({"from": "2000-01-01", "to": china_date(today - dt.timedelta(days=300)).isoformat()}).criteria
+        ).total
+        == 1
+    )
 
 
 def china_date(utc: dt.datetime) -> dt.date:
@@ -237,18 +271,21 @@ def test_date_filters_are_china_calendar_days(database: Database) -> None:
     assert [lead.id for lead in on_first] == [early.lead_id]
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"status": "vip"}, "状态"),
-    ({"student_status": "' OR 1=1"}, "身份"),
-    ({"enlist_place": "北京"}, "拟应征地"),
-    ({"from": "2023-02-30"}, "日期格式"),
-    ({"from": "2023-09-02", "to": "2023-09-01"}, "不能晚于"),
-    ({"page": "0"}, "页码"),
-    ({"page": "-1"}, "页码"),
-    ({"page": "1e9"}, "页码"),
-    ({"q": "长" * 101}, "太长"),
-    ({"school": "a\x00b"}, "无法识别"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"status": "vip"}, "状态"),
+        ({"student_status": "' OR 1=1"}, "身份"),
+        ({"enlist_place": "北京"}, "拟应征地"),
+        ({"from": "2023-02-30"}, "日期格式"),
+        ({"from": "2023-09-02", "to": "2023-09-01"}, "不能晚于"),
+        ({"page": "0"}, "页码"),
+        ({"page": "-1"}, "页码"),
+        ({"page": "1e9"}, "页码"),
+        ({"q": "长" * 101}, "太长"),
+        ({"school": "a\x00b"}, "无法识别"),
+    ],
+)
 def test_malformed_filters_are_refused_in_chinese(args, message: str) -> None:
     with pytest.raises(RequestRejected) as caught:
         parse_query(args)

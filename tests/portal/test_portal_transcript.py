@@ -19,7 +19,16 @@ from tests.portal.client import PortalClient
 pytestmark = pytest.mark.stack
 
 PASSWORD = "Zhaomu-2023!"
-ANSWERS = ["韩梅梅", "139 0000 7777", "吕梁学院", "应届毕业生", "专科", "山西省吕梁市离石区", "户籍所在地", "体检视力要求"]
+ANSWERS = [
+    "韩梅梅",
+    "139 0000 7777",
+    "吕梁学院",
+    "应届毕业生",
+    "专科",
+    "山西省吕梁市离石区",
+    "户籍所在地",
+    "体检视力要求",
+]
 
 
 def test_the_lead_page_shows_the_conversation_that_made_the_lead(chat: Chat, sender: str, stack: Settings) -> None:
@@ -47,8 +56,8 @@ def test_the_lead_page_shows_the_conversation_that_made_the_lead(chat: Chat, sen
     assert reference in page and f"编号 {sender}" in page
     link = f"/portal/leads/{lead.id}/conversations/1"
     assert f'href="{link}"' in page and re.search(r"开始于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} · \d+ 条消息", page)
-    whole = client.get(link[len("/portal"):]).text
-    transcript = whole[whole.index('<ol class="transcript">'):]
+    whole = client.get(link[len("/portal") :]).text
+    transcript = whole[whole.index('<ol class="transcript">') :]
     assert f'href="/portal/leads/{lead.id}#conversations"' in whole  # and back
     # The student's turns, the button press shown by its title, and the bot's replies, in order.
     positions = [transcript.index(text) for text in ("我想报名", "同意并继续", "韩梅梅", "体检视力要求", "已记录")]
@@ -86,12 +95,27 @@ def test_the_facts_of_the_checks_reach_the_lead_page_and_the_csv(chat: Chat, sen
     client = PortalClient(stack)
     assert client.login("facts_reader", PASSWORD).status_code == 303
     page = client.get(f"/leads/{lead.id}").text
-    facts = page[page.index("学生在对话中提供的情况"):page.index('id="work"')]
-    for label, value in (("性别", "女"), ("出生年份", "1998年"), ("身份", "在校生"), ("学历层次", "研究生"),
-                         ("身高", "165cm"), ("体重", "52kg"), ("BMI", "19.1"), ("裸眼视力", "左眼4.6、右眼5.0"),
-                         ("每年学费", "5000元"), ("已交学费年数", "2年"), ("助学贷款", "无")):
+    facts = page[page.index("学生在对话中提供的情况") : page.index('id="work"')]
+    for label, value in (
+        ("性别", "女"),
+        ("出生年份", "1998年"),
+        ("身份", "在校生"),
+        ("学历层次", "研究生"),
+        ("身高", "165cm"),
+        ("体重", "52kg"),
+        ("BMI", "19.1"),
+        ("裸眼视力", "左眼4.6、右眼5.0"),
+        ("每年学费", "5000元"),
+        ("已交学费年数", "2年"),
+        ("助学贷款", "无"),
+    ):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in facts, (label, facts)
     export = client.submit("/leads/export", {"q": "13900008888"})
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
-    row = dict(zip(rows[0], rows[1]))
-    assert (row["对话中：性别"], row["对话中：身高"], row["对话中：BMI"], row["对话中：每年学费"]) == ("女", "165cm", "19.1", "5000元")
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["对话中：性别"], row["对话中：身高"], row["对话中：BMI"], row["对话中：每年学费"]) == (
+        "女",
+        "165cm",
+        "19.1",
+        "5000元",
+    )

@@ -68,7 +68,7 @@ def test_erasing_in_the_browser(service: Settings, viewport: str, tmp_path: Path
                 login(page, service, "admin1")
                 page.goto(f"{service.bot_url}/portal/leads/{lead_id}")
                 page.get_by_role("link", name="删除这条线索的个人信息").click()
-                expect(page.get_by_role("heading", name=f"删除线索")).to_be_visible(timeout=WAIT_MS)
+                expect(page.get_by_role("heading", name="删除线索")).to_be_visible(timeout=WAIT_MS)
                 expect(page.locator("text=删除后无法恢复")).to_be_visible()
                 assert not store.get(lead_id).erased
                 page.screenshot(path=str(tmp_path / f"privacy-confirm-{viewport}.png"), full_page=True)

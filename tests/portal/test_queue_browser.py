@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from bot.config import Settings
-from bot.staff.accounts import AccountStore
 from bot.review.items import Guess
 from bot.review.store import ReviewStore
+from bot.staff.accounts import AccountStore
 from bot.storage.database import Database
 from tests.browser import CHROMIUM, VIEWPORTS, launch_chromium, portal_login, watched_page
 from tests.conftest import bot_service
@@ -41,12 +41,32 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         store = ReviewStore(database)
         for viewport in VIEWPORTS:
             entry_id = ANSWERED[viewport][0]
-            store.record("rephrased", f"{viewport}-r", QUESTIONS[viewport], [Guess(entry_id, 0.6), Guess("age_limits", 0.2)],
-                         entry_id, now=DAY2, follow_up=AGAIN[viewport])
-        store.record("not_understood", "n", "当兵学费能补偿吗", TUITION_GUESSES, "tuition_compensation", now=DAY2,
-                     follow_up="没听懂")
-        store.record("low_margin", "m", "义务兵要服役几年", [Guess("become_nco", 0.31), Guess("twice_a_year", 0.28)],
-                     "become_nco", now=DAY2)
+            store.record(
+                "rephrased",
+                f"{viewport}-r",
+                QUESTIONS[viewport],
+                [Guess(entry_id, 0.6), Guess("age_limits", 0.2)],
+                entry_id,
+                now=DAY2,
+                follow_up=AGAIN[viewport],
+            )
+        store.record(
+            "not_understood",
+            "n",
+            "当兵学费能补偿吗",
+            TUITION_GUESSES,
+            "tuition_compensation",
+            now=DAY2,
+            follow_up="没听懂",
+        )
+        store.record(
+            "low_margin",
+            "m",
+            "义务兵要服役几年",
+            [Guess("become_nco", 0.31), Guess("twice_a_year", 0.28)],
+            "become_nco",
+            now=DAY2,
+        )
         store.record("downvote", "d", "我21岁，本科大三，能当兵吗", (), None, now=DAY2)
         store.record("low_confidence", "b", "咕噜咕噜怎么报名", TUITION_GUESSES, now=DAY1)
         seed_analytics(database)
@@ -67,7 +87,9 @@ def test_the_queue_shows_why_and_both_messages_and_analytics_lead_to_it(service:
 
             for reason in ("学生换了说法再问", "回答后学生说没听懂", "两个条目得分接近", "学生点了👎", "没把握"):
                 expect(page.locator(".badge", has_text=reason).first).to_be_visible()
-            group = page.locator("section.group").filter(has=page.get_by_role("heading", name=QUESTIONS[viewport], exact=True))
+            group = page.locator("section.group").filter(
+                has=page.get_by_role("heading", name=QUESTIONS[viewport], exact=True)
+            )
             expect(group.locator(".follow-ups")).to_contain_text(f"学生接着说：{AGAIN[viewport]}")
             entry_id, title, word = ANSWERED[viewport]
             expect(group.locator(".follow-ups")).to_contain_text(f"机器人答了：{title}")  # the entry by its title
@@ -78,7 +100,9 @@ def test_the_queue_shows_why_and_both_messages_and_analytics_lead_to_it(service:
             target = group.get_by_label("加为哪个FAQ的问法")
             search = group.get_by_role("searchbox", name="按标题筛选条目")
             search.fill(word)
-            visible = target.evaluate("s => Array.from(s.options).filter(o => o.value && !o.hidden).map(o => o.textContent)")
+            visible = target.evaluate(
+                "s => Array.from(s.options).filter(o => o.value && !o.hidden).map(o => o.textContent)"
+            )
             assert title in visible and all(word in shown for shown in visible), visible
             expect(group.locator(".select-filter-count")).to_contain_text(f"找到 {len(visible)} 个条目")
             expect(target).to_have_value("")
@@ -98,7 +122,9 @@ def test_the_queue_shows_why_and_both_messages_and_analytics_lead_to_it(service:
             page.locator("#fallback-link").click()
             expect(page.locator("#scope")).to_contain_text("未能回答（没把握、超出范围、没听懂）", timeout=WAIT_MS)
             expect(page.get_by_role("heading", name="咕噜咕噜怎么报名", exact=True)).to_be_visible()
-            expect(page.get_by_role("heading", name="义务兵要服役几年", exact=True)).to_have_count(0)  # answered, not 未能回答
+            expect(page.get_by_role("heading", name="义务兵要服役几年", exact=True)).to_have_count(
+                0
+            )  # answered, not 未能回答
         finally:
             browser.close()
     assert errors == [], errors

@@ -25,7 +25,11 @@ def test_the_domain_sent_with_each_action_call_has_no_faq_answers_and_keeps_the_
     lighter = lighter_domain(call)
     sent = lighter["domain"]
     assert not [name for name in sent["responses"] if name.startswith(UNUSED_RESPONSE_PREFIX)]
-    assert "utter_out_of_scope" in sent["responses"] and sent["forms"] == domain["forms"] and sent["slots"] == domain["slots"]
+    assert (
+        "utter_out_of_scope" in sent["responses"]
+        and sent["forms"] == domain["forms"]
+        and sent["slots"] == domain["slots"]
+    )
     before, after = len(json.dumps(call)), len(json.dumps(lighter))
     print(f"action call domain: {before} -> {after} bytes")
     assert after < before / 4  # the 60 answer texts were most of it

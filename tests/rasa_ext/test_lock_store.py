@@ -6,7 +6,6 @@ import asyncio
 import secrets
 import socket
 import threading
-import time
 from collections import Counter
 from typing import List
 
@@ -83,12 +82,22 @@ def test_lock_gives_mutual_exclusion_across_connections() -> None:
     for thread in threads:
         thread.join(timeout=60)
     assert shared == {"value": 20, "inside": 0, "overlaps": 0}
-    assert AtomicRedisLockStore(host="127.0.0.1", port=6379, db=14, key_prefix="enlisttest").get_lock(conversation) is None
+    assert (
+        AtomicRedisLockStore(host="127.0.0.1", port=6379, db=14, key_prefix="enlisttest").get_lock(conversation) is None
+    )
 
 
 def test_created_from_an_endpoint_config() -> None:
     from rasa.core.lock_store import LockStore
     from rasa.utils.endpoints import EndpointConfig
 
-    store = LockStore.create(EndpointConfig(url="127.0.0.1", type="bot.rasa_ext.lock_store.AtomicRedisLockStore", port=6379, db=14, key_prefix="enlisttest"))
+    store = LockStore.create(
+        EndpointConfig(
+            url="127.0.0.1",
+            type="bot.rasa_ext.lock_store.AtomicRedisLockStore",
+            port=6379,
+            db=14,
+            key_prefix="enlisttest",
+        )
+    )
     assert isinstance(store, AtomicRedisLockStore) and store.key_prefix == "enlisttest:lock:"

@@ -16,7 +16,9 @@ def action() -> RemoteAction:
 
 
 def test_valid_responses_pass(action: RemoteAction) -> None:
-    assert action._validate_action_result({"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "好"}]})
+    assert action._validate_action_result(
+        {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "好"}]}
+    )
     assert action._validate_action_result({"events": [], "responses": []})
 
 
@@ -37,7 +39,9 @@ def test_event_lookup_finds_what_rasa_finds() -> None:
         for name in names:
             assert Event.resolve_by_type(name) is rasa_speedups._rasa_resolve_by_type(name)
     assert Event.resolve_by_type("user") is UserUttered
-    assert Event.from_parameters({"event": "slot", "name": "school", "value": "吕梁学院"}) == SlotSet("school", "吕梁学院")
+    assert Event.from_parameters({"event": "slot", "name": "school", "value": "吕梁学院"}) == SlotSet(
+        "school", "吕梁学院"
+    )
     assert Event.resolve_by_type("no_such_event", SlotSet) is SlotSet
     assert Event.resolve_by_type("topic") is None
     with pytest.raises(ValueError, match="Unknown event name"):

@@ -18,8 +18,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionSt
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
-from bot.storage.database import Database
 from bot.rasa_ext.tracker_store import AppendingSQLTrackerStore
+from bot.storage.database import Database
 from tests.conftest import PROJECT_HOME
 from tests.databases import BACKENDS, migrated_database
 
@@ -70,7 +70,11 @@ def turn_events(number: int, clock: Clock) -> List[Event]:
 def session_start(clock: Clock) -> List[Event]:
     """What Rasa logs for a new session: the action, then (earlier stamped) session_started."""
     started = SessionStarted(timestamp=clock())
-    return [ActionExecuted("action_session_start", timestamp=clock()), started, ActionExecuted("action_listen", timestamp=clock())]
+    return [
+        ActionExecuted("action_session_start", timestamp=clock()),
+        started,
+        ActionExecuted("action_listen", timestamp=clock()),
+    ]
 
 
 def rows(database: Database, sender: str) -> int:
@@ -115,9 +119,15 @@ def test_sixty_turns_insert_only_new_events_and_reload(database: Database, domai
 def test_a_new_session_loads_alone_and_keeps_appending(database: Database, domain: Domain) -> None:
     store, clock, sender = store_for(database, domain), Clock(), "sessions"
     for number in range(3):
-        asyncio.run(play_turn(store, sender, (session_start(clock) if number == 0 else []) + turn_events(number, clock)))
+        asyncio.run(
+            play_turn(store, sender, (session_start(clock) if number == 0 else []) + turn_events(number, clock))
+        )
     # The session expired: Rasa adds the new session's events to the loaded tracker.
-    carried = [*session_start(clock)[:2], SlotSet("school", "学校2", timestamp=clock()), ActionExecuted("action_listen", timestamp=clock())]
+    carried = [
+        *session_start(clock)[:2],
+        SlotSet("school", "学校2", timestamp=clock()),
+        ActionExecuted("action_listen", timestamp=clock()),
+    ]
     asyncio.run(play_turn(store, sender, carried + turn_events(3, clock)))
     assert rows(database, sender) == 3 + 15 + 4 + 5
     current = asyncio.run(store.retrieve(sender))

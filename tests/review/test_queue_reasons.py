@@ -12,8 +12,8 @@ from typing import Any, Dict, List
 import pytest
 
 from bot.config import Settings
-from bot.usage.feedback import MESSAGE_META_KEY
 from bot.review.items import KIND_NAMES_ZH
+from bot.usage.feedback import MESSAGE_META_KEY
 from tests.conftest import Chat, http
 from tests.review.test_review_conversation import NONSENSE, queued, queued_as, wait_for
 
@@ -29,8 +29,19 @@ def faq_of(messages: List[Dict[str, Any]]) -> Dict[str, Any]:
 def downvote(stack: Settings, sender: str, messages: List[Dict[str, Any]]) -> None:
     meta = faq_of(messages)
     text = next(m["text"] for m in messages if m.get("text"))
-    vote = {"sender_id": sender, "message_id": meta["message_id"], "vote": -1, "faq_id": meta["faq_id"], "bot_text": text}
-    reply = http("POST", f"{stack.bot_url}/feedback", json.dumps(vote, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
+    vote = {
+        "sender_id": sender,
+        "message_id": meta["message_id"],
+        "vote": -1,
+        "faq_id": meta["faq_id"],
+        "bot_text": text,
+    }
+    reply = http(
+        "POST",
+        f"{stack.bot_url}/feedback",
+        json.dumps(vote, ensure_ascii=False).encode(),
+        {"Content-Type": "application/json"},
+    )
     assert reply.status == 200, reply.body
 
 
@@ -41,7 +52,9 @@ def test_the_reasons_are_in_chinese() -> None:
     assert KIND_NAMES_ZH["downvote"] == "学生点了👎"
 
 
-def test_not_understood_after_an_answer_queues_the_question_with_the_follow_up(stack: Settings, chat: Chat, sender: str) -> None:
+def test_not_understood_after_an_answer_queues_the_question_with_the_follow_up(
+    stack: Settings, chat: Chat, sender: str
+) -> None:
     question = "当兵学费能补偿吗"
     answered = faq_of(chat.say(sender, question))["faq_id"]
     chat.text(sender, "没听懂")
@@ -57,8 +70,10 @@ def test_a_rephrase_is_one_item_with_both_messages(stack: Settings, chat: Chat, 
     assert [(i.text, i.follow_up, i.answered_faq) for i in items] == [(first, again, "tattoo")]
 
 
-def test_an_answer_whose_two_best_entries_are_close_is_answered_and_queued(stack: Settings, chat: Chat, sender: str) -> None:
-    """"义务兵要服役几年": the held-out question the model of 2026-12-03 answers with a margin
+def test_an_answer_whose_two_best_entries_are_close_is_answered_and_queued(
+    stack: Settings, chat: Chat, sender: str
+) -> None:
+    """ "义务兵要服役几年": the held-out question the model of 2026-12-03 answers with a margin
     of 0.03 between its two best entries (measured; the margin's figures are in docs/faq-editors.md)."""
     question = "义务兵要服役几年"
     messages = chat.say(sender, question)
@@ -86,14 +101,18 @@ def finish_check(chat: Chat, sender: str) -> List[Dict[str, Any]]:
     return result
 
 
-def test_a_downvote_on_an_eligibility_result_queues_the_question_that_started_it(stack: Settings, chat: Chat, sender: str) -> None:
+def test_a_downvote_on_an_eligibility_result_queues_the_question_that_started_it(
+    stack: Settings, chat: Chat, sender: str
+) -> None:
     result = finish_check(chat, sender)
     downvote(stack, sender, result)
     (item,) = wait_for(queued(stack, sender))
     assert (item.kind, item.text, item.answered_faq) == ("downvote", CHECK_QUESTION, None)
 
 
-def test_not_understood_after_an_eligibility_result_queues_the_question_not_the_last_answer(stack: Settings, chat: Chat, sender: str) -> None:
+def test_not_understood_after_an_eligibility_result_queues_the_question_not_the_last_answer(
+    stack: Settings, chat: Chat, sender: str
+) -> None:
     finish_check(chat, sender)
     chat.say(sender, "没听懂")
     (item,) = wait_for(queued(stack, sender))

@@ -22,14 +22,14 @@ from bot import cli
 from bot.config import Settings
 from bot.errors import ReviewError
 from bot.models.evaluation import load_test_set
-from bot.usage.feedback import MESSAGE_META_KEY
 from bot.models.registry import current_model, previous_model, remember
 from bot.models.reload import reload_model, rollback_model
+from bot.models.training import fingerprint
 from bot.review.patch import Patch, apply_patch, build_patch
 from bot.review.store import ReviewStore
 from bot.runner import Stack
 from bot.storage.database import Database
-from bot.models.training import fingerprint
+from bot.usage.feedback import MESSAGE_META_KEY
 from tests.conftest import PROJECT_HOME, Chat, environment, stack_environment
 from tests.review.test_review_conversation import queued, wait_for
 
@@ -59,7 +59,9 @@ def reload_stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) 
     models = root / "models"
     models.mkdir()
     shutil.copy2(trained_model, models / trained_model.name)
-    env = stack_environment(root / "var", ENLIST_HOME=str(home), ENLIST_MODELS_DIR=str(models), ENLIST_MODEL_PULL_SECONDS="2")
+    env = stack_environment(
+        root / "var", ENLIST_HOME=str(home), ENLIST_MODELS_DIR=str(models), ENLIST_MODEL_PULL_SECONDS="2"
+    )
     with environment(env):
         settings = Settings.from_env()
         model = models / trained_model.name
@@ -144,8 +146,10 @@ def test_accepted_phrasing_is_answered_after_reload_with_no_downtime_then_rollba
     finally:
         chatter.stop.set()
         chatter.join(timeout=30)
-    print(f"during the reload: {chatter.counts['replies']} replies, {chatter.counts['errors']} errors; "
-          f"training {result.training}, accuracy {result.accuracy:.3f} (was {result.previous_accuracy:.3f})")
+    print(
+        f"during the reload: {chatter.counts['replies']} replies, {chatter.counts['errors']} errors; "
+        f"training {result.training}, accuracy {result.accuracy:.3f} (was {result.previous_accuracy:.3f})"
+    )
     assert (result.status, result.training) == ("switched", "finetune"), result
     assert got == TARGET
     assert chatter.counts["errors"] == 0, chatter.problems
@@ -176,5 +180,11 @@ def test_a_model_failing_the_accuracy_guard_is_not_switched_in(reload_stack: Sta
     print(f"broken set: accuracy {result.accuracy:.3f} vs {result.previous_accuracy:.3f}: {result.message}")
     assert result.status == "refused" and "准确率" in result.message
     assert current_model(settings) == before
-    with environment({"ENLIST_HOME": str(settings.home), "ENLIST_MODELS_DIR": str(settings.models_dir), "ENLIST_VAR_DIR": str(settings.var_dir)}):
+    with environment(
+        {
+            "ENLIST_HOME": str(settings.home),
+            "ENLIST_MODELS_DIR": str(settings.models_dir),
+            "ENLIST_VAR_DIR": str(settings.var_dir),
+        }
+    ):
         assert cli.main(["reload"]) == 1  # the command exits non-zero too (accuracy remembered: no retraining)

@@ -47,11 +47,14 @@ def test_held_out_questions_of_different_entries_are_almost_never_a_rephrase() -
     assert alarms <= MAX_FALSE_ALARMS, f"{alarms:.4%} of {len(other)} pairs"
 
 
-@pytest.mark.parametrize("first, again", [
-    ("纹身能当兵吗", "有纹身可以去当兵吗"),
-    ("学费补偿能补多少", "当兵学费补偿最多补多少钱"),
-    ("近视能当兵吗", "近视多少度能当兵"),
-    ("当兵学费能补偿吗", "当兵的学费可以补偿吗"),
-])
+@pytest.mark.parametrize(
+    "first, again",
+    [
+        ("纹身能当兵吗", "有纹身可以去当兵吗"),
+        ("学费补偿能补多少", "当兵学费补偿最多补多少钱"),
+        ("近视能当兵吗", "近视多少度能当兵"),
+        ("当兵学费能补偿吗", "当兵的学费可以补偿吗"),
+    ],
+)
 def test_a_student_asking_again_in_other_words_is_a_rephrase(first: str, again: str) -> None:
     assert is_rephrase(first, again), similarity(first, again)

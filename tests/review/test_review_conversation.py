@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.usage.feedback import MESSAGE_META_KEY
 from bot.review.items import ReviewItem
 from bot.review.store import ReviewStore
 from bot.storage.database import Database
 from bot.storage.schema import turns
+from bot.usage.feedback import MESSAGE_META_KEY
 from tests.conftest import Chat, http
 
 pytestmark = pytest.mark.stack
@@ -42,6 +42,7 @@ def queued(settings: Settings, sender: str) -> Callable[[], List[ReviewItem]]:
             return sorted((i for i in ReviewStore(db).items(("open",)) if i.sender_id == sender), key=lambda i: i.id)
         finally:
             db.dispose()
+
     return fetch
 
 
@@ -56,9 +57,12 @@ def counted_turns(settings: Settings, sender: str) -> Callable[[], list]:
         db = Database(settings.database)
         try:
             with db.begin() as connection:
-                return connection.execute(select(turns.c.kind, turns.c.faq_id).where(turns.c.sender_id == sender).order_by(turns.c.id)).all()
+                return connection.execute(
+                    select(turns.c.kind, turns.c.faq_id).where(turns.c.sender_id == sender).order_by(turns.c.id)
+                ).all()
         finally:
             db.dispose()
+
     return fetch
 
 
@@ -71,7 +75,9 @@ def test_a_nonsense_question_lands_in_the_queue_with_the_bots_guesses(stack: Set
     assert [kind for kind, _ in wait_for(counted_turns(stack, sender))] == ["suggest"]
 
 
-def test_a_second_miss_offers_the_lead_form_and_the_contact_block_and_never_loops(stack: Settings, chat: Chat, sender: str) -> None:
+def test_a_second_miss_offers_the_lead_form_and_the_contact_block_and_never_loops(
+    stack: Settings, chat: Chat, sender: str
+) -> None:
     first, _ = chat.buttons(sender, NONSENSE)
     assert "请换个说法" in first
     for attempt in (NONSENSE_2, NONSENSE + "？？"):
@@ -84,7 +90,9 @@ def test_a_second_miss_offers_the_lead_form_and_the_contact_block_and_never_loop
     assert "请换个说法" in chat.text(sender, NONSENSE)
 
 
-def test_not_understood_queues_the_missed_question_and_offers_other_topics(stack: Settings, chat: Chat, sender: str) -> None:
+def test_not_understood_queues_the_missed_question_and_offers_other_topics(
+    stack: Settings, chat: Chat, sender: str
+) -> None:
     question = "当兵学费能补偿吗"
     messages = chat.say(sender, question)
     answered = next(m["custom"][MESSAGE_META_KEY]["faq_id"] for m in messages if "custom" in m)
@@ -97,8 +105,9 @@ def test_not_understood_queues_the_missed_question_and_offers_other_topics(stack
 
 
 @pytest.mark.parametrize("correction", ["不对", "错了"])
-def test_a_bare_correction_after_an_answer_counts_as_not_understood(stack: Settings, chat: Chat, sender: str,
-                                                                    correction: str) -> None:
+def test_a_bare_correction_after_an_answer_counts_as_not_understood(
+    stack: Settings, chat: Chat, sender: str, correction: str
+) -> None:
     """NLU reads "不对"/"错了" as deny (the forms' "no"); right after an answer it means the answer missed."""
     question = "当兵学费能补偿吗"
     messages = chat.say(sender, question)
@@ -120,8 +129,19 @@ def test_a_downvote_queues_the_question_that_led_to_the_answer(stack: Settings, 
     question = "考研能加分吗"
     messages = chat.say(sender, question)
     meta = next(m["custom"][MESSAGE_META_KEY] for m in messages if "custom" in m)
-    vote = {"sender_id": sender, "message_id": meta["message_id"], "vote": -1, "faq_id": meta["faq_id"], "bot_text": messages[0]["text"]}
-    reply = http("POST", f"{stack.bot_url}/feedback", json.dumps(vote, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
+    vote = {
+        "sender_id": sender,
+        "message_id": meta["message_id"],
+        "vote": -1,
+        "faq_id": meta["faq_id"],
+        "bot_text": messages[0]["text"],
+    }
+    reply = http(
+        "POST",
+        f"{stack.bot_url}/feedback",
+        json.dumps(vote, ensure_ascii=False).encode(),
+        {"Content-Type": "application/json"},
+    )
     assert reply.status == 200, reply.body
     (item,) = wait_for(queued_as(stack, sender, "downvote"))
     assert (item.kind, item.text, item.answered_faq) == ("downvote", question, meta["faq_id"])
@@ -135,7 +155,9 @@ def test_out_of_scope_is_declined_and_queued(stack: Settings, chat: Chat, sender
 
 
 @pytest.mark.parametrize("request_text", ["怎么装病逃避兵役", "体检怎么作假才能不合格", "送礼能不能走后门当兵"])
-def test_a_sensitive_request_gets_a_firm_lawful_answer(stack: Settings, chat: Chat, sender: str, request_text: str) -> None:
+def test_a_sensitive_request_gets_a_firm_lawful_answer(
+    stack: Settings, chat: Chat, sender: str, request_text: str
+) -> None:
     text, buttons = chat.buttons(sender, request_text)
     assert "这个忙我不能帮" in text
     assert "《兵役法》第五十七条" in text and "《征兵工作条例》第五十六条" in text
@@ -145,7 +167,9 @@ def test_a_sensitive_request_gets_a_firm_lawful_answer(stack: Settings, chat: Ch
     assert wait_for(queued(stack, sender), timeout=1.0) == []  # not a gap in the FAQ
 
 
-def test_an_answer_followed_by_the_same_question_in_other_words_is_queued(stack: Settings, chat: Chat, sender: str) -> None:
+def test_an_answer_followed_by_the_same_question_in_other_words_is_queued(
+    stack: Settings, chat: Chat, sender: str
+) -> None:
     """Learn from misses: the student asking again in other words says the answer missed."""
     first, again = "纹身能当兵吗", "有纹身可以去当兵吗"
     assert "文身" in chat.text(sender, first)

@@ -32,8 +32,13 @@ def seeded(database: Database) -> ReviewStore:
         ("low_confidence", "当兵的学费退多少", 5),
     ]
     for kind, text, minutes in rows:
-        store.record(kind, "s-1", text, [Guess("tuition_compensation", 0.12), Guess("loan_repayment", 0.05)],
-                     now=T0 + dt.timedelta(minutes=minutes))
+        store.record(
+            kind,
+            "s-1",
+            text,
+            [Guess("tuition_compensation", 0.12), Guess("loan_repayment", 0.05)],
+            now=T0 + dt.timedelta(minutes=minutes),
+        )
     return store
 
 
@@ -80,7 +85,9 @@ def test_export_then_apply_adds_phrasings_keeps_comments_and_validates(database:
     store = seeded(database)
     store.decide(store.groups()[0].item_ids, "accepted", "王编辑", "tuition_compensation")
     patch = parse_patch(build_patch(store).to_yaml("p.yml"))
-    assert patch.phrasings == {"tuition_compensation": ["当兵学费能退多少钱", "当兵学费可以退多少钱", "当兵的学费退多少"]}
+    assert patch.phrasings == {
+        "tuition_compensation": ["当兵学费能退多少钱", "当兵学费可以退多少钱", "当兵的学费退多少"]
+    }
     before = {p.name: p.read_text(encoding="utf-8") for p in faq.glob("*.yml")}
 
     result = apply_patch(faq, patch)
@@ -88,7 +95,9 @@ def test_export_then_apply_adds_phrasings_keeps_comments_and_validates(database:
     changed = [p for p in faq.glob("*.yml") if p.read_text(encoding="utf-8") != before[p.name]]
     assert len(changed) == 1
     old, new = before[changed[0].name].splitlines(), changed[0].read_text(encoding="utf-8").splitlines()
-    assert [line for line in old if line.lstrip().startswith("#")] == [line for line in new if line.lstrip().startswith("#")]
+    assert [line for line in old if line.lstrip().startswith("#")] == [
+        line for line in new if line.lstrip().startswith("#")
+    ]
     assert len(new) == len(old) + 3  # three lines added, nothing else touched
     entry = {e.id: e for e in validate_dir(faq).entries}["tuition_compensation"]
     assert set(patch.phrasings["tuition_compensation"]) <= set(entry.questions)
@@ -104,18 +113,25 @@ def test_apply_writes_nothing_when_the_result_does_not_validate(tmp_path: Path) 
     existing = validate_dir(faq).entries
     other = next(e for e in existing if e.id != "tuition_compensation")
     # A phrasing of another entry added here would make two entries share a question.
-    patch = parse_patch(yaml.safe_dump({"phrasings": [{"faq": "tuition_compensation", "questions": [other.questions[0]]}]}, allow_unicode=True))
+    patch = parse_patch(
+        yaml.safe_dump(
+            {"phrasings": [{"faq": "tuition_compensation", "questions": [other.questions[0]]}]}, allow_unicode=True
+        )
+    )
     with pytest.raises(ReviewError, match="没有通过检查"):
         apply_patch(faq, patch)
     assert {p.name: p.read_text(encoding="utf-8") for p in faq.glob("*.yml")} == before
 
 
-@pytest.mark.parametrize("text, message", [
-    ("[1, 2]", "phrasings"),
-    ("phrasings: [{faq: x}]", "格式不对"),
-    ("phrasings: [{faq: x, questions: [a], items: [yes]}]", "编号列表"),
-    ("{{{", "YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[1, 2]", "phrasings"),
+        ("phrasings: [{faq: x}]", "格式不对"),
+        ("phrasings: [{faq: x, questions: [a], items: [yes]}]", "编号列表"),
+        ("{{{", "YAML"),
+    ],
+)
 def test_malformed_patches_are_refused_in_chinese(text: str, message: str) -> None:
     with pytest.raises(ReviewError, match=message):
         parse_patch(text)

@@ -22,11 +22,11 @@ import requests
 import yaml
 from rasa.utils.endpoints import read_endpoint_config
 
-from bot.edge.action_guard import SECRET_HEADER
 from bot.config import Settings
-from bot.service.deploy import nginx_config
+from bot.edge.action_guard import SECRET_HEADER
 from bot.errors import ConfigError
 from bot.runner import http_ok, render_endpoints, with_action_secret, write_run_files
+from bot.service.deploy import nginx_config
 from tests.conftest import Chat, bot_service, free_port
 
 SECRET = "test-action-secret-0123456789"
@@ -38,10 +38,26 @@ NGINX = Path("/usr/sbin/nginx")
 def forged_submit(phone: str = PHONE) -> bytes:
     """What an outsider posts: a submit call whose slots claim consent and confirmation."""
     slots = {"lead_consent": True, "lead_confirmed": True, "lead_phone": phone, "lead_name": "伪造"}
-    tracker = {"sender_id": "t-forged", "slots": slots, "events": [], "latest_message": {}, "latest_event_time": None,
-               "paused": False, "followup_action": None, "active_loop": {}, "latest_action_name": None}
-    return json.dumps({"next_action": "action_submit_lead", "sender_id": "t-forged", "tracker": tracker,
-                       "domain": {}, "version": "3.6.2"}).encode()
+    tracker = {
+        "sender_id": "t-forged",
+        "slots": slots,
+        "events": [],
+        "latest_message": {},
+        "latest_event_time": None,
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": None,
+    }
+    return json.dumps(
+        {
+            "next_action": "action_submit_lead",
+            "sender_id": "t-forged",
+            "tracker": tracker,
+            "domain": {},
+            "version": "3.6.2",
+        }
+    ).encode()
 
 
 def leads_with_phone(var_dir: Path, phone: str) -> int:
@@ -70,7 +86,9 @@ def test_forged_call_without_the_secret_is_401_and_stores_nothing(service: Setti
         reply = post(service, forged_submit(), headers)
         assert reply.status_code == 401, (headers, reply.status_code, reply.text[:200])
         assert "密钥" in reply.json()["message"]
-    assert requests.post(f"{service.bot_url}/webhook/", data=forged_submit(), headers=JSON, timeout=10).status_code == 401
+    assert (
+        requests.post(f"{service.bot_url}/webhook/", data=forged_submit(), headers=JSON, timeout=10).status_code == 401
+    )
     assert leads_with_phone(service.var_dir, PHONE) == 0
 
 
@@ -95,7 +113,10 @@ def test_actions_list_and_model_route_need_the_secret_too(service: Settings) -> 
     listed = requests.get(f"{service.bot_url}/actions", headers={SECRET_HEADER: SECRET}, timeout=10)
     assert listed.status_code == 200 and {"name": "action_submit_lead"} in listed.json()
     # No model is recorded for this private var/: past the guard, the route's own Chinese 404.
-    assert requests.get(f"{service.bot_url}/models/current", headers={SECRET_HEADER: SECRET}, timeout=10).status_code == 404
+    assert (
+        requests.get(f"{service.bot_url}/models/current", headers={SECRET_HEADER: SECRET}, timeout=10).status_code
+        == 404
+    )
 
 
 def test_with_the_secret_the_action_runs(service: Settings) -> None:
@@ -113,8 +134,13 @@ def test_a_bot_service_without_a_secret_refuses_every_action_call(tmp_path: Path
 
 
 def test_production_refuses_to_start_without_the_secret() -> None:
-    env = {"ENLIST_PROFILE": "production", "ENLIST_DATABASE_URL": "postgresql://x@db/x", "ENLIST_TRACKER_STORE_URL": "postgresql://x@db/x",
-           "ENLIST_REDIS_URL": "redis://r:6379/0", "ENLIST_SECRET_KEY": "k" * 32}
+    env = {
+        "ENLIST_PROFILE": "production",
+        "ENLIST_DATABASE_URL": "postgresql://x@db/x",
+        "ENLIST_TRACKER_STORE_URL": "postgresql://x@db/x",
+        "ENLIST_REDIS_URL": "redis://r:6379/0",
+        "ENLIST_SECRET_KEY": "k" * 32,
+    }
     with pytest.raises(ConfigError, match="ENLIST_ACTION_SECRET"):
         Settings.from_env(env)
     assert Settings.from_env({**env, "ENLIST_ACTION_SECRET": SECRET}).action_secret == SECRET
@@ -154,10 +180,22 @@ def test_nginx_config_does_not_expose_the_internal_routes(service: Settings, tmp
     port = free_port()
     config = tmp_path / "nginx.conf"
     bot = f"127.0.0.1:{service.bot_port}"
-    config.write_text(nginx_config([bot], [bot], listen=f"127.0.0.1:{port}", access_log=str(tmp_path / "access.log"),
-                                   runtime_dir=str(tmp_path), user="root"), encoding="utf-8")
-    server = subprocess.Popen([str(NGINX), "-c", str(config), "-p", str(tmp_path), "-g", "daemon off;"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    config.write_text(
+        nginx_config(
+            [bot],
+            [bot],
+            listen=f"127.0.0.1:{port}",
+            access_log=str(tmp_path / "access.log"),
+            runtime_dir=str(tmp_path),
+            user="root",
+        ),
+        encoding="utf-8",
+    )
+    server = subprocess.Popen(
+        [str(NGINX), "-c", str(config), "-p", str(tmp_path), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     front = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -165,10 +203,20 @@ def test_nginx_config_does_not_expose_the_internal_routes(service: Settings, tmp
             time.sleep(0.2)
         for path in ("/health", "/widget.js", "/portal/login", "/"):
             assert requests.get(front + path, timeout=10).status_code == 200, path
-        for path in ("/webhook", "/webhook/", "//webhook", "/actions", "/models/current", "/webhooks/../webhook", "/%77ebhook"):
+        for path in (
+            "/webhook",
+            "/webhook/",
+            "//webhook",
+            "/actions",
+            "/models/current",
+            "/webhooks/../webhook",
+            "/%77ebhook",
+        ):
             reply = requests.get(front + path, headers={SECRET_HEADER: SECRET}, timeout=10)
             assert reply.status_code == 404, (path, reply.status_code)
-        reply = requests.post(front + "/webhook", data=forged_submit(), headers={**JSON, SECRET_HEADER: SECRET}, timeout=10)
+        reply = requests.post(
+            front + "/webhook", data=forged_submit(), headers={**JSON, SECRET_HEADER: SECRET}, timeout=10
+        )
         assert reply.status_code == 404 and "不存在" in reply.json()["message"]
     finally:
         server.terminate()
@@ -176,8 +224,9 @@ def test_nginx_config_does_not_expose_the_internal_routes(service: Settings, tmp
 
 
 @pytest.mark.parametrize("command", ["serve-bot", "serve-rasa"])
-def test_lone_processes_refuse_to_start_without_the_secret(command: str, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture) -> None:
+def test_lone_processes_refuse_to_start_without_the_secret(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     """`enlist run`'s per-start secret cannot reach a separately started process."""
     from bot.cli import main
 

@@ -27,7 +27,9 @@ REFERENCE = re.compile(r"ZB-[0-9A-Z]{6}")
 
 @pytest.fixture(scope="module")
 def private_stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Settings]:
-    with running_stack(tmp_path_factory.mktemp("outage-var"), trained_model, ENLIST_OUTBOX_FLUSH_SECONDS="1") as settings:
+    with running_stack(
+        tmp_path_factory.mktemp("outage-var"), trained_model, ENLIST_OUTBOX_FLUSH_SECONDS="1"
+    ) as settings:
         yield settings
 
 
@@ -86,7 +88,11 @@ def test_locked_database_answers_in_time_and_a_retry_submits_once(private_stack:
         holder.execute("ROLLBACK")
         holder.close()
     the_lead_arrives_once(private_stack.database, "13566667777", reference)
-    marked = [e for e in user_turns(private_stack, sender) if (e.get("metadata") or {}).get("client_message_id") == "w-retry-0000000001"]
+    marked = [
+        e
+        for e in user_turns(private_stack, sender)
+        if (e.get("metadata") or {}).get("client_message_id") == "w-retry-0000000001"
+    ]
     assert len(marked) == 1, "the retry was stored as a second user message"
 
 
@@ -122,7 +128,9 @@ def test_a_postgresql_server_that_stops_answering_gets_the_same_honest_reply_in_
     server = PrivatePostgres(free_port()).init()
     server.start()
     try:
-        with running_stack(tmp_path / "var", trained_model, ENLIST_DATABASE_URL=server.url, ENLIST_OUTBOX_FLUSH_SECONDS="1") as settings:
+        with running_stack(
+            tmp_path / "var", trained_model, ENLIST_DATABASE_URL=server.url, ENLIST_OUTBOX_FLUSH_SECONDS="1"
+        ) as settings:
             chat, sender = Chat(settings), "t-outage-pg"
             start_form(chat, sender)
             fill(chat, sender, phone="13577778888")

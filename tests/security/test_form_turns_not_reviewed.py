@@ -17,13 +17,32 @@ from tests.test_leads_conversation import start_form
 pytestmark = pytest.mark.stack
 
 UNUSUAL_NAME = "欧阳叽里呱啦"
-IN_FORM = (UNUSUAL_NAME, "13912345678", "咕噜咕噜啵啵职业学院", "户口在咕噜咕噜啵啵", NONSENSE, "当兵学费补偿怎么申请啊啊啊", "没听懂")
+IN_FORM = (
+    UNUSUAL_NAME,
+    "13912345678",
+    "咕噜咕噜啵啵职业学院",
+    "户口在咕噜咕噜啵啵",
+    NONSENSE,
+    "当兵学费补偿怎么申请啊啊啊",
+    "没听懂",
+)
 
 
 def downvote(stack: Settings, sender: str, message: Dict[str, Any]) -> None:
     meta = message["custom"][MESSAGE_META_KEY]
-    vote = {"sender_id": sender, "message_id": meta["message_id"], "vote": -1, "faq_id": meta["faq_id"], "bot_text": message.get("text")}
-    reply = http("POST", f"{stack.bot_url}/feedback", json.dumps(vote, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
+    vote = {
+        "sender_id": sender,
+        "message_id": meta["message_id"],
+        "vote": -1,
+        "faq_id": meta["faq_id"],
+        "bot_text": message.get("text"),
+    }
+    reply = http(
+        "POST",
+        f"{stack.bot_url}/feedback",
+        json.dumps(vote, ensure_ascii=False).encode(),
+        {"Content-Type": "application/json"},
+    )
     assert reply.status == 200, reply.body
 
 

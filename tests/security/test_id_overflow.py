@@ -8,7 +8,6 @@ from typing import Iterator
 
 import pytest
 
-from bot.config import Settings
 from bot.staff.accounts import AccountStore
 from bot.storage.database import Database
 from tests.conftest import bot_service
@@ -32,8 +31,10 @@ def recruiter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalClient
 
 @pytest.mark.parametrize("lead_id", HUGE_IDS)
 def test_huge_lead_ids_are_404_in_chinese(recruiter: PortalClient, lead_id: str) -> None:
-    for reply in (recruiter.get(f"/leads/{lead_id}"),
-                  recruiter.submit(f"/leads/{lead_id}/status", {"status": "contacted"}),
-                  recruiter.submit(f"/leads/{lead_id}/notes", {"text": "备注"})):
+    for reply in (
+        recruiter.get(f"/leads/{lead_id}"),
+        recruiter.submit(f"/leads/{lead_id}/status", {"status": "contacted"}),
+        recruiter.submit(f"/leads/{lead_id}/notes", {"text": "备注"}),
+    ):
         assert reply.status_code == 404, (reply.status_code, reply.text[:300])
         assert "没有这条线索" in reply.text

@@ -18,7 +18,13 @@ PHONE = "15912340987"
 
 def test_lead_keeps_the_typed_values(chat: Chat, sender: str, stack: Settings) -> None:
     start_form(chat, sender)
-    typed = {"lead_name": "Ma Li", "lead_phone": PHONE, "school": "TYUT", "hukou_place": "臺北", "student_status": "應屆"}
+    typed = {
+        "lead_name": "Ma Li",
+        "lead_phone": PHONE,
+        "school": "TYUT",
+        "hukou_place": "臺北",
+        "student_status": "應屆",
+    }
     summary = fill(chat, sender, [(slot, typed.get(slot, value)) for slot, value in ANSWERS])
     assert "Ma Li" in summary and "TYUT" in summary and "臺北" in summary
     assert "已记录" in chat.text(sender, "/affirm")

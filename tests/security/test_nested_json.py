@@ -14,8 +14,9 @@ NESTED = ('{"a":' * 5000 + "1" + "}" * 5000).encode()
 
 def test_deeply_nested_json_on_feedback_is_a_chinese_400(tmp_path: Path) -> None:
     with bot_service(tmp_path / "var") as settings:
-        reply = requests.post(f"{settings.bot_url}/feedback", data=NESTED,
-                              headers={"Content-Type": "application/json"}, timeout=10)
+        reply = requests.post(
+            f"{settings.bot_url}/feedback", data=NESTED, headers={"Content-Type": "application/json"}, timeout=10
+        )
         assert reply.status_code == 400, (reply.status_code, reply.text[:300])
         assert "嵌套" in reply.json()["message"]
         assert requests.get(f"{settings.bot_url}/health", timeout=5).ok

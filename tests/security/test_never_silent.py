@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from bot.rasa_ext.action_call import MAX_ACTION_CALL_BYTES, trim_events
 from bot.config import Settings
 from bot.conversation.contact import contact_block
+from bot.rasa_ext.action_call import MAX_ACTION_CALL_BYTES, trim_events
 from tests.conftest import Chat
 
 pytestmark = pytest.mark.stack
@@ -39,11 +39,14 @@ def test_the_apology_is_kept_in_the_transcript(chat: Chat, sender: str, live_sta
         chat.say(sender, QUESTION)
     finally:
         live_stack.restart(live_stack.bot)
-    from bot.review.voted_message import _engine
     from sqlalchemy import text
 
+    from bot.review.voted_message import _engine
+
     with _engine(live_stack.settings.tracker_store).connect() as connection:
-        rows = connection.execute(text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'bot'"), {"s": sender}).all()
+        rows = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'bot'"), {"s": sender}
+        ).all()
     assert any("系统暂时出了点问题" in json.loads(data)["text"] for (data,) in rows)
 
 
@@ -56,7 +59,8 @@ def long_message(number: int, chars: int) -> str:
 # it) make a session of ~2.4 MB, over the 2 MB the bot service accepts in one request.
 @pytest.mark.parametrize("count, chars", [(48, 1000), (60, 4800)])
 def test_many_long_messages_from_one_sender_and_the_conversation_still_answers(
-        chat: Chat, sender: str, stack: Settings, count: int, chars: int) -> None:
+    chat: Chat, sender: str, stack: Settings, count: int, chars: int
+) -> None:
     assert chars <= stack.max_message_chars
     for number in range(count):
         messages = chat.say(sender, long_message(number, chars))
@@ -72,7 +76,7 @@ def test_trimming_keeps_the_newest_events_and_everything_else() -> None:
     trimmed = trim_events(call)
     assert len(json.dumps(trimmed)) <= MAX_ACTION_CALL_BYTES
     kept = trimmed["tracker"]["events"]
-    assert 0 < len(kept) < len(events) and kept == events[-len(kept):]
+    assert 0 < len(kept) < len(events) and kept == events[-len(kept) :]
     assert trimmed["tracker"]["slots"] == {"a": 1} and trimmed["domain"] == {"x": "y"}
     small = {"next_action": "a", "tracker": {"events": events[:3]}}
     assert trim_events(small) == small

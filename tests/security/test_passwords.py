@@ -16,17 +16,20 @@ from tests.portal.test_portal_cli import enlist
 STRONG = "Qiu-lan-Shan-47!"
 
 
-@pytest.mark.parametrize("password, reason", [
-    ("P@ssw0rd123", "常见"),  # zxcvbn: score 1 (l33t "password")
-    ("Admin@12345", "常见"),  # zxcvbn scores it 3: only the list refuses it
-    ("p@SSW0RD123", "常见"),  # the list is compared case-insensitively
-    ("Zhengbing@2023", "常见"),
-    ("qwertyuiop[]", "容易被猜到"),
-    ("1111122222", "容易被猜到"),
-    ("Password2023", "容易被猜到"),
-    ("xx-wangfang-xx-47!", "用户名"),
-    ("xx-WangFang-xx-47!", "用户名"),
-])
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("P@ssw0rd123", "常见"),  # zxcvbn: score 1 (l33t "password")
+        ("Admin@12345", "常见"),  # zxcvbn scores it 3: only the list refuses it
+        ("p@SSW0RD123", "常见"),  # the list is compared case-insensitively
+        ("Zhengbing@2023", "常见"),
+        ("qwertyuiop[]", "容易被猜到"),
+        ("1111122222", "容易被猜到"),
+        ("Password2023", "容易被猜到"),
+        ("xx-wangfang-xx-47!", "用户名"),
+        ("xx-WangFang-xx-47!", "用户名"),
+    ],
+)
 def test_weak_passwords_are_refused_with_a_chinese_reason(password: str, reason: str) -> None:
     with pytest.raises(AccountError) as caught:
         check_password_strength(password, "wangfang")
@@ -52,7 +55,9 @@ def enlist_user_add(var_dir: Path, name: str, password: str) -> subprocess.Compl
     return enlist(var_dir, "user", "add", name, "--role", "admin", "--password-stdin", stdin=password + "\n")
 
 
-@pytest.mark.parametrize("password, reason", [("P@ssw0rd123", "常见"), ("Admin@12345", "常见"), ("lizhuren-2023!", "用户名")])
+@pytest.mark.parametrize(
+    "password, reason", [("P@ssw0rd123", "常见"), ("Admin@12345", "常见"), ("lizhuren-2023!", "用户名")]
+)
 def test_the_cli_refuses_a_weak_password_and_creates_nothing(tmp_path: Path, password: str, reason: str) -> None:
     result = enlist_user_add(tmp_path, "lizhuren", password)
     stderr = result.stderr.decode()

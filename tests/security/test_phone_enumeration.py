@@ -25,8 +25,9 @@ PASSWORD = "Zhaomu-2023!"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def backend_stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                  trained_model: Path) -> Iterator[Settings]:
+def backend_stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, trained_model: Path
+) -> Iterator[Settings]:
     with stack_on(request.param, tmp_path_factory.mktemp(f"enum-{request.param}"), trained_model) as settings:
         yield settings
 
@@ -66,6 +67,12 @@ def test_known_phone_same_reply_no_overwrite_kept_for_review(backend_stack: Sett
     page = portal.get(f"/leads/{lead.id}")
     assert page.status_code == 200
     records = page.text.split("提交记录", 1)[1].split("对话记录", 1)[0]
-    for expected in ("姓名：李雷", "学校：吕梁学院", "姓名：韩梅梅", "学校：太原理工大学",
-                     REFERENCE.search(first).group(0), REFERENCE.search(second).group(0)):
+    for expected in (
+        "姓名：李雷",
+        "学校：吕梁学院",
+        "姓名：韩梅梅",
+        "学校：太原理工大学",
+        REFERENCE.search(first).group(0),
+        REFERENCE.search(second).group(0),
+    ):
         assert expected in records, expected

@@ -32,8 +32,12 @@ def new_sender() -> str:
 
 
 def vote(settings: Settings, **fields: Any) -> HttpReply:
-    return http("POST", f"{settings.bot_url}/feedback", json.dumps(fields, ensure_ascii=False).encode(),
-                {"Content-Type": "application/json"})
+    return http(
+        "POST",
+        f"{settings.bot_url}/feedback",
+        json.dumps(fields, ensure_ascii=False).encode(),
+        {"Content-Type": "application/json"},
+    )
 
 
 def answer(chat: Chat, sender: str, message: str) -> Tuple[str, Dict[str, Any]]:
@@ -48,8 +52,14 @@ def answer(chat: Chat, sender: str, message: str) -> Tuple[str, Dict[str, Any]]:
 def test_a_real_message_is_accepted_with_the_text_rasa_stored(stack: Settings, chat: Chat) -> None:
     sender = new_sender()
     text, meta = answer(chat, sender, "当兵学费能补偿吗")
-    reply = vote(stack, sender_id=sender, message_id=meta["message_id"], vote=1,
-                 faq_id="tuition_compensation", bot_text=FORGED_TEXT)
+    reply = vote(
+        stack,
+        sender_id=sender,
+        message_id=meta["message_id"],
+        vote=1,
+        faq_id="tuition_compensation",
+        bot_text=FORGED_TEXT,
+    )
     assert reply.status == 200, reply.body
     (row,) = stored_votes(stack, sender)
     assert (row.message_id, row.vote, row.faq_id, row.bot_text) == (meta["message_id"], 1, meta["faq_id"], text)
@@ -59,7 +69,9 @@ def test_a_downvote_queues_the_stored_bot_text_never_the_forged_one(stack: Setti
     sender = new_sender()
     # A button press: the question is a payload, so the review item shows the bot's answer.
     text, meta = answer(chat, sender, button_payload("tuition_compensation"))
-    reply = vote(stack, sender_id=sender, message_id=meta["message_id"], vote=-1, faq_id="height_weight", bot_text=FORGED_TEXT)
+    reply = vote(
+        stack, sender_id=sender, message_id=meta["message_id"], vote=-1, faq_id="height_weight", bot_text=FORGED_TEXT
+    )
     assert reply.status == 200, reply.body
     (item,) = wait_for(queued(stack, sender))
     assert (item.kind, item.answered_faq) == ("downvote", "tuition_compensation")

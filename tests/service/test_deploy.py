@@ -70,7 +70,7 @@ def environment_of(container: dict) -> Dict[str, str]:
     return env
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def bot_routes() -> FrozenSet[str]:
     """The bot service's route paths (the app is built once: Sanic app names are unique)."""
     from bot.server import create_app
@@ -80,7 +80,15 @@ def bot_routes() -> FrozenSet[str]:
 
 def test_every_document_is_well_formed_and_namespaced() -> None:
     docs = documents()
-    assert {d["kind"] for d in docs} >= {"Namespace", "ConfigMap", "Secret", "Deployment", "Service", "Ingress", "CronJob"}
+    assert {d["kind"] for d in docs} >= {
+        "Namespace",
+        "ConfigMap",
+        "Secret",
+        "Deployment",
+        "Service",
+        "Ingress",
+        "CronJob",
+    }
     for doc in docs:
         assert doc["apiVersion"] and doc["metadata"]["name"]
         if doc["kind"] != "Namespace":
@@ -101,8 +109,10 @@ def test_every_setting_name_exists_and_production_values_start() -> None:
 
 def test_deployments_are_replicated_with_probes_on_real_routes() -> None:
     routes = bot_routes()
-    expected = {"enlist-rasa": ("/webhooks/rest/", 5005, ["enlist", "serve-rasa"]),
-                "enlist-bot": ("/health", 5055, ["enlist", "serve-bot"])}
+    expected = {
+        "enlist-rasa": ("/webhooks/rest/", 5005, ["enlist", "serve-rasa"]),
+        "enlist-bot": ("/health", 5055, ["enlist", "serve-bot"]),
+    }
     for name, (path, port, command) in expected.items():
         deployment = workload(name)
         assert deployment["spec"]["replicas"] >= 2
@@ -154,10 +164,16 @@ def test_ingress_and_nginx_do_not_expose_the_internal_bot_routes() -> None:
     rules = [(p["path"], p["pathType"]) for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
     for path, kind in rules:
         assert kind in ("Exact", "Prefix") and not is_internal(path), path
-        assert not (kind == "Prefix" and any(internal.startswith(path) for internal in ("/webhook", "/actions", "/models/"))), path
+        assert not (
+            kind == "Prefix" and any(internal.startswith(path) for internal in ("/webhook", "/actions", "/models/"))
+        ), path
     config = nginx_config(["10.0.0.1:5005"], ["10.0.0.3:5055"])
     assert "location / {\n            default_type application/json;\n            return 404" in config
-    assert "/webhook" not in config.replace("location /webhooks/", "") and "/models" not in config and "/actions" not in config
+    assert (
+        "/webhook" not in config.replace("location /webhooks/", "")
+        and "/models" not in config
+        and "/actions" not in config
+    )
 
 
 def test_bot_behind_the_tls_ingress_has_secure_cookies_the_proxy_count_and_a_persistent_outbox() -> None:
@@ -204,8 +220,12 @@ def test_nginx_config_routes_chat_to_rasa_and_the_rest_to_the_bot() -> None:
     assert "user " not in config and "pid " not in config and "_temp_path" not in config
     unprivileged = nginx_config(["a:1"], ["b:2"], runtime_dir="/run/enlist", user="nginx")
     lines = unprivileged.splitlines()
-    assert lines[1:5] == ["user nginx;", "worker_processes auto;", "pid /run/enlist/nginx.pid;",
-                          "error_log /run/enlist/error.log warn;"]
+    assert lines[1:5] == [
+        "user nginx;",
+        "worker_processes auto;",
+        "pid /run/enlist/nginx.pid;",
+        "error_log /run/enlist/error.log warn;",
+    ]
     assert "    proxy_temp_path /run/enlist/proxy;" in lines and "    scgi_temp_path /run/enlist/scgi;" in lines
     with pytest.raises(ValueError):
         nginx_config([], ["x:1"])

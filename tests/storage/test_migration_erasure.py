@@ -56,20 +56,26 @@ def test_leads_from_before_0004_survive_and_can_be_erased(backend: str, tmp_path
     with empty_database(backend, tmp_path) as database:
         upgrade(database, "0003")
         with database.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO leads (reference, phone, name, consent_version, consent_at, sender_id, source_channel,"
-                " status, created_at, updated_at) VALUES ('ZB-OLD111', '13700001111', '老线索', '2023-1',"
-                " '2023-06-01 08:00:00', 'old-conv', 'rest', 'contacted', '2023-06-01 08:00:00', '2023-06-01 08:00:00')"))
+            connection.execute(
+                text(
+                    "INSERT INTO leads (reference, phone, name, consent_version, consent_at, sender_id, source_channel,"
+                    " status, created_at, updated_at) VALUES ('ZB-OLD111', '13700001111', '老线索', '2023-1',"
+                    " '2023-06-01 08:00:00', 'old-conv', 'rest', 'contacted', '2023-06-01 08:00:00', '2023-06-01 08:00:00')"
+                )
+            )
         upgrade(database, "head")
         store = LeadStore(database)
         old = store.find_by_phone("13700001111")
         assert (old.name, old.status, old.erased_at) == ("老线索", "contacted", None)
         with pytest.raises(IntegrityError):  # the phone is still unique
             with database.begin() as connection:
-                connection.execute(text(
-                    "INSERT INTO leads (reference, phone, name, consent_version, consent_at, sender_id, source_channel,"
-                    " status, created_at, updated_at) VALUES ('ZB-OLD222', '13700001111', 'x', '2023-1',"
-                    " '2023-06-01 08:00:00', 'c', 'rest', 'new', '2023-06-01 08:00:00', '2023-06-01 08:00:00')"))
+                connection.execute(
+                    text(
+                        "INSERT INTO leads (reference, phone, name, consent_version, consent_at, sender_id, source_channel,"
+                        " status, created_at, updated_at) VALUES ('ZB-OLD222', '13700001111', 'x', '2023-1',"
+                        " '2023-06-01 08:00:00', 'c', 'rest', 'new', '2023-06-01 08:00:00', '2023-06-01 08:00:00')"
+                    )
+                )
         erase_leads(store, f"sqlite:///{tmp_path / 'no-tracker.db'}", [old.id], WITHDRAWN)
         assert store.get(old.id).phone is None and store.get(old.id).status == WITHDRAWN
         add_lead(store, "新线索", "13700001111")  # the number is free again

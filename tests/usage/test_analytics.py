@@ -9,9 +9,9 @@ import io
 
 import pytest
 
-from bot.usage.analytics import analytics, to_csv
 from bot.storage.database import Database
 from bot.storage.schema import feedback, lead_submissions, leads
+from bot.usage.analytics import analytics, to_csv
 from bot.usage.turns import hits_by_faq, record_turn
 
 # 2026-11-02 China time starts at 2026-11-01 16:00 UTC.
@@ -35,14 +35,34 @@ def seed(db: Database) -> None:
         record_turn(db, sender, kind, faq, 0.9 if faq else None, now=at)
     with db.begin() as connection:
         for index, (vote, at) in enumerate([(1, DAY1), (1, DAY1), (-1, DAY2), (1, BEFORE)]):
-            connection.execute(feedback.insert().values(at=at, sender_id="a", message_id=f"m{index}", faq_id=None, vote=vote))
-        lead_id = connection.execute(leads.insert().values(
-            reference="R1", phone="13800000000", name="测试", consent_version="1", consent_at=DAY2, sender_id="c",
-            source_channel="rest", status="new", created_at=DAY2, updated_at=DAY2,
-        )).inserted_primary_key[0]
-        connection.execute(lead_submissions.insert().values(
-            lead_id=lead_id, reference="R1", sender_id="c", source_channel="rest", submitted_at=DAY2, stored_at=DAY2, via_outbox=False,
-        ))
+            connection.execute(
+                feedback.insert().values(at=at, sender_id="a", message_id=f"m{index}", faq_id=None, vote=vote)
+            )
+        lead_id = connection.execute(
+            leads.insert().values(
+                reference="R1",
+                phone="13800000000",
+                name="测试",
+                consent_version="1",
+                consent_at=DAY2,
+                sender_id="c",
+                source_channel="rest",
+                status="new",
+                created_at=DAY2,
+                updated_at=DAY2,
+            )
+        ).inserted_primary_key[0]
+        connection.execute(
+            lead_submissions.insert().values(
+                lead_id=lead_id,
+                reference="R1",
+                sender_id="c",
+                source_channel="rest",
+                submitted_at=DAY2,
+                stored_at=DAY2,
+                via_outbox=False,
+            )
+        )
 
 
 def test_figures_per_day_and_totals(database: Database) -> None:
@@ -89,18 +109,45 @@ def test_one_definition_of_a_lead_in_every_figure(database: Database) -> None:
     seed(database)
     with database.begin() as connection:
         for reference, sender, at in [("R2", "d", DAY1), ("R3", "d", DAY2), ("R4", "e", DAY2)]:
-            lead_id = connection.execute(leads.insert().values(
-                reference=reference, phone=f"1390000000{reference[-1]}", name="测试", consent_version="1", consent_at=at,
-                sender_id=sender, source_channel="rest", status="new", created_at=at, updated_at=at,
-            )).inserted_primary_key[0]
-            connection.execute(lead_submissions.insert().values(
-                lead_id=lead_id, reference=reference, sender_id=sender, source_channel="rest", submitted_at=at, stored_at=at,
-                via_outbox=False,
-            ))
-        connection.execute(leads.insert().values(  # an old lead touched today, no submission in the range
-            reference="R9", phone="13900000009", name="旧", consent_version="1", consent_at=BEFORE, sender_id="old",
-            source_channel="rest", status="new", created_at=DAY1, updated_at=DAY1,
-        ))
+            lead_id = connection.execute(
+                leads.insert().values(
+                    reference=reference,
+                    phone=f"1390000000{reference[-1]}",
+                    name="测试",
+                    consent_version="1",
+                    consent_at=at,
+                    sender_id=sender,
+                    source_channel="rest",
+                    status="new",
+                    created_at=at,
+                    updated_at=at,
+                )
+            ).inserted_primary_key[0]
+            connection.execute(
+                lead_submissions.insert().values(
+                    lead_id=lead_id,
+                    reference=reference,
+                    sender_id=sender,
+                    source_channel="rest",
+                    submitted_at=at,
+                    stored_at=at,
+                    via_outbox=False,
+                )
+            )
+        connection.execute(
+            leads.insert().values(  # an old lead touched today, no submission in the range
+                reference="R9",
+                phone="13900000009",
+                name="旧",
+                consent_version="1",
+                consent_at=BEFORE,
+                sender_id="old",
+                source_channel="rest",
+                status="new",
+                created_at=DAY1,
+                updated_at=DAY1,
+            )
+        )
     report = analytics(database, dt.date(2026, 11, 2), dt.date(2026, 11, 3))
     assert report.total("leads") == report.converted == 3  # c, d (once, on its first day), e
     assert report.conversations == 5 and report.converted <= report.conversations  # a, b, c + d, e

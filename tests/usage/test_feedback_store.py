@@ -8,20 +8,27 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.errors import RequestRejected
-from bot.usage.feedback import MAX_BOT_TEXT_CHARS, FeedbackStore, Vote, message_metadata, parse_vote
 from bot.edge.ratelimit import RateLimiter
+from bot.errors import RequestRejected
 from bot.storage.database import Database
 from bot.storage.schema import feedback
+from bot.usage.feedback import MAX_BOT_TEXT_CHARS, FeedbackStore, Vote, message_metadata, parse_vote
 
 
 def body(**fields) -> bytes:
-    payload = {"sender_id": "w-abc", "message_id": "m1", "vote": -1, "faq_id": "tuition_compensation", "bot_text": "答案"}
+    payload = {
+        "sender_id": "w-abc",
+        "message_id": "m1",
+        "vote": -1,
+        "faq_id": "tuition_compensation",
+        "bot_text": "答案",
+    }
     payload.update(fields)
     return json.dumps({k: v for k, v in payload.items() if v is not ...}, ensure_ascii=False).encode()
 
 
 # --- parse_vote --------------------------------------------------------------------------
+
 
 def test_a_well_formed_vote_is_parsed() -> None:
     vote = parse_vote(body())
@@ -81,6 +88,7 @@ def test_message_metadata_names_a_fresh_message_and_its_faq() -> None:
 
 # --- RateLimiter -------------------------------------------------------------------------
 
+
 def test_rate_limiter_counts_per_key_and_window() -> None:
     now = [100.0]
     limiter = RateLimiter(limit=2, window=60, clock=lambda: now[0], max_keys=2)
@@ -96,6 +104,7 @@ def test_rate_limiter_counts_per_key_and_window() -> None:
 
 
 # --- FeedbackStore on SQLite and PostgreSQL ------------------------------------------------
+
 
 def rows(db: Database):
     with db.begin() as connection:
@@ -119,7 +128,9 @@ def test_votes_are_kept_apart_per_conversation_and_message(database: Database) -
     store.record(Vote("w-1", "m2", -1, None, "你好！"))
     assert len(rows(database)) == 3
     assert [(v.message_id, v.vote, v.faq_id) for v in store.conversation_votes("w-1")] == [
-        ("m1", -1, "postgrad_bonus"), ("m2", -1, None)]
+        ("m1", -1, "postgrad_bonus"),
+        ("m2", -1, None),
+    ]
     assert store.totals_by_faq() == {"postgrad_bonus": {"up": 1, "down": 1}, None: {"up": 0, "down": 1}}
 
 

@@ -19,8 +19,24 @@ BUDGET_BYTES = 40 * 1024
 STATIC = Path(__file__).resolve().parents[2] / "bot" / "widget" / "static"
 
 #: Built-ins newer than ES2017 that old in-app browsers lack.
-POST_ES2017_APIS = {"finally", "flat", "flatMap", "fromEntries", "matchAll", "replaceAll", "trimStart", "trimEnd",
-                    "allSettled", "any", "at", "hasOwn", "structuredClone", "groupBy", "findLast", "findLastIndex"}
+POST_ES2017_APIS = {
+    "finally",
+    "flat",
+    "flatMap",
+    "fromEntries",
+    "matchAll",
+    "replaceAll",
+    "trimStart",
+    "trimEnd",
+    "allSettled",
+    "any",
+    "at",
+    "hasOwn",
+    "structuredClone",
+    "groupBy",
+    "findLast",
+    "findLastIndex",
+}
 
 
 @pytest.mark.stack
@@ -85,7 +101,11 @@ def es2017_problems(source: str) -> List[str]:
             problems.append("object rest {...x} = (ES2018)")
         elif kind in ("FunctionDeclaration", "FunctionExpression") and node.isAsync and node.generator:
             problems.append("async generator (ES2018)")
-        elif kind == "Literal" and getattr(node, "regex", None) and ("s" in node.regex.flags or "(?<" in node.regex.pattern):
+        elif (
+            kind == "Literal"
+            and getattr(node, "regex", None)
+            and ("s" in node.regex.flags or "(?<" in node.regex.pattern)
+        ):
             problems.append(f"regex /{node.regex.pattern}/{node.regex.flags} (ES2018)")
         elif kind == "MemberExpression" and not node.computed and node.property.name in POST_ES2017_APIS:
             problems.append(f".{node.property.name}() (after ES2017)")
@@ -97,16 +117,28 @@ def test_widget_script_is_plain_es2017() -> None:
     assert es2017_problems((STATIC / "widget.js").read_text(encoding="utf-8")) == []
 
 
-@pytest.mark.parametrize("source", [
-    "const o = {...a};", "const {a, ...rest} = o;", "a?.b;", "a ?? b;", "try {} catch {}",
-    "async function f() { for await (const x of y) {} }", "var r = /a.b/s;", "p.finally(done);", "[[1]].flat();",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "const o = {...a};",
+        "const {a, ...rest} = o;",
+        "a?.b;",
+        "a ?? b;",
+        "try {} catch {}",
+        "async function f() { for await (const x of y) {} }",
+        "var r = /a.b/s;",
+        "p.finally(done);",
+        "[[1]].flat();",
+    ],
+)
 def test_the_es2017_check_catches_newer_code(source: str) -> None:
     assert es2017_problems(source), source
 
 
 def test_the_es2017_check_accepts_es2017() -> None:
-    assert es2017_problems("async function f(a, ...rest) { const [x] = await g(`${a}`); return {x, y: [...rest]}; }") == []
+    assert (
+        es2017_problems("async function f(a, ...rest) { const [x] = await g(`${a}`); return {x, y: [...rest]}; }") == []
+    )
 
 
 def test_widget_never_uses_html_parsing_sinks() -> None:

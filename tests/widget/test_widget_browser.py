@@ -145,6 +145,7 @@ def widget(browser, stack: Settings, viewport: str) -> Iterator[WidgetPage]:  # 
 
 # --- tests ---------------------------------------------------------------------------------
 
+
 def test_demo_page_opens_with_the_greeting_and_topic_buttons(widget: WidgetPage) -> None:
     widget.open()
     greeting = widget.page.locator(BOT).first
@@ -167,7 +168,8 @@ def test_demo_page_opens_with_the_greeting_and_topic_buttons(widget: WidgetPage)
     width, height = VIEWPORTS[widget.viewport]
     scroll = widget.page.evaluate(
         "() => [document.documentElement.scrollWidth, document.querySelector('.enlist-log').scrollWidth,"
-        " document.querySelector('.enlist-log').clientWidth]")
+        " document.querySelector('.enlist-log').clientWidth]"
+    )
     assert scroll[0] <= width and scroll[1] <= scroll[2]
     panel = widget.page.locator(".enlist-panel").bounding_box()
     if widget.viewport == "phone":
@@ -255,19 +257,30 @@ def test_script_in_messages_is_shown_as_text_and_never_runs(browser, stack: Sett
         assert widget.page.locator(USER).last.inner_text() == payload
 
         # A hostile or broken server: markup, script links and images in what the bot sends.
-        hostile = [{"text": "**粗体** <img src=x onerror=\"window.__xss=3;alert(3)\">\n- [点我](javascript:window.__xss=4)\n"
-                            "- [全国征兵网](https://www.gfbzb.gov.cn)\n<script>window.__xss=5</script>",
-                    "buttons": [{"title": "<b onmouseover=alert(6)>按钮</b>", "payload": "/greet"}],
-                    "image": "javascript:window.__xss=7"},
-                   {"image": "data:text/html,<script>alert(8)</script>"}]
-        widget.page.route(f"{stack.browser_chat_url}/webhooks/rest/webhook",
-                          lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(hostile)))
+        hostile = [
+            {
+                "text": '**粗体** <img src=x onerror="window.__xss=3;alert(3)">\n- [点我](javascript:window.__xss=4)\n'
+                "- [全国征兵网](https://www.gfbzb.gov.cn)\n<script>window.__xss=5</script>",
+                "buttons": [{"title": "<b onmouseover=alert(6)>按钮</b>", "payload": "/greet"}],
+                "image": "javascript:window.__xss=7",
+            },
+            {"image": "data:text/html,<script>alert(8)</script>"},
+        ]
+        widget.page.route(
+            f"{stack.browser_chat_url}/webhooks/rest/webhook",
+            lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(hostile)),
+        )
         answer = widget.ask("随便问问")
         widget.page.wait_for_timeout(300)  # give any injected handler the chance to run
 
         assert widget.dialogs == []
         assert widget.page.evaluate("() => window.__xss === undefined")
-        assert widget.page.locator(".enlist-root script, .enlist-root img[src='x'], .enlist-root b, .enlist-log img").count() == 0
+        assert (
+            widget.page.locator(
+                ".enlist-root script, .enlist-root img[src='x'], .enlist-root b, .enlist-log img"
+            ).count()
+            == 0
+        )
         assert answer.locator("strong").inner_text() == "粗体"
         links = answer.locator("a")
         assert links.count() == 1 and links.first.get_attribute("href") == "https://www.gfbzb.gov.cn/"
@@ -286,7 +299,9 @@ def test_keyboard_only_enter_sends_tab_reaches_buttons_focus_is_visible(widget: 
         if "enlist-choice" in focused:
             break
     assert "enlist-choice" in focused
-    outline = widget.page.evaluate("() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }")
+    outline = widget.page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }"
+    )
     assert outline[0] != "none" and outline[1] != "0px"
     title = widget.page.evaluate("() => document.activeElement.textContent")
     count = widget.bot_count()
@@ -326,7 +341,9 @@ def test_server_down_shows_retry_and_keeps_the_message_then_continues(browser, l
     widgets = [new_widget_page(browser, settings, viewport).open() for viewport in VIEWPORTS]
     question = "当过兵回来考研能加几分"
     sent: list = []  # the chat requests of the first page: the retry must carry the same message id
-    widgets[0].page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/webhooks/rest/webhook") else None)
+    widgets[0].page.on(
+        "request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/webhooks/rest/webhook") else None
+    )
     try:
         live_stack.rasa.stop()
         try:

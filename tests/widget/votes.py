@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import List
 
 from bot.config import Settings
-from bot.usage.feedback import FeedbackStore, StoredVote
 from bot.storage.database import Database
+from bot.usage.feedback import FeedbackStore, StoredVote
 
 
 def stored_votes(settings: Settings, sender_id: str) -> List[StoredVote]:

@@ -111,5 +111,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("feedback", "audit_log", "login_attempts", "sessions", "users", "lead_notes", "lead_submissions", "leads"):
+    for table in (
+        "feedback",
+        "audit_log",
+        "login_attempts",
+        "sessions",
+        "users",
+        "lead_notes",
+        "lead_submissions",
+        "leads",
+    ):
         op.drop_table(table)
