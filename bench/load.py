@@ -445,6 +445,8 @@ def report(
 ) -> str:
     low, high = THINK_SECONDS
     lines = [
+        "<!-- GENERATED FILE - DO NOT EDIT BY HAND. Written by `enlist bench` (bench/load.py). -->",
+        "",
         "# Benchmark: stock `rasa run` vs the production profile",
         "",
         f"- date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}; commit measured: {_commit(home)}",
