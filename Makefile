@@ -69,6 +69,7 @@ webchat: $(WEBCHAT_BUNDLE)
 lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: lint model webchat
 	$(PY) -m pytest

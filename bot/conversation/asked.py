@@ -57,6 +57,9 @@ class _State:
     """The form state while reading events in order."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self.form: Optional[str] = None
         self.requested = False
         self.last_user: Optional[Mapping[str, Any]] = None
@@ -79,7 +82,7 @@ class _State:
         elif kind == "slot" and event.get("name") == "requested_slot":
             self.requested = event.get("value") is not None
         elif kind in ("restart", "session_started"):
-            self.__init__()
+            self.reset()
 
     @property
     def in_form(self) -> bool:

@@ -38,12 +38,14 @@ class CorsPolicy:
         return cls(tuple(cors_origins(settings)), tuple(methods))
 
     def allowed(self, origin: Optional[str]) -> bool:
-        return bool(origin) and ("*" in self.origins or origin.rstrip("/") in self.origins)
+        if not origin:
+            return False
+        return "*" in self.origins or origin.rstrip("/") in self.origins
 
     def headers(self, request: Request) -> Dict[str, str]:
         """Headers for an actual (non-preflight) response to ``request``."""
         origin = request.headers.get("Origin")
-        if not self.allowed(origin):
+        if origin is None or not self.allowed(origin):
             return {"Vary": "Origin"}
         return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
 

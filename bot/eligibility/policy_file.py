@@ -168,7 +168,7 @@ class _Reader:
                 continue
             values[key] = self.value(hints[key], value_node, rule_id, key)
         for name, spec in fields.items():
-            required = spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING  # type: ignore[misc]
+            required = spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
             if required and name not in values:
                 label = FIELD_ZH.get(name, name)
                 self.problem(node, rule_id, f"缺少字段“{name}”（{label}）。")
@@ -226,7 +226,9 @@ class _Reader:
                 )
             return _BAD if any(v is _BAD for v in result.values()) else result
         if dataclasses.is_dataclass(hint):
-            built = self.build(hint, node, f"{where}.") if hint is not Cite else self.cite(node, rule_id)
+            built = (
+                self.build(typing.cast(type, hint), node, f"{where}.") if hint is not Cite else self.cite(node, rule_id)
+            )
             return _BAD if built is None else built
         if not isinstance(node, ScalarNode):
             self.problem(node, rule_id, f"“{where}”应是单个值，不是列表或表格。")
@@ -316,7 +318,8 @@ class _Reader:
                 self.problem(at(cap), cap.id, f"开始日期 {cap.start} 晚于结束日期 {cap.end}。")
             if not 0 < cap.undergraduate <= cap.postgraduate:
                 self.problem(at(cap), cap.id, "上限应是正数，且研究生不低于本专科。")
-        for rule in (*table.age_rules, *table.windows):
+        gendered: List[Any] = [*table.age_rules, *table.windows]
+        for rule in gendered:
             if rule.gender not in GENDERS:
                 self.problem(at(rule), rule.id, f"gender 应是“男”或“女”，现在是“{rule.gender}”。")
         for rule in table.age_rules:

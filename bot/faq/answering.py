@@ -74,11 +74,11 @@ def faq_ranking(parse_data: Mapping[str, Any]) -> List[Dict[str, Any]]:
 def other_questions(parse_data: Mapping[str, Any], known_ids: Any) -> List[str]:
     """Entries of the other questions a message asked (bot/nlu/faq_selector.py), best first."""
     selector = (parse_data.get("response_selector") or {}).get(FAQ_INTENT) or {}
-    found = []
+    found: List[str] = []
     for item in selector.get("other_questions") or []:
         key = item.get("intent_response_key") or ""
         entry_id = key.split("/", 1)[1] if key.startswith(FAQ_INTENT + "/") else None
-        if entry_id in known_ids and entry_id not in found:
+        if entry_id is not None and entry_id in known_ids and entry_id not in found:
             found.append(entry_id)
     return found
 

@@ -375,8 +375,8 @@ def extract_enlistment(text: str, reference_year: int, expect: bool = False) -> 
     if match:
         year = _relative_year(match.group(1), reference_year)
         half = match.group(2) + "半年"
-    elif re.search(r"(上|下)半年", t):
-        half = re.search(r"(上|下)半年", t).group(1) + "半年"
+    elif half_only := re.search(r"(上|下)半年", t):
+        half = half_only.group(1) + "半年"
     elif re.search(r"春季|春天|春招", t):
         half = "上半年"
     elif re.search(r"秋季|秋天|秋招", t):

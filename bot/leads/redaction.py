@@ -107,11 +107,13 @@ def redacted_event(type_name: str, event: Dict[str, Any], in_form: bool) -> Opti
     """The event with its personal content replaced, or None when it holds none (or no more)."""
     message = str(event.get("text") or "")
     if type_name == "user" and message != REDACTED and (in_form or find_phone(message)):
-        parse = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
+        raw_parse = event.get("parse_data")
+        parse = raw_parse if isinstance(raw_parse, dict) else {}
         kept = {key: parse[key] for key in ("intent", "intent_ranking") if key in parse}
         return {**event, "text": REDACTED, "parse_data": {**kept, "text": REDACTED, "entities": []}}
     if type_name == "bot" and in_form and message and message != REDACTED:
-        data = event.get("data") if isinstance(event.get("data"), dict) else {}
+        raw_data = event.get("data")
+        data = raw_data if isinstance(raw_data, dict) else {}
         custom = {"custom": data["custom"]} if isinstance(data.get("custom"), dict) else {}
         return {**event, "text": REDACTED, "data": custom}
     if type_name == "slot" and event.get("name") in PERSONAL_SLOTS and event.get("value") is not None:

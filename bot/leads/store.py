@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from sqlalchemy import and_, delete, func, insert, or_, select, true, update
 from sqlalchemy.engine import Connection, Row
@@ -72,7 +72,7 @@ class Purged:
 
     leads: int
     sender_ids: List[str]
-    references: List[str] = ()  # the erased submissions' reference numbers
+    references: Sequence[str] = ()  # the erased submissions' reference numbers
 
 
 # Lead ids are an ``Integer`` column: 32-bit on PostgreSQL, so no stored id is larger. Checking

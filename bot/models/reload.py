@@ -21,7 +21,7 @@ import logging
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 from bot.config import Settings
 from bot.errors import EnlistError, FaqError, TrainingError
@@ -142,7 +142,7 @@ class ReloadJob:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._thread: Optional[threading.Thread] = None
-        self._status: Dict[str, object] = {"state": "idle"}
+        self._status: Dict[str, Any] = {"state": "idle"}
 
     def start(self, settings: Settings, started_by: str) -> bool:
         """Start a reload; False when one is already running."""
@@ -157,7 +157,7 @@ class ReloadJob:
 
     def _step(self, line: str) -> None:
         with self._lock:
-            self._status["steps"].append(line)  # type: ignore[union-attr]
+            self._status["steps"].append(line)
 
     def _run(self, settings: Settings) -> None:
         try:

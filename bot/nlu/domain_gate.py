@@ -205,10 +205,11 @@ class DomainGate(GraphComponent):
                 meta = json.loads((directory / GATE_FILE).read_text(encoding="utf-8"))
                 if not meta.get("trained"):
                     return cls(config, model_storage, resource)
-                vectorizers = tuple(
+                chars, words = (
                     Vectorizer(meta[f"{block}_vocabulary"], np.load(directory / f"{block}_idf.npy"))
                     for block in ("chars", "words")
                 )
+                vectorizers = (chars, words)
                 return cls(
                     config, model_storage, resource, vectorizers, np.load(directory / "weights.npy"), meta["bias"]
                 )

@@ -225,10 +225,11 @@ class FaqSelector(GraphComponent):
                 meta = json.loads((directory / "faq_selector.json").read_text(encoding="utf-8"))
                 if not meta.get("trained"):
                     return cls(config, model_storage, resource)
-                vectorizers = tuple(
+                chars, words = (
                     Vectorizer(meta[f"{block}_vocabulary"], np.load(directory / f"{block}_idf.npy"))
                     for block in ("chars", "words")
                 )
+                vectorizers = (chars, words)
                 return cls(
                     config,
                     model_storage,

@@ -91,10 +91,10 @@ def install(size: Optional[int] = None) -> Optional[ParseCache]:
         size = DEFAULT_SIZE
     current = MessageProcessor._parse_message_with_graph
     if hasattr(current, "enlist_parse_cache"):
-        return current.enlist_parse_cache  # type: ignore[attr-defined]
+        return current.enlist_parse_cache
     if size <= 0:
         return None
     cache = ParseCache(size)
-    MessageProcessor._parse_message_with_graph = cached_parse(current, cache)  # type: ignore[assignment]
+    MessageProcessor._parse_message_with_graph = cached_parse(current, cache)
     logger.info("NLU parse cache installed (%d entries)", size)
     return cache

@@ -53,7 +53,7 @@ def new_questions(raw: str) -> List[str]:
 
 
 def _values(request: Request, name: str) -> List[str]:
-    values = (request.form or {}).getlist(name) or []
+    values = (request.form.getlist(name) if request.form else []) or []
     for value in values:
         if len(value) > MAX_ANSWER_FIELD or "\x00" in value:
             raise RequestRejected(400, "field_too_long", "输入太长或包含无法识别的字符。")
@@ -102,5 +102,6 @@ def entry_fields(request: Request) -> Tuple[Dict[str, Any], List[str], List[str]
 
 def carried(request: Request) -> List[Tuple[str, str]]:
     """The submitted entry fields as (name, value) pairs, to resubmit after the preview."""
-    form = request.form or {}
-    return [(name, value) for name in CARRIED for value in (form.getlist(name) or [])]
+    if not request.form:
+        return []
+    return [(name, value) for name in CARRIED for value in (request.form.getlist(name) or [])]

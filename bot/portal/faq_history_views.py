@@ -76,7 +76,8 @@ def register(blueprint: Blueprint) -> None:
                 revert_change, portal.settings.faq_dir, change, user.name, store, portal.settings.faq_max_age_days
             )
         except ReviewError as exc:
-            return await change_page(request, change_id, status=400, error=f"未撤销：{exc}")
+            # Sanic types its route decorator as returning (route, handler); it returns the handler.
+            return await change_page(request, change_id, status=400, error=f"未撤销：{exc}")  # type: ignore[operator]
         await blocking(
             portal.audit.record,
             user.name,

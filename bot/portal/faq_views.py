@@ -8,7 +8,7 @@ change history) and the audit log."""
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Mapping, Optional
 
 from sanic import Blueprint
 from sanic.request import Request
@@ -96,7 +96,7 @@ def refusal(exc: Exception) -> str:
 
 def submitted(request: Request) -> Dict[str, List[str]]:
     """Every submitted form field with all its values (to show the form again)."""
-    return {name: (request.form or {}).getlist(name) for name in (request.form or {})}
+    return {name: (request.form.getlist(name) if request.form else []) for name in (request.form or {})}
 
 
 def preview_of(settings, entry: FaqEntry, entries: Dict[str, FaqEntry]) -> Dict[str, object]:  # noqa: ANN001
@@ -134,7 +134,7 @@ def register(blueprint: Blueprint) -> None:  # noqa: C901 - one route table
         status: int = 200,
         error: str = "",
         saved: str = "",
-        form: Optional[Dict[str, object]] = None,
+        form: Optional[Mapping[str, object]] = None,
     ) -> HTTPResponse:
         portal = await services(request)
         rows = await blocking(_usage, portal.settings)

@@ -51,7 +51,7 @@ def _back(request: Request) -> str:
 
 
 def _ids(request: Request) -> List[int]:
-    raw = (request.form or {}).getlist("ids") if request.form else []
+    raw = (request.form.getlist("ids") if request.form else []) if request.form else []
     if not raw:
         raise RequestRejected(400, "no_leads", "请先勾选要修改的线索。")
     if len(raw) > MAX_BULK or not all(value.isdigit() and len(value) <= 10 for value in raw):

@@ -80,7 +80,7 @@ def install_event_lookup() -> None:
 
     if Event.resolve_by_type is not _resolve_by_type:
         _rasa_resolve_by_type = Event.resolve_by_type
-        Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
+        Event.resolve_by_type = staticmethod(_resolve_by_type)
 
 
 def install(parse_cache_size: Optional[int]) -> None:
@@ -88,6 +88,6 @@ def install(parse_cache_size: Optional[int]) -> None:
     from rasa.core.actions.action import RemoteAction
 
     if RemoteAction._validate_action_result is not _validate_action_result:
-        RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+        RemoteAction._validate_action_result = _validate_action_result
     parse_cache.install(parse_cache_size)
     install_event_lookup()

@@ -52,7 +52,7 @@ def form_turn(tracker_state: Mapping[str, Any]) -> Iterator[None]:
         _in_form.reset(token)
 
 
-def submit(what: str, job: Callable[[], None]) -> bool:
+def submit(what: str, job: Callable[[], object]) -> bool:
     """Run ``job`` in the background; False when it was dropped (queue full)."""
     global _pending
     with _pending_lock:
@@ -64,7 +64,7 @@ def submit(what: str, job: Callable[[], None]) -> bool:
     return True
 
 
-def _run(what: str, job: Callable[[], None]) -> None:
+def _run(what: str, job: Callable[[], object]) -> None:
     global _pending
     try:
         job()

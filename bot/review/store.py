@@ -160,7 +160,7 @@ class ReviewStore:
                 raise ReviewError(f"FAQ条目“{faq_id}”不存在。")
         else:
             faq_id = None
-        values = {"state": decision, "faq_id": faq_id}
+        values: Dict[str, Any] = {"state": decision, "faq_id": faq_id}
         values.update(decided_by=None, decided_at=None) if decision == "open" else values.update(
             decided_by=decided_by, decided_at=now or utcnow()
         )

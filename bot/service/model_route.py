@@ -28,7 +28,8 @@ def create_model_blueprint(settings: Settings) -> Blueprint:
         etag = model.name[: -len(".tar.gz")]
         if request.headers.get("If-None-Match", "").strip('"') == etag:
             return response.empty(status=304, headers={"ETag": etag})
-        return await response.file_stream(
+        # Sanic 21.12 types a handler as returning HTTPResponse; it serves a ResponseStream as well.
+        return await response.file_stream(  # type: ignore[return-value]
             model, headers={"ETag": etag, "filename": model.name}, mime_type="application/gzip"
         )
 

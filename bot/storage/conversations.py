@@ -127,7 +127,9 @@ def _turns(rows) -> List[Turn]:  # noqa: ANN001 - rows of (type_name, timestamp,
         message = event.get("text") or ""
         if type_name == "bot":
             buttons = [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
-            offered = {b.get("payload"): b.get("title") for b in buttons}
+            offered = {
+                str(b.get("payload")): str(b.get("title")) for b in buttons if b.get("payload") and b.get("title")
+            }
             seen.update(offered)
             staff = ((event.get("metadata") or {}).get(STAFF_KEY) or {}).get("staff")
             if staff and message:

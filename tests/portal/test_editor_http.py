@@ -7,7 +7,6 @@ shared by workers, rollback, analytics JSON/CSV figures, the vendored chart libr
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import html
 import io
@@ -20,6 +19,7 @@ import pytest
 import yaml
 
 from bot.config import Settings
+from bot.lang.timefmt import china_today
 from bot.models.control import ModelControl
 from bot.review.store import ReviewStore
 from bot.staff.accounts import AccountStore
@@ -290,7 +290,7 @@ def test_an_answer_edit_is_saved_with_editor_and_date_and_audited(service: Setti
     )
     assert entry["answer"].strip().endswith("（本条已由门户测试补充。）")
     assert "多大年龄可以报名参军" in entry["questions"]
-    assert entry["reviewed_by"] == "editor1" and str(entry["reviewed"]) == dt.date.today().isoformat()
+    assert entry["reviewed_by"] == "editor1" and str(entry["reviewed"]) == china_today().isoformat()
     shown = client.get("/faq/age_limits?saved=1").text
     assert "已保存" in shown and "本条已由门户测试补充" in shown
     assert any(e.action == "faq_save" and e.target == "faq:age_limits" for e in AuditLog(database).recent(5))
