@@ -2,6 +2,12 @@
 
 Every error we raise on purpose derives from :class:`EnlistError`, so callers (the CLI,
 the HTTP layer) can catch one type and print a clear message instead of a traceback.
+The general kinds are here; a module's own errors derive from them beside the code that
+raises them: ``PolicyFileError`` (eligibility/policy_file), ``UnknownLead``, ``ErasedLead``
+(leads/store), ``UnknownRequest`` (leads/deletion_requests), ``HandoffConflict``,
+``HandoffUnavailable``, ``UnknownHandoff`` (handoff/store), ``RasaUnavailable`` (handoff/rasa_link),
+``AccountError``, ``WrongPassword`` (staff/accounts), ``TranscriptUnavailable``
+(storage/conversations). The lookup errors also stay ``LookupError``/``ValueError``.
 """
 
 

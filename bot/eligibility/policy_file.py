@@ -24,6 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.eligibility.rules import Cite, PolicyYear, Rule, Source, Status
+from bot.errors import EnlistError
 from bot.faq.entry import Location, Problem
 
 POLICY_SUBDIR = "policy"
@@ -72,7 +73,7 @@ FIELD_ZH = {
 }
 
 
-class PolicyFileError(Exception):
+class PolicyFileError(EnlistError):
     """The file cannot be used; ``problems`` say where and why (Chinese)."""
 
     def __init__(self, problems: List[Problem]) -> None:

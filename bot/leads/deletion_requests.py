@@ -13,6 +13,7 @@ from typing import List, Optional
 
 from sqlalchemy import func, insert, select, update
 
+from bot.errors import EnlistError
 from bot.lang.timefmt import utcnow
 from bot.storage.database import Database
 from bot.storage.schema import deletion_requests, leads
@@ -22,7 +23,7 @@ OPEN, DONE, REJECTED = "open", "done", "rejected"
 MAX_OPEN_PER_CONVERSATION = 3
 
 
-class UnknownRequest(LookupError):
+class UnknownRequest(EnlistError, LookupError):
     """No open deletion request with that id."""
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, true, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
+from bot.errors import EnlistError
 from bot.lang.timefmt import china_day_start
 from bot.leads.records import (
     NO_OWNER,
@@ -87,11 +88,11 @@ def _in_range(lead_id: int) -> int:
     return lead_id
 
 
-class UnknownLead(LookupError):
+class UnknownLead(EnlistError, LookupError):
     """No lead with that id."""
 
 
-class ErasedLead(ValueError):
+class ErasedLead(EnlistError, ValueError):
     """The lead's personal data was erased: it cannot be worked any more."""
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.errors import EnlistError
 from bot.storage.database import create_db_engine
 
 #: Key under which a typed button title is kept, as the button it named, in the user
@@ -35,7 +36,7 @@ STAFF_KEY = "enlist_handoff"
 MAX_EVENTS = 2000
 
 
-class TranscriptUnavailable(Exception):
+class TranscriptUnavailable(EnlistError):
     """The tracker store cannot be read; the message is Chinese, for the portal page."""
 
 

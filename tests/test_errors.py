@@ -1,0 +1,43 @@
+"""One exception tree: every public exception class defined in bot/ derives from EnlistError."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+from bot.errors import EnlistError
+from tests.conftest import PROJECT_HOME
+
+
+def _bot_modules() -> list:
+    names = []
+    for path in sorted((PROJECT_HOME / "bot").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        names.append(".".join(path.relative_to(PROJECT_HOME).with_suffix("").parts).removesuffix(".__init__"))
+    return names
+
+
+def test_every_public_exception_of_bot_is_an_enlist_error() -> None:
+    outside = []
+    for name in _bot_modules():
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and value.__module__ == name
+                and not attr.startswith("_")
+                and not issubclass(value, EnlistError)
+            ):
+                outside.append(f"{name}.{attr}")
+    assert outside == []
+
+
+def test_every_exception_defined_outside_errors_py_is_named_in_its_docstring() -> None:
+    import bot.errors
+
+    for name in _bot_modules():
+        for attr, value in vars(importlib.import_module(name)).items():
+            if inspect.isclass(value) and issubclass(value, EnlistError) and value.__module__ == name != "bot.errors":
+                assert f"``{attr}``" in (bot.errors.__doc__ or ""), attr
