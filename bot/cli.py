@@ -103,9 +103,8 @@ def _read_new_password(args: argparse.Namespace) -> str:
     return first
 
 
-# The `user` commands and `leads export` still import staff accounts, the audit log and the
-# lead query from bot/portal/ (inside the commands, so no other command loads the portal):
-# they move out of the portal in the layout step (bot/staff/, bot/leads/).
+# The `user` commands and `leads export` import staff accounts, the audit log (bot/staff/) and
+# the lead query (bot/leads/) inside the commands, so other commands start without them.
 def cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
     from bot import runtime
     from bot.staff.accounts import AccountStore, check_name, check_role
