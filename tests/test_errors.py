@@ -6,16 +6,11 @@ import importlib
 import inspect
 
 from bot.errors import EnlistError
-from tests.conftest import PROJECT_HOME
+from tests.test_layout import bot_modules
 
 
 def _bot_modules() -> list:
-    names = []
-    for path in sorted((PROJECT_HOME / "bot").rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        names.append(".".join(path.relative_to(PROJECT_HOME).with_suffix("").parts).removesuffix(".__init__"))
-    return names
+    return [name for name, _ in bot_modules()]
 
 
 def test_every_public_exception_of_bot_is_an_enlist_error() -> None:

@@ -36,13 +36,19 @@ def _imports(path: Path) -> List[str]:
     return names
 
 
+def bot_modules() -> List[Tuple[str, Path]]:
+    """(dotted name, file) of every module of bot/, migrations left out."""
+    return [
+        (".".join(path.relative_to(PROJECT_HOME).with_suffix("").parts).removesuffix(".__init__"), path)
+        for path in sorted(BOT.rglob("*.py"))
+        if "migrations" not in path.parts
+    ]
+
+
 def part_graph() -> Dict[str, Set[Tuple[str, str]]]:
     """part -> {(importing module, imported module)} for every import between two parts."""
     graph: Dict[str, Set[Tuple[str, str]]] = defaultdict(set)
-    for path in BOT.rglob("*.py"):
-        if "migrations" in path.parts:
-            continue
-        module = ".".join(path.relative_to(PROJECT_HOME).with_suffix("").parts).removesuffix(".__init__")
+    for module, path in bot_modules():
         for target in _imports(path):
             source_part, target_part = _part(module), _part(target)
             if source_part != target_part and not {source_part, target_part} & NOT_YET_LAYERED:

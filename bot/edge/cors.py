@@ -9,7 +9,7 @@ service's own origin (the demo page). ``bot/runner.py`` hands the list to Rasa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, TypeGuard
 
 from sanic import response
 from sanic.request import Request
@@ -37,7 +37,7 @@ class CorsPolicy:
     def for_settings(cls, settings: Settings, methods: Sequence[str] = ("POST",)) -> "CorsPolicy":
         return cls(tuple(cors_origins(settings)), tuple(methods))
 
-    def allowed(self, origin: Optional[str]) -> bool:
+    def allowed(self, origin: Optional[str]) -> TypeGuard[str]:
         if not origin:
             return False
         return "*" in self.origins or origin.rstrip("/") in self.origins
@@ -45,7 +45,7 @@ class CorsPolicy:
     def headers(self, request: Request) -> Dict[str, str]:
         """Headers for an actual (non-preflight) response to ``request``."""
         origin = request.headers.get("Origin")
-        if origin is None or not self.allowed(origin):
+        if not self.allowed(origin):
             return {"Vary": "Origin"}
         return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
 

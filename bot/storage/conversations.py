@@ -129,7 +129,9 @@ def _turns(rows) -> List[Turn]:  # noqa: ANN001 - rows of (type_name, timestamp,
         if type_name == "bot":
             buttons = [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
             offered = {
-                str(b.get("payload")): str(b.get("title")) for b in buttons if b.get("payload") and b.get("title")
+                b["payload"]: b["title"]
+                for b in buttons
+                if isinstance(b.get("payload"), str) and isinstance(b.get("title"), str)
             }
             seen.update(offered)
             staff = ((event.get("metadata") or {}).get(STAFF_KEY) or {}).get("staff")
