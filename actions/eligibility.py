@@ -30,29 +30,10 @@ from bot.eligibility.render import (
     render_location,
 )
 from bot.faq.answering import decide
-from bot.lang.extract import Facts, extract
+from bot.lang.extract import FACT_SLOTS, Facts, extract
 from bot.usage.feedback import message_metadata
 
 UNIVERSITY = ("专科", "本科", "研究生")
-#: Slots a message can fill (Facts field → slot); age is kept only as birth_year.
-FACT_SLOTS = (
-    "gender",
-    "birth_year",
-    "student_status",
-    "education_level",
-    "grade",
-    "graduation_year",
-    "height_cm",
-    "weight_kg",
-    "vision",
-    "myopia_degree",
-    "enlist_year",
-    "enlist_half",
-    "tuition_per_year",
-    "years_paid",
-    "loan_amount",
-    "program_years",
-)
 #: Facts worth taking from earlier self-descriptions (not answers to other questions).
 HISTORY_SLOTS = (
     "gender",

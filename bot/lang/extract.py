@@ -15,7 +15,7 @@ guessed. The values use the labels of the shared slots:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.lang.numbers import DIGITS, arabize
@@ -60,6 +60,11 @@ class Facts:
         data.pop("skipped")
         data.pop("notes")
         return {key: value for key, value in data.items() if value is not None}
+
+
+#: The slots a message can fill: one per Facts field, of the same name; age is kept only
+#: as birth_year.
+FACT_SLOTS: Tuple[str, ...] = tuple(f.name for f in fields(Facts) if f.name not in ("age", "skipped", "notes"))
 
 
 def prepare(text: str) -> str:

@@ -22,6 +22,7 @@ from typing import Any, Dict, Iterable, Optional
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
+from bot.lang.extract import FACT_SLOTS
 from bot.leads.fields import find_phone
 from bot.storage.database import create_db_engine
 
@@ -39,22 +40,7 @@ PERSONAL_SLOTS = frozenset(
         "main_concern",
         "lead_retries",
         "lead_prefilled",
-        "gender",
-        "birth_year",
-        "student_status",
-        "education_level",
-        "grade",
-        "graduation_year",
-        "height_cm",
-        "weight_kg",
-        "vision",
-        "myopia_degree",
-        "enlist_year",
-        "enlist_half",
-        "tuition_per_year",
-        "years_paid",
-        "loan_amount",
-        "program_years",
+        *FACT_SLOTS,
         "result_details",
     }
 )
